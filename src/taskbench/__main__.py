@@ -1,0 +1,3 @@
+from taskbench.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""The main job: the suite across every interpreter found here, then the site.
+
+Run by ``make bench`` from the repository root with the tools venv's Python::
+
+    python -m taskbench.mainjob [--quick] [--bench REGEX]
+
+It links pyenv's interpreters where asv can find them, says which configured Python
+versions are missing (before and after the run, since asv itself barely mentions them),
+records the machine under a stable name, runs ``asv run`` on the checked-out commit and
+publishes the HTML site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from taskbench.interpreters import (
+    ConfigError,
+    Located,
+    pyenv_root,
+    configured_pythons,
+    format_report,
+    link_pyenv_pythons,
+    load_asv_config,
+    locate,
+)
+from taskbench.machine import machine_details
+
+PYTHONS_DIR = Path(".pythons") / "bin"
+PREVIEW_ADDRESS = "http://127.0.0.1:8080/"
+
+
+def _asv(*args: str) -> List[str]:
+    return [sys.executable, "-m", "asv", *args]
+
+
+def _announce(title: str) -> None:
+    print(f"\n=== {title} ===", flush=True)
+
+
+def _check(names: Sequence[str], search_path: str) -> List[Located]:
+    located = [locate(name, search_path) for name in names]
+    print(format_report(located), flush=True)
+    return located
+
+
+def _uncommitted_changes() -> bool:
+    status = subprocess.run(["git", "status", "--porcelain", "--", "benchmarks", "src",
+                             "asv.conf.json", "pyproject.toml"],
+                            capture_output=True, text=True, check=False)
+    return bool(status.stdout.strip())
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m taskbench.mainjob",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="one sample per benchmark (asv run --quick); for trying things")
+    parser.add_argument("--bench", "-b", action="append", default=[], metavar="REGEX",
+                        help="only benchmarks matching REGEX (repeatable)")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+
+    try:
+        names = configured_pythons(load_asv_config(Path("asv.conf.json")))
+    except ConfigError as error:
+        print(f"error: {error}. Run this from the repository root.", file=sys.stderr)
+        return 2
+
+    _announce("Interpreters")
+    root = pyenv_root()
+    if root is not None:
+        for name, target in link_pyenv_pythons(PYTHONS_DIR, names, root).items():
+            print(f"linked {PYTHONS_DIR}/python{name} -> {target}")
+    search_path = os.pathsep.join([str(PYTHONS_DIR.resolve()), os.environ.get("PATH", "")])
+    os.environ["PATH"] = search_path
+    located = _check(names, search_path)
+    if not any(entry.found for entry in located):
+        print("error: none of the Python versions in asv.conf.json can be run here; "
+              "nothing to benchmark.", file=sys.stderr)
+        return 1
+    if _uncommitted_changes():
+        print("warning: benchmarks/, src/ or the configuration have uncommitted changes; asv "
+              "installs taskbench from the committed HEAD, so commit before measuring.")
+
+    _announce("Machine")
+    details = machine_details()
+    machine_args = [f"--{key}={value}" for key, value in details.items()]
+    if subprocess.run(_asv("machine", "--yes", *machine_args), check=False).returncode != 0:
+        print("error: `asv machine` failed; see its message above.", file=sys.stderr)
+        return 2
+    print(f"results go to results/{details['machine']}/")
+
+    _announce("Benchmarks")
+    run_args = ["run", "HEAD^!", f"--machine={details['machine']}", "--show-stderr"]
+    run_args += ["--quick"] if args.quick else []
+    for pattern in args.bench:
+        run_args += ["--bench", pattern]
+    run_status = subprocess.run(_asv(*run_args), check=False).returncode
+
+    _announce("Site")
+    publish_status = subprocess.run(_asv("publish"), check=False).returncode
+    if publish_status == 0:
+        print(f"The site is in .asv/html. Browse it with `make preview`, then open "
+              f"{PREVIEW_ADDRESS}")
+
+    _announce("Interpreters, again")
+    _check(names, search_path)
+    minutes = (time.monotonic() - started) / 60
+    print(f"\nThe main job took {minutes:.1f} minutes.")
+    if run_status != 0:
+        print(f"error: `asv run` exited with status {run_status}: some benchmarks failed; "
+              "their messages are above.", file=sys.stderr)
+        return run_status
+    return publish_status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
