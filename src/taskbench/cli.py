@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
-from typing import List, Optional, Sequence
+from typing import Sequence
 
 from taskbench.cycle import measure_throughput
 from taskbench.sweeps import ORIGINAL_SWEEP, parse_counts
 
 
-def _counts(text: str) -> List[int]:
+def _counts(text: str) -> list[int]:
     try:
         return parse_counts(text)
     except ValueError as error:
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.batches < 1:
         build_parser().error(f"--batches must be at least 1, not {args.batches}")

@@ -19,7 +19,7 @@ import gc
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Callable, List
+from typing import Callable
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 
@@ -110,7 +110,7 @@ class Throughput:
 
     count: int
     tasks_per_second: float
-    batch_rates: List[float]
+    batch_rates: list[float]
 
 
 def measure_throughput(count: int, *, batches: int = 3, min_batch_seconds: float = 0.05,

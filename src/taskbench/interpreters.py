@@ -23,7 +23,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Sequence
 
 DEFAULT_CONFIG = "asv.conf.json"
 _COMMENT_LINE = re.compile(r"^\s*//.*$", re.MULTILINE)
@@ -34,7 +34,7 @@ class ConfigError(Exception):
     """asv.conf.json is missing or unreadable."""
 
 
-def load_asv_config(path: Path) -> Dict[str, object]:
+def load_asv_config(path: Path) -> dict[str, object]:
     """Read asv.conf.json, which may hold ``//`` comment lines as asv allows."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -49,7 +49,7 @@ def load_asv_config(path: Path) -> Dict[str, object]:
     return config
 
 
-def configured_pythons(config: Dict[str, object]) -> List[str]:
+def configured_pythons(config: dict[str, object]) -> list[str]:
     pythons = config.get("pythons", [])
     if not isinstance(pythons, list) or not all(isinstance(p, str) for p in pythons):
         raise ConfigError("'pythons' in asv.conf.json must be a list of strings")
@@ -61,16 +61,16 @@ class Located:
     """Where asv would find the interpreter for one ``pythons`` entry, and what it is."""
 
     name: str
-    executable: Optional[str]
-    version: Optional[str]
-    problem: Optional[str]
+    executable: str | None
+    version: str | None
+    problem: str | None
 
     @property
     def found(self) -> bool:
         return self.problem is None
 
 
-def locate(name: str, search_path: Optional[str] = None) -> Located:
+def locate(name: str, search_path: str | None = None) -> Located:
     """Find ``python<name>`` as asv does, and check that it really starts.
 
     A pyenv shim is found on PATH but fails when run; such a file is reported with the
@@ -108,7 +108,7 @@ def format_report(located: Sequence[Located]) -> str:
     return "\n".join(lines)
 
 
-def newest_pyenv_release(pyenv_root: Path, name: str) -> Optional[Path]:
+def newest_pyenv_release(pyenv_root: Path, name: str) -> Path | None:
     """The newest pyenv install of minor version ``name`` (``"3.8"``), as its pythonX.Y."""
     major_minor = name.split(".")
     best = None
@@ -125,7 +125,7 @@ def newest_pyenv_release(pyenv_root: Path, name: str) -> Optional[Path]:
     return best[1] if best else None
 
 
-def link_pyenv_pythons(dest: Path, names: Sequence[str], pyenv_root: Path) -> Dict[str, Path]:
+def link_pyenv_pythons(dest: Path, names: Sequence[str], pyenv_root: Path) -> dict[str, Path]:
     """Link ``dest/python<name>`` to pyenv's newest build of each plain ``X.Y`` name."""
     dest.mkdir(parents=True, exist_ok=True)
     linked = {}
@@ -143,7 +143,7 @@ def link_pyenv_pythons(dest: Path, names: Sequence[str], pyenv_root: Path) -> Di
     return linked
 
 
-def pyenv_root() -> Optional[Path]:
+def pyenv_root() -> Path | None:
     if os.environ.get("PYENV_ROOT"):
         return Path(os.environ["PYENV_ROOT"])
     pyenv = shutil.which("pyenv")
@@ -153,7 +153,7 @@ def pyenv_root() -> Optional[Path]:
     return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m taskbench.interpreters",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, default=Path(DEFAULT_CONFIG))

@@ -12,11 +12,10 @@ import os
 import platform
 import re
 from pathlib import Path
-from typing import Dict, Optional
 
 
-def _os_release(path: Path = Path("/etc/os-release")) -> Dict[str, str]:
-    fields = {}
+def _os_release(path: Path = Path("/etc/os-release")) -> dict[str, str]:
+    fields: dict[str, str] = {}
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -46,8 +45,8 @@ def _ram(path: Path = Path("/proc/meminfo")) -> str:
     return f"{int(match.group(1)) // (1024 * 1024)}GB" if match else "unknown"
 
 
-def machine_name(os_release: Optional[Dict[str, str]] = None, arch: Optional[str] = None,
-                 num_cpu: Optional[int] = None) -> str:
+def machine_name(os_release: dict[str, str] | None = None, arch: str | None = None,
+                 num_cpu: int | None = None) -> str:
     """``<os id><version>-<arch>-<n>cpu``, or ``$TASKBENCH_MACHINE`` when it is set."""
     override = os.environ.get("TASKBENCH_MACHINE", "").strip()
     if override:
@@ -59,7 +58,7 @@ def machine_name(os_release: Optional[Dict[str, str]] = None, arch: Optional[str
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{system}-{arch}-{num_cpu}cpu").lower()
 
 
-def machine_details() -> Dict[str, str]:
+def machine_details() -> dict[str, str]:
     """The fields ``asv machine`` records, each given explicitly."""
     release = _os_release()
     system = release.get("PRETTY_NAME") or f"{platform.system()} {platform.release()}"

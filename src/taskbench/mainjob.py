@@ -18,17 +18,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Sequence
 
 from taskbench.interpreters import (
     ConfigError,
     Located,
-    pyenv_root,
     configured_pythons,
     format_report,
     link_pyenv_pythons,
     load_asv_config,
     locate,
+    pyenv_root,
 )
 from taskbench.machine import machine_details
 
@@ -36,7 +36,7 @@ PYTHONS_DIR = Path(".pythons") / "bin"
 PREVIEW_ADDRESS = "http://127.0.0.1:8080/"
 
 
-def _asv(*args: str) -> List[str]:
+def _asv(*args: str) -> list[str]:
     return [sys.executable, "-m", "asv", *args]
 
 
@@ -44,7 +44,7 @@ def _announce(title: str) -> None:
     print(f"\n=== {title} ===", flush=True)
 
 
-def _check(names: Sequence[str], search_path: str) -> List[Located]:
+def _check(names: Sequence[str], search_path: str) -> list[Located]:
     located = [locate(name, search_path) for name in names]
     print(format_report(located), flush=True)
     return located
@@ -57,7 +57,7 @@ def _uncommitted_changes() -> bool:
     return bool(status.stdout.strip())
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m taskbench.mainjob",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import List
-
 # The classic measurement's table: 100,000 to 1,000,000 tasks in steps of 100,000.
-ORIGINAL_SWEEP: List[int] = [n * 100_000 for n in range(1, 11)]
+ORIGINAL_SWEEP: list[int] = [n * 100_000 for n in range(1, 11)]
 
 # The four rows of the classic table that the time benchmarks repeat: each costs a full
 # cycle per sample, and these four show the shape of the curve.
-TIMED_SWEEP: List[int] = [100_000, 200_000, 500_000, 1_000_000]
+TIMED_SWEEP: list[int] = [100_000, 200_000, 500_000, 1_000_000]
 
 # Start-up scale: what an application pays when it starts a handful to thousands of tasks.
-STARTUP_COUNTS: List[int] = [1, 10, 100, 1_000, 10_000]
+STARTUP_COUNTS: list[int] = [1, 10, 100, 1_000, 10_000]
 
 # Bytes per task barely depend on the count; two points show that it is flat.
-MEMORY_COUNTS: List[int] = [1_000, 100_000]
+MEMORY_COUNTS: list[int] = [1_000, 100_000]
 
 
-def parse_counts(text: str) -> List[int]:
+def parse_counts(text: str) -> list[int]:
     """Parse ``"100000,200_000"`` into counts, or raise ValueError naming the bad entry."""
     counts = []
     for entry in text.split(","):
