@@ -4,6 +4,7 @@ import platform
 
 import pytest
 
+import taskbench.memory
 from taskbench.memory import bytes_per_pending_task, memory_is_traceable
 
 cpython_only = pytest.mark.skipif(platform.python_implementation() != "CPython",
@@ -18,7 +19,8 @@ def test_bytes_per_task_is_a_plausible_per_task_figure() -> None:
     assert 200 < per_task < 5_000
 
 
-@pytest.mark.skipif(memory_is_traceable(), reason="this interpreter has tracemalloc")
-def test_without_tracemalloc_the_benchmark_says_so() -> None:
-    with pytest.raises(NotImplementedError, match="tracemalloc"):
+def test_without_tracemalloc_the_measurement_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(taskbench.memory, "tracemalloc", None)
+    assert not memory_is_traceable()
+    with pytest.raises(NotImplementedError, match="tracemalloc is not available"):
         bytes_per_pending_task(10)

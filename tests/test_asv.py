@@ -1,0 +1,108 @@
+"""asv itself: the suite passes ``asv check``, a quick real run measures every parameter, and
+``asv publish`` over the committed results lists every environment.
+
+Each asv call gets a copy of asv.conf.json whose output directories lie in a temporary
+directory, and a HOME of its own for ``~/.asv-machine.json``, so nothing committed is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from taskbench.interpreters import load_asv_config
+
+ROOT = Path(__file__).resolve().parent.parent
+MACHINE = "taskbench-test"
+
+
+def _asv(tmp_path: Path, *args: str, results_dir: Path | None = None,
+         timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    config = load_asv_config(ROOT / "asv.conf.json")
+    config.update({
+        "repo": str(ROOT),
+        "benchmark_dir": str(ROOT / "benchmarks"),
+        "env_dir": str(tmp_path / "env"),
+        "results_dir": str(results_dir or tmp_path / "results"),
+        "html_dir": str(tmp_path / "html"),
+    })
+    config_path = tmp_path / "asv.conf.json"
+    config_path.write_text(json.dumps(config))
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "asv", *args, "--config", str(config_path)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+def _head() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def _result_files(results_dir: Path) -> list[Path]:
+    return sorted(path for path in results_dir.glob("*/*.json")
+                  if path.name != "machine.json")
+
+
+def _values(result_file: Path) -> dict[str, list[Any]]:
+    data = json.loads(result_file.read_text())
+    column = data["result_columns"].index("result")
+    return {name: row[column] for name, row in data["results"].items()}
+
+
+def test_asv_check_passes(tmp_path: Path) -> None:
+    result = _asv(tmp_path, "check", "--python=same")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No problems found" in result.stdout
+
+
+@pytest.mark.slow
+def test_quick_real_run_measures_every_parameter(tmp_path: Path) -> None:
+    machine = _asv(tmp_path, "machine", "--yes", f"--machine={MACHINE}")
+    assert machine.returncode == 0, machine.stderr
+    run = _asv(tmp_path, "run", "--python=same", "--quick", "--show-stderr",
+               f"--machine={MACHINE}", f"--set-commit-hash={_head()}")
+    assert run.returncode == 0, run.stdout + run.stderr
+
+    results_dir = tmp_path / "results"
+    benchmarks = json.loads((results_dir / "benchmarks.json").read_text())
+    del benchmarks["version"]
+    (result_file,) = _result_files(results_dir)
+    values = _values(result_file)
+    assert set(values) == set(benchmarks)
+    for name, benchmark in benchmarks.items():
+        expected = math.prod(len(axis) for axis in benchmark["params"])
+        measured = values[name]
+        assert len(measured) == expected, name
+        missing = [i for i, value in enumerate(measured)
+                   if value is None or (isinstance(value, float) and math.isnan(value))]
+        assert not missing, f"{name}: no value at parameter positions {missing}"
+        assert all(value > 0 for value in measured), name
+
+
+def test_publish_lists_every_committed_environment(tmp_path: Path) -> None:
+    results_dir = ROOT / "results"
+    committed = _result_files(results_dir)
+    assert committed, "results/ holds no committed run"
+    pythons = {json.loads(path.read_text())["params"]["python"] for path in committed}
+    before = {path: path.read_bytes() for path in results_dir.rglob("*.json")}
+
+    publish = _asv(tmp_path, "publish", results_dir=results_dir)
+    assert publish.returncode == 0, publish.stdout + publish.stderr
+
+    index = json.loads((tmp_path / "html" / "index.json").read_text())
+    assert set(index["params"]["python"]) >= pythons
+    graphs = {path.parent.name for path in (tmp_path / "html" / "graphs").rglob("*.json")}
+    for python in pythons:
+        assert any(f"python-{python}" in part for part in graphs
+                   ) or (tmp_path / "html" / "graphs").rglob(f"python-{python}"), python
+    assert {path: path.read_bytes() for path in results_dir.rglob("*.json")} == before
