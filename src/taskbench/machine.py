@@ -61,10 +61,12 @@ def machine_name(os_release: dict[str, str] | None = None, arch: str | None = No
 def machine_details() -> dict[str, str]:
     """The fields ``asv machine`` records, each given explicitly."""
     release = _os_release()
-    system = release.get("PRETTY_NAME") or f"{platform.system()} {platform.release()}"
+    system = release.get("PRETTY_NAME") or platform.system()
     return {
         "machine": machine_name(release),
-        "os": f"{system} (kernel {platform.release()})",
+        # No kernel version: asv draws one line per distinct machine description, and the
+        # kernel of a rented machine changes without anything users compare changing.
+        "os": system,
         "arch": platform.machine() or "unknown",
         "cpu": _cpu_model(),
         "num_cpu": str(os.cpu_count() or 1),
