@@ -13,8 +13,7 @@ test: venv
 	$(VENV_PYTHON) -m pytest $(ARGS)
 
 pythons: venv
-	$(VENV_PYTHON) -m taskbench.interpreters link-pyenv .pythons/bin
-	PATH="$(CURDIR)/.pythons/bin:$$PATH" $(VENV_PYTHON) -m taskbench.interpreters check
+	$(VENV_PYTHON) -m taskbench.provision $(ARGS)
 
 preview:
 	@test -d .asv/html || { echo "no site yet: run make bench first" >&2; exit 1; }

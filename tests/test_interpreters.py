@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from taskbench.interpreters import (
     ConfigError,
     configured_pythons,
     format_report,
-    link_pyenv_pythons,
     load_asv_config,
     locate,
 )
@@ -99,17 +97,7 @@ def test_a_missing_config_is_named(tmp_path: Path) -> None:
     assert "cannot read" in result.stderr and "nope.json" in result.stderr
 
 
-def test_pyenv_links_point_at_the_newest_patch_release(tmp_path: Path) -> None:
-    root = tmp_path / "pyenv"
-    for version in ["3.8.9", "3.8.18", "3.9.1", "3.13.0t", "3.13.0", "3.10-dev"]:
-        bin_dir = root / "versions" / version / "bin"
-        bin_dir.mkdir(parents=True)
-        minor = ".".join(version.split(".")[:2]).rstrip("t")
-        _executable(bin_dir / f"python{minor}", "exit 0")
-    dest = tmp_path / "links"
-    linked = link_pyenv_pythons(dest, ["3.8", "3.9", "3.13", "3.10", "3.12", "3.11-debian"],
-                                root)
-    assert set(linked) == {"3.8", "3.9", "3.13"}
-    assert os.readlink(dest / "python3.8") == str(root / "versions/3.8.18/bin/python3.8")
-    assert os.readlink(dest / "python3.13") == str(root / "versions/3.13.0/bin/python3.13")
-    assert not (dest / "python3.12").exists()
+def test_pypy_is_looked_up_by_its_own_name(tmp_path: Path) -> None:
+    (tmp_path / "pypy3.9").symlink_to(sys.executable)
+    assert locate("pypy3.9", str(tmp_path)).found
+    assert locate("pypy3.10", str(tmp_path)).problem == "no pypy3.10 on PATH"

@@ -2,21 +2,19 @@
 
 asv looks for ``python<name>`` on PATH for each name in ``pythons``; one that it cannot find
 costs a single quiet line and the run still exits 0, so a run can silently lose a Python
-version. This module answers the question in plain words before and after a run, and gathers
-pyenv's interpreters into one directory asv can search (pyenv's shims answer "command not
-found" for every version but the global one).
+version. This module answers the question in plain words before and after a run; the interpreters
+themselves are gathered by :mod:`taskbench.provision` (pyenv's shims answer "command not
+found" for every version but the global one): see :mod:`taskbench.provision`.
 
 Usage::
 
     python -m taskbench.interpreters check [--config asv.conf.json] [--path DIRS]
-    python -m taskbench.interpreters link-pyenv DEST [--config asv.conf.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -27,7 +25,6 @@ from typing import Sequence
 
 DEFAULT_CONFIG = "asv.conf.json"
 _COMMENT_LINE = re.compile(r"^\s*//.*$", re.MULTILINE)
-_RELEASE_DIR = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
 class ConfigError(Exception):
@@ -70,15 +67,21 @@ class Located:
         return self.problem is None
 
 
+def executable_name(name: str) -> str:
+    """The command asv's virtualenv plugin runs for a ``pythons`` entry."""
+    return name if name.startswith("pypy") else f"python{name}"
+
+
 def locate(name: str, search_path: str | None = None) -> Located:
-    """Find ``python<name>`` as asv does, and check that it really starts.
+    """Find the interpreter for ``name`` as asv does, and check that it really starts.
 
     A pyenv shim is found on PATH but fails when run; such a file is reported with the
     shim's own message rather than counted as found.
     """
-    executable = shutil.which(f"python{name}", path=search_path)
+    command = executable_name(name)
+    executable = shutil.which(command, path=search_path)
     if executable is None:
-        return Located(name, None, None, f"no python{name} on PATH")
+        return Located(name, None, None, f"no {command} on PATH")
     try:
         probe = subprocess.run(
             [executable, "-c", "import platform; print(platform.python_version())"],
@@ -102,55 +105,10 @@ def format_report(located: Sequence[Located]) -> str:
         lines.append(
             f"{len(missing)} of {len(located)} Python versions in asv.conf.json cannot be run "
             f"here and will have NO results: {', '.join(missing)}. asv skips them with one "
-            "line and exits 0. Install them, or run `make pythons` to link pyenv's builds.")
+            "line and exits 0. `make pythons` says why each is missing.")
     else:
         lines.append(f"All {len(located)} Python versions in asv.conf.json were found.")
     return "\n".join(lines)
-
-
-def newest_pyenv_release(pyenv_root: Path, name: str) -> Path | None:
-    """The newest pyenv install of minor version ``name`` (``"3.8"``), as its pythonX.Y."""
-    major_minor = name.split(".")
-    best = None
-    versions_dir = pyenv_root / "versions"
-    if not versions_dir.is_dir():
-        return None
-    for candidate in versions_dir.iterdir():
-        match = _RELEASE_DIR.match(candidate.name)
-        if not match or [match.group(1), match.group(2)] != major_minor:
-            continue
-        executable = candidate / "bin" / f"python{name}"
-        if executable.exists() and (best is None or int(match.group(3)) > best[0]):
-            best = (int(match.group(3)), executable)
-    return best[1] if best else None
-
-
-def link_pyenv_pythons(dest: Path, names: Sequence[str], pyenv_root: Path) -> dict[str, Path]:
-    """Link ``dest/python<name>`` to pyenv's newest build of each plain ``X.Y`` name."""
-    dest.mkdir(parents=True, exist_ok=True)
-    linked = {}
-    for name in names:
-        if not re.fullmatch(r"\d+\.\d+", name):
-            continue
-        target = newest_pyenv_release(pyenv_root, name)
-        if target is None:
-            continue
-        link = dest / f"python{name}"
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(target)
-        linked[name] = target
-    return linked
-
-
-def pyenv_root() -> Path | None:
-    if os.environ.get("PYENV_ROOT"):
-        return Path(os.environ["PYENV_ROOT"])
-    pyenv = shutil.which("pyenv")
-    if pyenv is None:
-        return None
-    result = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
-    return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -160,8 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="report which configured pythons can run")
     check.add_argument("--path", default=None, help="search path (default: $PATH)")
-    link = commands.add_parser("link-pyenv", help="link pyenv's interpreters into DEST")
-    link.add_argument("dest", type=Path)
     args = parser.parse_args(argv)
 
     try:
@@ -169,16 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-
-    if args.command == "link-pyenv":
-        root = pyenv_root()
-        if root is None:
-            print("pyenv not found: no interpreters linked; asv will search PATH as it is.")
-            return 0
-        linked = link_pyenv_pythons(args.dest, names, root)
-        for name, target in linked.items():
-            print(f"linked python{name} -> {target}")
-        return 0
 
     located = [locate(name, args.path) for name in names]
     print(format_report(located))

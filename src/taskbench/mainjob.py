@@ -4,10 +4,10 @@ Run by ``make bench`` from the repository root with the tools venv's Python::
 
     python -m taskbench.mainjob [--quick] [--bench REGEX]
 
-It links pyenv's interpreters where asv can find them, says which configured Python
-versions are missing (before and after the run, since asv itself barely mentions them),
-records the machine under a stable name, runs ``asv run`` on the checked-out commit and
-publishes the HTML site.
+It gathers the interpreters (see :mod:`taskbench.provision`) where asv can find them, says
+which configured Python versions are missing (before and after the run, since asv itself
+barely mentions them), records the machine under a stable name and each interpreter's build
+facts beside its results, runs ``asv run`` on the checked-out commit and publishes the site.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from taskbench.interpreters import (
     Located,
     configured_pythons,
     format_report,
-    link_pyenv_pythons,
     load_asv_config,
     locate,
-    pyenv_root,
 )
 from taskbench.machine import machine_details
+from taskbench.provision import DEFAULT_DEST, default_cache, format_table, provision, write_facts
 
-PYTHONS_DIR = Path(".pythons") / "bin"
+PYTHONS_DIR = DEFAULT_DEST
+FACTS_FILE = "interpreters.jsonl"
 PREVIEW_ADDRESS = "http://127.0.0.1:8080/"
 
 
@@ -62,26 +62,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="one sample per benchmark (asv run --quick); for trying things")
+    parser.add_argument("--offline", action="store_true",
+                        help="download no interpreters; use what is installed or cached")
     parser.add_argument("--bench", "-b", action="append", default=[], metavar="REGEX",
                         help="only benchmarks matching REGEX (repeatable)")
     args = parser.parse_args(argv)
     started = time.monotonic()
 
     try:
-        names = configured_pythons(load_asv_config(Path("asv.conf.json")))
+        config = load_asv_config(Path("asv.conf.json"))
+        names = configured_pythons(config)
     except ConfigError as error:
         print(f"error: {error}. Run this from the repository root.", file=sys.stderr)
         return 2
 
     _announce("Interpreters")
-    root = pyenv_root()
-    if root is not None:
-        for name, target in link_pyenv_pythons(PYTHONS_DIR, names, root).items():
-            print(f"linked {PYTHONS_DIR}/python{name} -> {target}")
+    outcomes = provision(names, PYTHONS_DIR, default_cache(), offline=args.offline)
+    print(format_table(outcomes), flush=True)
     search_path = os.pathsep.join([str(PYTHONS_DIR.resolve()), os.environ.get("PATH", "")])
     os.environ["PATH"] = search_path
-    located = _check(names, search_path)
-    if not any(entry.found for entry in located):
+    if not any(outcome.facts for outcome in outcomes):
         print("error: none of the Python versions in asv.conf.json can be run here; "
               "nothing to benchmark.", file=sys.stderr)
         return 1
@@ -96,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: `asv machine` failed; see its message above.", file=sys.stderr)
         return 2
     print(f"results go to results/{details['machine']}/")
+    results_dir = Path(str(config.get("results_dir", "results")))
+    write_facts(results_dir / details["machine"] / FACTS_FILE, outcomes)
 
     _announce("Benchmarks")
     run_args = ["run", "HEAD^!", f"--machine={details['machine']}", "--show-stderr"]
