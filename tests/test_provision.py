@@ -22,6 +22,7 @@ from taskbench.provision import (
     debian_mirror,
     fetch_debian,
     format_table,
+    linked_target,
     newest_pyenv_release,
     parse_name,
     patch_for_private_glibc,
@@ -168,8 +169,8 @@ def test_provisioning_links_pyenv_and_reports_the_rest(tmp_path: Path,
     outcomes = provision.provision(["3.99", "3.98", "3.99t", "3.9x"], dest, tmp_path / "cache",
                                    offline=True)
     by_name = {outcome.name: outcome for outcome in outcomes}
-    assert by_name["3.99"].facts and (dest / "python3.99").resolve() == Path(
-        sys.executable).resolve()
+    assert by_name["3.99"].facts
+    assert linked_target(dest / "python3.99") == bin_dir / "python3.99"
     assert by_name["3.98"].problem == f"pyenv has no 3.98.x under {root}/versions"
     assert "no free-threaded build" in (by_name["3.99t"].problem or "")
     assert "not a python name" in (by_name["3.9x"].problem or "")
@@ -192,8 +193,7 @@ def test_a_link_to_an_interpreter_that_cannot_start_is_removed(
     dest.mkdir()
 
     def fake(wanted: Wanted, dest: Path, root: Path | None) -> Outcome:
-        (dest / wanted.executable_name).symlink_to(broken)
-        return Outcome(wanted.name, "pyenv", dest / wanted.executable_name)
+        return Outcome(wanted.name, "pyenv", provision._link(dest, wanted, broken))
 
     monkeypatch.setattr(provision, "provision_pyenv", fake)
     (outcome,) = provision.provision(["3.99"], dest, tmp_path, offline=True)
@@ -219,3 +219,15 @@ def test_pyenv_gives_the_newest_patch_release(tmp_path: Path) -> None:
     assert newest_pyenv_release(root, "3.10") is None  # only a -dev build
     assert newest_pyenv_release(root, "3.12") is None
     assert newest_pyenv_release(tmp_path / "no-pyenv", "3.8") is None
+
+
+def test_the_named_executable_reports_the_real_interpreter(tmp_path: Path) -> None:
+    # virtualenv builds from the location the interpreter reports (see provision._link).
+    odd = tmp_path / "it's here"
+    odd.mkdir()
+    (odd / "python").symlink_to(sys.executable)
+    link = provision._link(tmp_path, parse_name("3.99"), odd / "python")
+    assert linked_target(link) == odd / "python"
+    reported = subprocess.run([str(link), "-c", "import sys; print(sys.executable)"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert reported == str(odd / "python")

@@ -198,11 +198,28 @@ class PrivateApt:
 # --- the sources ----------------------------------------------------------------------------
 
 def _link(dest: Path, wanted: Wanted, target: Path) -> Path:
+    """Put an executable named for asv in ``dest`` that runs ``target``.
+
+    It is a two-line script rather than a symlink: an interpreter started through a symlink
+    may take the link's directory for its home, and virtualenv then records that directory
+    in pyvenv.cfg; an unpacked CPython 3.13 then looks for its standard library beside
+    ``dest`` and fails with "No module named 'encodings'". Through ``exec`` the interpreter
+    reports its real location, and virtualenv builds the environment from that.
+    """
     link = dest / wanted.executable_name
     if link.is_symlink() or link.exists():
         link.unlink()
-    link.symlink_to(target)
+    quoted = "'" + str(target).replace("'", "'\\''") + "'"
+    link.write_text(f"#!/bin/sh\n# {wanted.name}: written by taskbench.provision\n"
+                    f'exec {quoted} "$@"\n', encoding="utf-8")
+    link.chmod(0o755)
     return link
+
+
+def linked_target(link: Path) -> Path | None:
+    """The interpreter a script written by :func:`_link` runs."""
+    match = re.search(r"^exec '(.*)' \"\$@\"$", link.read_text(encoding="utf-8"), re.MULTILINE)
+    return Path(match.group(1).replace("'\\''", "'")) if match else None
 
 
 def provision_pyenv(wanted: Wanted, dest: Path, root: Path | None) -> Outcome:
