@@ -193,7 +193,7 @@ def test_a_link_to_an_interpreter_that_cannot_start_is_removed(
     dest.mkdir()
 
     def fake(wanted: Wanted, dest: Path, root: Path | None) -> Outcome:
-        return Outcome(wanted.name, "pyenv", provision._link(dest, wanted, broken))
+        return Outcome(wanted.name, "pyenv", provision.link_executable(dest, wanted, broken))
 
     monkeypatch.setattr(provision, "provision_pyenv", fake)
     (outcome,) = provision.provision(["3.99"], dest, tmp_path, offline=True)
@@ -222,11 +222,11 @@ def test_pyenv_gives_the_newest_patch_release(tmp_path: Path) -> None:
 
 
 def test_the_named_executable_reports_the_real_interpreter(tmp_path: Path) -> None:
-    # virtualenv builds from the location the interpreter reports (see provision._link).
+    # virtualenv builds from the location the interpreter reports (see provision.link_executable).
     odd = tmp_path / "it's here"
     odd.mkdir()
     (odd / "python").symlink_to(sys.executable)
-    link = provision._link(tmp_path, parse_name("3.99"), odd / "python")
+    link = provision.link_executable(tmp_path, parse_name("3.99"), odd / "python")
     assert linked_target(link) == odd / "python"
     reported = subprocess.run([str(link), "-c", "import sys; print(sys.executable)"],
                               capture_output=True, text=True, check=True).stdout.strip()

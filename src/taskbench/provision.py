@@ -197,7 +197,7 @@ class PrivateApt:
 
 # --- the sources ----------------------------------------------------------------------------
 
-def _link(dest: Path, wanted: Wanted, target: Path) -> Path:
+def link_executable(dest: Path, wanted: Wanted, target: Path) -> Path:
     """Put an executable named for asv in ``dest`` that runs ``target``.
 
     It is a two-line script rather than a symlink: an interpreter started through a symlink
@@ -217,7 +217,7 @@ def _link(dest: Path, wanted: Wanted, target: Path) -> Path:
 
 
 def linked_target(link: Path) -> Path | None:
-    """The interpreter a script written by :func:`_link` runs."""
+    """The interpreter a script written by :func:`link_executable` runs."""
     match = re.search(r"^exec '(.*)' \"\$@\"$", link.read_text(encoding="utf-8"), re.MULTILINE)
     return Path(match.group(1).replace("'\\''", "'")) if match else None
 
@@ -229,7 +229,7 @@ def provision_pyenv(wanted: Wanted, dest: Path, root: Path | None) -> Outcome:
     if target is None:
         return Outcome(wanted.name, "pyenv",
                        problem=f"pyenv has no {wanted.version}.x under {root}/versions")
-    return Outcome(wanted.name, "pyenv", _link(dest, wanted, target))
+    return Outcome(wanted.name, "pyenv", link_executable(dest, wanted, target))
 
 
 def _is_debian_package(path: Path) -> bool:
@@ -245,7 +245,7 @@ def provision_free_threaded(wanted: Wanted, dest: Path) -> Outcome:
     found = shutil.which(wanted.executable_name,
                          path=os.environ.get("PATH", "").replace(str(dest.resolve()), ""))
     if found:
-        return Outcome(wanted.name, "PATH", _link(dest, wanted, Path(found)))
+        return Outcome(wanted.name, "PATH", link_executable(dest, wanted, Path(found)))
     return Outcome(wanted.name, "free-threaded", problem=(
         f"no {wanted.executable_name} on this machine: Debian and pyenv here ship no "
         "free-threaded build; CI runners install one with actions/setup-python"))
@@ -358,7 +358,8 @@ def fetch_debian(suite: str, packages: Sequence[str], root: Path, apt_dir: Path,
 def provision_debian(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Outcome:
     system = Path(f"/usr/bin/python{wanted.version}")
     if system.exists() and _is_debian_package(system):
-        return Outcome(wanted.name, "Debian (system package)", _link(dest, wanted, system))
+        return Outcome(wanted.name, "Debian (system package)",
+                       link_executable(dest, wanted, system))
     source = f"Debian {DEVELOPMENT_SUITE} (unpacked, patched)"
     patchelf = _patchelf()
     if patchelf is None:
@@ -373,14 +374,14 @@ def provision_debian(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> 
         patch_for_private_glibc(executable, root, patchelf)
     except ProvisionError as error:
         return Outcome(wanted.name, source, problem=str(error))
-    return Outcome(wanted.name, source, _link(dest, wanted, executable))
+    return Outcome(wanted.name, source, link_executable(dest, wanted, executable))
 
 
 def provision_pypy(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Outcome:
     system = shutil.which(f"pypy{wanted.version}") or shutil.which("pypy3")
     if system and _version_of(Path(system)).startswith(wanted.version + "."):
         return Outcome(wanted.name, "Debian pypy3 (system package)",
-                       _link(dest, wanted, Path(system)))
+                       link_executable(dest, wanted, Path(system)))
     suite = _system_suite()
     source = f"Debian {suite} pypy3 (unpacked)"
     patchelf = _patchelf()
@@ -398,7 +399,7 @@ def provision_pypy(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Ou
                                root / "usr/lib/aarch64-linux-gnu"], patchelf)
     except ProvisionError as error:
         return Outcome(wanted.name, source, problem=str(error))
-    return Outcome(wanted.name, source, _link(dest, wanted, executable))
+    return Outcome(wanted.name, source, link_executable(dest, wanted, executable))
 
 
 def _system_suite() -> str:

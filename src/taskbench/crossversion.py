@@ -1,0 +1,201 @@
+"""The cross-version view: every interpreter side by side, from results/.
+
+asv draws one line per environment over commits; this puts interpreters next to each other
+at the newest commit each has: the classic table (tasks/s per count), a chart of tasks/s by
+interpreter, bytes per task, and each interpreter's build facts.
+
+Usage::
+
+    python -m taskbench.crossversion --html DIR      # DIR/crossversion.html and its SVG
+    python -m taskbench.crossversion --markdown      # the README's table, to stdout
+    python -m taskbench.crossversion --update-readme README.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from taskbench.report import FACT_COLUMNS, ResultsError, read_facts
+from taskbench.results import Measurement, latest, load_results
+
+THROUGHPUT = "bench_create_wait.Throughput.track_tasks_per_second"
+BYTES_PER_TASK = "bench_create_wait.MemoryPerTask.track_bytes_per_task"
+CHART_COUNTS = ("100000", "1000000")
+README_BEGIN, README_END = "<!-- crossversion:begin -->", "<!-- crossversion:end -->"
+
+
+def interpreter_order(environment: str) -> tuple[object, ...]:
+    """Sort key: by Python version, pyenv before Debian's build, JIT last, PyPy at the end."""
+    match = re.match(r"(pypy)?(\d+)\.(\d+)(\S*)(.*)", environment)
+    if not match:
+        return (2, environment)
+    pypy, major, minor, variant, extra = match.groups()
+    return (1 if pypy else 0, int(major), int(minor), variant, extra)
+
+
+def _table(measurements: list[Measurement], benchmark: str, machine: str
+           ) -> tuple[list[str], list[str], dict[tuple[str, str], Measurement]]:
+    cells = {(m.params[0], m.environment): m for m in measurements
+             if m.benchmark == benchmark and m.machine == machine and m.params}
+    counts = sorted({count for count, _ in cells}, key=int)
+    environments = sorted({env for _, env in cells}, key=interpreter_order)
+    return counts, environments, cells
+
+
+def _format(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "tasks/s":
+        return f"{value / 1000:,.0f}K"
+    return f"{value:,.0f}"
+
+
+def markdown_table(results_dir: Path) -> str:
+    """The classic table for every interpreter, as Markdown, one table per machine."""
+    results = load_results(results_dir)
+    measurements = latest(results.measurements)
+    parts = []
+    for machine in sorted({m.machine for m in measurements}):
+        counts, environments, cells = _table(measurements, THROUGHPUT, machine)
+        if not counts:
+            continue
+        parts.append(f"Tasks per second (thousands) on `{machine}`, create_task + wait, "
+                     "default event loop:\n")
+        parts.append("| count | " + " | ".join(environments) + " |")
+        parts.append("| ---: | " + " | ".join("---:" for _ in environments) + " |")
+        for count in counts:
+            row = [_format(cells[(count, env)].value, "tasks/s") if (count, env) in cells
+                   else "-" for env in environments]
+            parts.append(f"| {int(count):,} | " + " | ".join(row) + " |")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _chart_svg(measurements: list[Measurement], machine: str) -> str:
+    """Grouped bars: tasks/s per interpreter at 100K and 1M tasks, as an SVG document."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    counts, environments, cells = _table(measurements, THROUGHPUT, machine)
+    shown = [count for count in CHART_COUNTS if count in counts]
+    figure, axes = plt.subplots(figsize=(max(6.0, 0.8 * len(environments) + 2), 4))
+    width = 0.8 / max(1, len(shown))
+    for offset, count in enumerate(shown):
+        values = [(cells[(count, env)].value or 0) / 1000 if (count, env) in cells else 0
+                  for env in environments]
+        axes.bar([i + offset * width for i in range(len(environments))], values, width,
+                 label=f"{int(count):,} tasks")
+    axes.set_xticks([i + width * (len(shown) - 1) / 2 for i in range(len(environments))])
+    axes.set_xticklabels(environments, rotation=45, ha="right")
+    axes.set_ylabel("thousand tasks/s (CPU time)")
+    axes.set_title(f"create_task + wait on {machine}")
+    axes.legend()
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _html_table(counts: list[str], environments: list[str],
+                cells: dict[tuple[str, str], Measurement], unit: str) -> str:
+    header = "".join(f"<th>{html.escape(env)}</th>" for env in environments)
+    rows = []
+    for count in counts:
+        tds = "".join(
+            f"<td>{_format(cells[(count, env)].value, unit) if (count, env) in cells else '-'}"
+            "</td>" for env in environments)
+        rows.append(f"<tr><th>{int(count):,}</th>{tds}</tr>")
+    return (f"<table><thead><tr><th>count</th>{header}</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def write_page(results_dir: Path, html_dir: Path) -> Path:
+    """Write ``crossversion.html`` (with one SVG chart per machine) into ``html_dir``."""
+    results = load_results(results_dir)
+    measurements = latest(results.measurements)
+    try:
+        facts = read_facts(results_dir)
+    except ResultsError as error:
+        results.problems.append(str(error))
+        facts = {}
+    sections = []
+    for machine in sorted({m.machine for m in measurements}):
+        counts, environments, cells = _table(measurements, THROUGHPUT, machine)
+        chart = f"crossversion-{machine}.svg"
+        (html_dir / chart).write_text(_chart_svg(measurements, machine), encoding="utf-8")
+        memory = _table(measurements, BYTES_PER_TASK, machine)
+        fact_rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(record.get(key, '')))}</td>"
+                             for key, _ in FACT_COLUMNS) + "</tr>"
+            for record in facts.get(machine, []))
+        fact_head = "".join(f"<th>{html.escape(title)}</th>" for _, title in FACT_COLUMNS)
+        sections.append(f"""<section id="{html.escape(machine)}">
+<h2>{html.escape(machine)}</h2>
+<h3>Tasks per second, thousands (the classic table)</h3>
+{_html_table(counts, environments, cells, "tasks/s")}
+<p><img src="{chart}" alt="tasks per second by interpreter on {html.escape(machine)}"></p>
+<h3>Bytes per pending task (tracemalloc)</h3>
+{_html_table(*memory, "bytes")}
+<h3>How each interpreter was built</h3>
+<table><thead><tr>{fact_head}</tr></thead><tbody>{fact_rows}</tbody></table>
+</section>""")
+    problems = "".join(f"<li>{html.escape(p)}</li>" for p in results.problems)
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>taskbench: interpreters side by side</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; margin-bottom: 1em; }}
+th, td {{ border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }}
+</style></head>
+<body>
+<p><a href="index.html">&larr; the benchmarks over commits (asv)</a></p>
+<h1>Interpreters side by side</h1>
+<p>The newest result of each interpreter, per machine. Compare versions within one build
+family: pyenv's builds (3.X) use -O3 without PGO or LTO, Debian's (3.X-debian) use PGO and
+LTO.</p>
+{"<ul class='problems'>" + problems + "</ul>" if problems else ""}
+{"".join(sections) or "<p>No results yet.</p>"}
+</body></html>
+"""
+    target = html_dir / "crossversion.html"
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m taskbench.crossversion",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument("--html", type=Path, default=None, metavar="DIR")
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--update-readme", type=Path, default=None, metavar="README")
+    args = parser.parse_args(argv)
+    if args.update_readme is not None:
+        text = args.update_readme.read_text(encoding="utf-8")
+        if README_BEGIN not in text or README_END not in text:
+            parser.error(f"{args.update_readme} has no {README_BEGIN} ... {README_END} block")
+        before, rest = text.split(README_BEGIN, 1)
+        after = rest.split(README_END, 1)[1]
+        args.update_readme.write_text(
+            f"{before}{README_BEGIN}\n{markdown_table(args.results)}{README_END}{after}",
+            encoding="utf-8")
+    if args.markdown:
+        sys.stdout.write(markdown_table(args.results))
+    if args.html is not None:
+        print(f"wrote {write_page(args.results, args.html)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
