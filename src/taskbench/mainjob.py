@@ -30,9 +30,10 @@ from taskbench.interpreters import (
 )
 from taskbench.machine import machine_details
 from taskbench.provision import DEFAULT_DEST, default_cache, format_table, provision, write_facts
+from taskbench.report import FACTS_FILE
+from taskbench.site import SiteError, build
 
 PYTHONS_DIR = DEFAULT_DEST
-FACTS_FILE = "interpreters.jsonl"
 PREVIEW_ADDRESS = "http://127.0.0.1:8080/"
 
 
@@ -107,10 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_status = subprocess.run(_asv(*run_args), check=False).returncode
 
     _announce("Site")
-    publish_status = subprocess.run(_asv("publish"), check=False).returncode
-    if publish_status == 0:
-        print(f"The site is in .asv/html. Browse it with `make preview`, then open "
-              f"{PREVIEW_ADDRESS}")
+    try:
+        html_dir = build(Path("asv.conf.json"))
+        site_status = 0
+        print(f"The site is in {html_dir}, self-contained. Browse it with `make preview`, "
+              f"then open {PREVIEW_ADDRESS}")
+    except SiteError as error:
+        print(f"error: the site was not built: {error}", file=sys.stderr)
+        site_status = 1
 
     _announce("Interpreters, again")
     _check(names, search_path)
@@ -120,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: `asv run` exited with status {run_status}: some benchmarks failed; "
               "their messages are above.", file=sys.stderr)
         return run_status
-    return publish_status
+    return site_status
 
 
 if __name__ == "__main__":
