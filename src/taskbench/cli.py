@@ -1,4 +1,8 @@
-"""``python -m taskbench``: the classic table of tasks per second for this interpreter."""
+"""``python -m taskbench``: the classic table of tasks per second for this interpreter.
+
+``python -m taskbench compare A B`` compares two interpreters in results/ instead (see
+:mod:`taskbench.compare`).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Create N do-nothing asyncio tasks with create_task, wait for them with "
             "asyncio.wait, and print tasks per second of CPU time (time.process_time) "
             "for each N, on a fresh event loop with the garbage collector enabled."),
+        epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
+               "`python -m taskbench compare --help` says how.",
     )
     parser.add_argument(
         "--counts", type=_counts, default=ORIGINAL_SWEEP, metavar="N,N,...",
@@ -36,7 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["compare"]:
+        from taskbench.compare import main as compare_main
+
+        return compare_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     if args.batches < 1:
         build_parser().error(f"--batches must be at least 1, not {args.batches}")
     print(f"{platform.python_implementation()} {platform.python_version()} "
