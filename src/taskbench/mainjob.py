@@ -122,11 +122,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     minutes = (time.monotonic() - started) / 60
     print(f"\nThe main job took {minutes:.1f} minutes.")
     if run_status != 0:
-        print(f"error: `asv run` exited with status {run_status}: some benchmarks failed; "
-              "their messages are above.", file=sys.stderr)
+        print(f"error: `asv run` exited with status {run_status} (a benchmark failed, or no "
+              "benchmark matched --bench); asv's messages are above.", file=sys.stderr)
         return run_status
     return site_status
 
 
+def run(argv: Sequence[str] | None = None) -> int:
+    """:func:`main`, with an interruption reported in words instead of a traceback."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted: asv writes an environment's results file when the environment "
+              "is finished, so the files of environments finished before the interruption are "
+              "complete and the environment that was running left its file as it was (git "
+              "shows what changed). Run `make bench` again to measure the rest.",
+              file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run())
