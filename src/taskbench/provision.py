@@ -271,10 +271,15 @@ class ProvisionError(Exception):
 
 
 def set_rpath(executable: Path, libdirs: Sequence[Path], patchelf: str,
-              run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run) -> None:
-    """Let ``executable`` find the libraries unpacked beside it, before the system's."""
+              run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
+              extra: Sequence[str] = ()) -> None:
+    """Let ``executable`` find the libraries unpacked beside it, before the system's.
+
+    The rpath is set as DT_RPATH (``--force-rpath``), which, unlike DT_RUNPATH, also governs
+    the libraries of extension modules the interpreter loads later (ssl, ctypes, sqlite3).
+    """
     rpath = ":".join(str(d) for d in libdirs if d.is_dir())
-    result = run([patchelf, "--force-rpath", "--set-rpath", rpath, str(executable)],
+    result = run([patchelf, *extra, "--force-rpath", "--set-rpath", rpath, str(executable)],
                  capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise ProvisionError(f"patchelf failed on {executable}: {result.stderr.strip()}")
@@ -283,23 +288,15 @@ def set_rpath(executable: Path, libdirs: Sequence[Path], patchelf: str,
 def patch_for_private_glibc(executable: Path, root: Path, patchelf: str,
                             run: Callable[..., subprocess.CompletedProcess[str]]
                             = subprocess.run) -> None:
-    """Make ``executable`` load the glibc and libraries unpacked under ``root``.
-
-    The rpath is set as DT_RPATH (``--force-rpath``), which, unlike DT_RUNPATH, also governs
-    the libraries of extension modules the interpreter loads later (ssl, ctypes, sqlite3).
-    """
+    """Make ``executable`` load the glibc and libraries unpacked under ``root``."""
     libdirs = [root / "usr/lib/x86_64-linux-gnu", root / "lib/x86_64-linux-gnu",
                root / "usr/lib/aarch64-linux-gnu", root / "lib/aarch64-linux-gnu"]
     loaders = sorted(root.glob("usr/lib/*-linux-gnu/ld-linux*.so.*")) + sorted(
         root.glob("lib*/ld-linux*.so.*"))
     if not loaders:
         raise ProvisionError(f"no dynamic loader (ld-linux) was unpacked under {root}")
-    rpath = ":".join(str(d) for d in libdirs if d.is_dir())
-    result = run([patchelf, "--set-interpreter", str(loaders[0]), "--force-rpath",
-                  "--set-rpath", rpath, str(executable)], capture_output=True, text=True,
-                 check=False)
-    if result.returncode != 0:
-        raise ProvisionError(f"patchelf failed on {executable}: {result.stderr.strip()}")
+    set_rpath(executable, libdirs, patchelf, run,
+              extra=["--set-interpreter", str(loaders[0])])
 
 
 def _patchelf() -> str | None:
