@@ -76,7 +76,8 @@ def markdown_table(results_dir: Path) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _chart_svg(measurements: list[Measurement], machine: str) -> str:
+def _chart_svg(counts: list[str], environments: list[str],
+               cells: dict[tuple[str, str], Measurement], machine: str) -> str:
     """Grouped bars: tasks/s per interpreter at 100K and 1M tasks, as an SVG document."""
     import io
 
@@ -85,7 +86,6 @@ def _chart_svg(measurements: list[Measurement], machine: str) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    counts, environments, cells = _table(measurements, THROUGHPUT, machine)
     shown = [count for count in CHART_COUNTS if count in counts]
     figure, axes = plt.subplots(figsize=(max(6.0, 0.8 * len(environments) + 2), 4))
     width = 0.8 / max(1, len(shown))
@@ -132,7 +132,8 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
     for machine in sorted({m.machine for m in measurements}):
         counts, environments, cells = _table(measurements, THROUGHPUT, machine)
         chart = f"crossversion-{machine}.svg"
-        (html_dir / chart).write_text(_chart_svg(measurements, machine), encoding="utf-8")
+        (html_dir / chart).write_text(_chart_svg(counts, environments, cells, machine),
+                                      encoding="utf-8")
         memory = _table(measurements, BYTES_PER_TASK, machine)
         fact_rows = "".join(
             "<tr>" + "".join(f"<td>{html.escape(str(record.get(key, '')))}</td>"

@@ -2,9 +2,9 @@
 
 asv looks for ``python<name>`` on PATH for each name in ``pythons``; one that it cannot find
 costs a single quiet line and the run still exits 0, so a run can silently lose a Python
-version. This module answers the question in plain words before and after a run; the interpreters
-themselves are gathered by :mod:`taskbench.provision` (pyenv's shims answer "command not
-found" for every version but the global one): see :mod:`taskbench.provision`.
+version. This module answers the question in plain words before and after a run; the
+interpreters themselves are gathered by :mod:`taskbench.provision` (pyenv's shims answer
+"command not found" for every version but the global one).
 
 Usage::
 
