@@ -116,3 +116,35 @@ def test_bad_counts_are_refused_with_the_value_named(bad: object) -> None:
 def test_throughput_needs_a_batch() -> None:
     with pytest.raises(ValueError, match="batches must be at least 1"):
         measure_throughput(10, batches=0)
+
+
+def test_spread_is_the_batches_range_over_their_median() -> None:
+    from taskbench.cycle import Throughput
+
+    assert Throughput(10, 100.0, [95.0, 100.0, 104.0]).spread_percent == pytest.approx(9.0)
+
+
+def test_small_counts_get_one_discarded_warm_up_batch() -> None:
+    import time
+
+    from taskbench.cycle import WARM_UP_BELOW, measure_rate
+
+    runs: list[int] = []
+
+    async def counted(count: int) -> int:
+        # Burns 2 ms of CPU, so that each batch below is exactly one run.
+        runs.append(count)
+        start = time.process_time()
+        while time.process_time() - start < 0.002:
+            pass
+        return count
+
+    def run_count(count: int, **options: int) -> int:
+        runs.clear()
+        throughput = measure_rate(counted, count, batches=2, min_batch_seconds=0.001, **options)
+        assert len(throughput.batch_rates) == 2
+        return len(runs)
+
+    assert run_count(10) == 3
+    assert run_count(WARM_UP_BELOW) == 2
+    assert run_count(10, warmup_batches=0) == 2

@@ -18,10 +18,15 @@ import asyncio
 import gc
 import statistics
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Awaitable, Callable, Iterator
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
+# Counts below this get a discarded warm-up batch (see measure_rate).
+WARM_UP_BELOW = 100_000
+# A workload takes a count and, run inside an event loop, returns how many units it finished.
+Workload = Callable[[int], Awaitable[int]]
 
 
 def validate_count(count: object) -> int:
@@ -40,6 +45,27 @@ async def nop_task() -> None:
     """The coroutine every task runs: it returns at once, so only the task machinery costs."""
 
 
+@contextmanager
+def collector(enabled: bool) -> Iterator[None]:
+    """Switch the cyclic garbage collector on or off, restoring the caller's setting after.
+
+    asv's ``time_`` benchmarks run under :mod:`timeit`, which turns the collector off; the
+    workloads turn it back on so that they pay what an application pays.
+    """
+    was_enabled = gc.isenabled()
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
+
+
 async def create_and_wait(count: int, *, gc_enabled: bool = True) -> int:
     """Create ``count`` tasks running :func:`nop_task`, wait for all, return how many finished.
 
@@ -48,20 +74,10 @@ async def create_and_wait(count: int, *, gc_enabled: bool = True) -> int:
         gc_enabled: whether the cyclic garbage collector runs during the cycle.
     """
     validate_count(count)
-    collector_was_enabled = gc.isenabled()
-    if gc_enabled:
-        gc.enable()
-    else:
-        gc.disable()
-    try:
+    with collector(gc_enabled):
         tasks = [asyncio.create_task(nop_task()) for _ in range(count)]
         done, _pending = await asyncio.wait(tasks)
         return len(done)
-    finally:
-        if collector_was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
 
 
 def run_on_fresh_loop(count: int, *, loop_factory: LoopFactory = asyncio.new_event_loop,
@@ -84,57 +100,96 @@ class CycleTiming:
     wall_seconds: float
 
 
-async def _timed_create_and_wait(count: int, gc_enabled: bool) -> CycleTiming:
-    wall_start = time.perf_counter()
-    cpu_start = time.process_time()
-    completed = await create_and_wait(count, gc_enabled=gc_enabled)
-    cpu_seconds = time.process_time() - cpu_start
-    wall_seconds = time.perf_counter() - wall_start
+async def _timed(workload: Workload, count: int, gc_enabled: bool) -> CycleTiming:
+    with collector(gc_enabled):
+        wall_start = time.perf_counter()
+        cpu_start = time.process_time()
+        completed = await workload(count)
+        cpu_seconds = time.process_time() - cpu_start
+        wall_seconds = time.perf_counter() - wall_start
     return CycleTiming(count, completed, cpu_seconds, wall_seconds)
+
+
+def time_workload(workload: Workload, count: int, *,
+                  loop_factory: LoopFactory = asyncio.new_event_loop,
+                  gc_enabled: bool = True) -> CycleTiming:
+    """Time one run of ``workload(count)`` on a fresh loop: CPU (``process_time``) and wall."""
+    validate_count(count)
+    loop = loop_factory()
+    try:
+        return loop.run_until_complete(_timed(workload, count, gc_enabled))
+    finally:
+        loop.close()
 
 
 def time_cycle(count: int, *, loop_factory: LoopFactory = asyncio.new_event_loop,
                gc_enabled: bool = True) -> CycleTiming:
     """Time one cycle on a fresh loop the way the classic script does (``process_time``)."""
-    validate_count(count)
-    loop = loop_factory()
-    try:
-        return loop.run_until_complete(_timed_create_and_wait(count, gc_enabled))
-    finally:
-        loop.close()
+    return time_workload(create_and_wait, count, loop_factory=loop_factory,
+                         gc_enabled=gc_enabled)
 
 
 @dataclass(frozen=True)
 class Throughput:
-    """Tasks per second of a count: the median over batches of cycles."""
+    """Units (tasks) per second of a count: the median over batches of runs."""
 
     count: int
     tasks_per_second: float
     batch_rates: list[float]
 
+    @property
+    def spread_percent(self) -> float:
+        """The batches' range as a percentage of their median: how far one figure can move."""
+        return 100 * (max(self.batch_rates) - min(self.batch_rates)) / self.tasks_per_second
 
-def measure_throughput(count: int, *, batches: int = 3, min_batch_seconds: float = 0.05,
-                       loop_factory: LoopFactory = asyncio.new_event_loop,
-                       gc_enabled: bool = True) -> Throughput:
-    """Measure tasks per second as the classic script does, robustly.
 
-    Each batch runs cycles on fresh loops until it has used ``min_batch_seconds`` of CPU time
-    (one cycle, for large counts), and rates the batch as tasks created over CPU seconds spent.
+def measure_rate(workload: Workload, count: int, *, batches: int = 3,
+                 min_batch_seconds: float = 0.05, warmup_batches: int | None = None,
+                 loop_factory: LoopFactory = asyncio.new_event_loop,
+                 gc_enabled: bool = True) -> Throughput:
+    """Measure units per second of CPU time for ``workload(count)``, robustly.
+
+    Each batch runs the workload on fresh loops until it has used ``min_batch_seconds`` of CPU
+    time (one run, for large counts), and rates the batch as units finished over CPU seconds.
     Batching keeps small counts measurable on platforms whose ``process_time`` ticks coarsely.
     The median over ``batches`` is reported, which one slow batch cannot move.
+
+    Below :data:`WARM_UP_BELOW` units, one batch is run first and discarded (unless
+    ``warmup_batches`` says otherwise): in a cold process the first small runs pay for caches
+    and lazy imports, not for tasks. At the classic table's counts the first run pays for
+    growing the heap, as it did in the classic script, and is kept.
+
+    Raises:
+        RuntimeError: when a run finishes fewer units than it was given.
     """
     validate_count(count)
     if batches < 1:
         raise ValueError(f"batches must be at least 1, not {batches}")
+    if warmup_batches is None:
+        warmup_batches = 1 if count < WARM_UP_BELOW else 0
     rates = []
-    for _ in range(batches):
-        tasks = 0
+    for batch in range(warmup_batches + batches):
+        finished = 0
         cpu_seconds = 0.0
-        while tasks == 0 or cpu_seconds < min_batch_seconds:
-            timing = time_cycle(count, loop_factory=loop_factory, gc_enabled=gc_enabled)
+        while finished == 0 or cpu_seconds <= 0 or cpu_seconds < min_batch_seconds:
+            timing = time_workload(workload, count, loop_factory=loop_factory,
+                                   gc_enabled=gc_enabled)
             if timing.completed != count:
-                raise RuntimeError(f"{timing.completed} of {count} tasks finished")
-            tasks += timing.completed
+                raise RuntimeError(f"{timing.completed} of {count} finished")
+            finished += timing.completed
             cpu_seconds += timing.cpu_seconds
-        rates.append(tasks / cpu_seconds)
+        if batch >= warmup_batches:
+            rates.append(finished / cpu_seconds)
     return Throughput(count, statistics.median(rates), rates)
+
+
+def measure_throughput(count: int, *, batches: int = 3, min_batch_seconds: float = 0.05,
+                       loop_factory: LoopFactory = asyncio.new_event_loop,
+                       gc_enabled: bool = True) -> Throughput:
+    """Tasks per second of the create-and-wait cycle, as the classic script measures it.
+
+    See :func:`measure_rate` for how batches are run and rated.
+    """
+    return measure_rate(create_and_wait, count, batches=batches,
+                        min_batch_seconds=min_batch_seconds, loop_factory=loop_factory,
+                        gc_enabled=gc_enabled)
