@@ -84,3 +84,35 @@ def test_the_readme_table_matches_the_committed_results() -> None:
                                cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert committed == generated.strip(), (
         "README.md's table is stale: run `make readme` and commit the result")
+
+
+def test_a_row_the_newest_run_no_longer_measures_is_not_shown(tmp_path: Path) -> None:
+    folder = tmp_path / "box"
+    _result_file(folder, "virtualenv-py3.8", "3.8", [90_000.0, 80_000.0])
+    newer = json.loads((folder / "abc-virtualenv-py3.8.json").read_text())
+    newer.update(commit_hash="def", date=2)
+    newer["results"][THROUGHPUT][:2] = [[95_000.0], [["100000"]]]
+    (folder / "def-virtualenv-py3.8.json").write_text(json.dumps(newer))
+    table = markdown_table(tmp_path)
+    assert "| 100,000 | 95K |" in table
+    assert "1,000,000" not in table
+
+
+def test_a_figure_whose_batches_spread_wide_is_flagged(tmp_path: Path) -> None:
+    from taskbench.anatomy import SPREAD
+
+    folder = tmp_path / "results" / "box"
+    _result_file(folder, "virtualenv-py3.8", "3.8", [90_000.0, 80_000.0])
+    data = json.loads((folder / "abc-virtualenv-py3.8.json").read_text())
+    row = list(data["results"][THROUGHPUT])
+    row[0] = [1.5, 7.25]
+    data["results"][SPREAD] = row
+    (folder / "abc-virtualenv-py3.8.json").write_text(json.dumps(data))
+    table = markdown_table(tmp_path / "results")
+    assert "| 100,000 | 90K |" in table
+    assert "| 1,000,000 | 80K* |" in table
+    html_dir = tmp_path / "html"
+    html_dir.mkdir()
+    page = write_page(tmp_path / "results", html_dir).read_text()
+    assert "spread 1.5%</small>" in page
+    assert 'class="noisy"' in page and "spread 7.2% &#9888;" in page

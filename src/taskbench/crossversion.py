@@ -15,27 +15,19 @@ from __future__ import annotations
 
 import argparse
 import html
-import re
 import sys
 from pathlib import Path
 from typing import Sequence
 
+from taskbench import anatomy
+from taskbench.anatomy import BYTES_PER_TASK, SPREAD, THROUGHPUT
 from taskbench.report import FACT_COLUMNS, ResultsError, read_facts
-from taskbench.results import Measurement, latest, load_results
+from taskbench.results import Measurement, interpreter_order, latest, load_results
 
-THROUGHPUT = "bench_create_wait.Throughput.track_tasks_per_second"
-BYTES_PER_TASK = "bench_create_wait.MemoryPerTask.track_bytes_per_task"
 CHART_COUNTS = ("100000", "1000000")
+# A figure whose batches spread wider than this is flagged, not presented as a finding.
+NOISY_PERCENT = 5.0
 README_BEGIN, README_END = "<!-- crossversion:begin -->", "<!-- crossversion:end -->"
-
-
-def interpreter_order(environment: str) -> tuple[object, ...]:
-    """Sort key: by Python version, pyenv before Debian's build, JIT last, PyPy at the end."""
-    match = re.match(r"(pypy)?(\d+)\.(\d+)(\S*)(.*)", environment)
-    if not match:
-        return (2, environment)
-    pypy, major, minor, variant, extra = match.groups()
-    return (1 if pypy else 0, int(major), int(minor), variant, extra)
 
 
 def _table(measurements: list[Measurement], benchmark: str, machine: str
@@ -55,6 +47,16 @@ def _format(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
+def _spreads(measurements: list[Measurement], machine: str) -> dict[tuple[str, str], float]:
+    return {(m.params[0], m.environment): m.value for m in measurements
+            if m.benchmark == SPREAD and m.machine == machine and m.params
+            and m.value is not None}
+
+
+def _noisy(spreads: dict[tuple[str, str], float], count: str, env: str) -> bool:
+    return spreads.get((count, env), 0.0) > NOISY_PERCENT
+
+
 def markdown_table(results_dir: Path) -> str:
     """The classic table for every interpreter, as Markdown, one table per machine."""
     results = load_results(results_dir)
@@ -64,12 +66,15 @@ def markdown_table(results_dir: Path) -> str:
         counts, environments, cells = _table(measurements, THROUGHPUT, machine)
         if not counts:
             continue
+        spreads = _spreads(measurements, machine)
         parts.append(f"Tasks per second (thousands) on `{machine}`, create_task + wait, "
-                     "default event loop:\n")
+                     f"default event loop (`*`: batches spread more than {NOISY_PERCENT:.0f}%, "
+                     "not a finding):\n")
         parts.append("| count | " + " | ".join(environments) + " |")
         parts.append("| ---: | " + " | ".join("---:" for _ in environments) + " |")
         for count in counts:
-            row = [_format(cells[(count, env)].value, "tasks/s") if (count, env) in cells
+            row = [_format(cells[(count, env)].value, "tasks/s")
+                   + ("*" if _noisy(spreads, count, env) else "") if (count, env) in cells
                    else "-" for env in environments]
             parts.append(f"| {int(count):,} | " + " | ".join(row) + " |")
         parts.append("")
@@ -107,14 +112,27 @@ def _chart_svg(counts: list[str], environments: list[str],
 
 
 def _html_table(counts: list[str], environments: list[str],
-                cells: dict[tuple[str, str], Measurement], unit: str) -> str:
+                cells: dict[tuple[str, str], Measurement], unit: str,
+                spreads: dict[tuple[str, str], float] | None = None) -> str:
     header = "".join(f"<th>{html.escape(env)}</th>" for env in environments)
     rows = []
     for count in counts:
-        tds = "".join(
-            f"<td>{_format(cells[(count, env)].value, unit) if (count, env) in cells else '-'}"
-            "</td>" for env in environments)
-        rows.append(f"<tr><th>{int(count):,}</th>{tds}</tr>")
+        tds = []
+        for env in environments:
+            if (count, env) not in cells:
+                tds.append("<td>-</td>")
+                continue
+            text = _format(cells[(count, env)].value, unit)
+            spread = (spreads or {}).get((count, env))
+            if spread is None:
+                tds.append(f"<td>{text}</td>")
+            elif spread > NOISY_PERCENT:
+                tds.append(f'<td class="noisy" title="not a finding: batches spread more '
+                           f'than {NOISY_PERCENT:.0f}%">{text}<br><small>spread '
+                           f"{spread:.1f}% &#9888;</small></td>")
+            else:
+                tds.append(f"<td>{text}<br><small>spread {spread:.1f}%</small></td>")
+        rows.append(f"<tr><th>{int(count):,}</th>{''.join(tds)}</tr>")
     return (f"<table><thead><tr><th>count</th>{header}</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
@@ -135,6 +153,20 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
         (html_dir / chart).write_text(_chart_svg(counts, environments, cells, machine),
                                       encoding="utf-8")
         memory = _table(measurements, BYTES_PER_TASK, machine)
+        figures = anatomy.figures_by_environment(measurements, machine)
+        anatomy_section = ""
+        if figures:
+            spawn_chart = f"spawn-apis-{machine}.svg"
+            (html_dir / spawn_chart).write_text(anatomy.spawn_chart_svg(figures, machine),
+                                                encoding="utf-8")
+            name = html.escape(machine)
+            anatomy_section = f"""<h3 id="anatomy-{name}">Why a task costs what it costs</h3>
+<p><img src="{spawn_chart}" alt="tasks per second by spawn API and loop on {name}"></p>
+{anatomy.html_tables(figures, machine)}
+<p>ns per task is the inverse of the create_task+wait rate; the floor is the same coroutine
+awaited directly (no task) or a bare call_soon callback; the task's overhead above the floor is
+the difference. The GC share is 1 - (rate with the collector) / (rate without).
+n/a: the interpreter or loop lacks the API, or the client does not install there.</p>"""
         fact_rows = "".join(
             "<tr>" + "".join(f"<td>{html.escape(str(record.get(key, '')))}</td>"
                              for key, _ in FACT_COLUMNS) + "</tr>"
@@ -143,10 +175,14 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
         sections.append(f"""<section id="{html.escape(machine)}">
 <h2>{html.escape(machine)}</h2>
 <h3>Tasks per second, thousands (the classic table)</h3>
-{_html_table(counts, environments, cells, "tasks/s")}
+{_html_table(counts, environments, cells, "tasks/s", _spreads(measurements, machine))}
+<p>Each figure is the median of three batches; its spread is the batches' range over that
+median. A spread above {NOISY_PERCENT:.0f}% (&#9888;, shaded) means the figure is not a
+finding.</p>
 <p><img src="{chart}" alt="tasks per second by interpreter on {html.escape(machine)}"></p>
 <h3>Bytes per pending task (tracemalloc)</h3>
 {_html_table(*memory, "bytes")}
+{anatomy_section}
 <h3>How each interpreter was built</h3>
 <table><thead><tr>{fact_head}</tr></thead><tbody>{fact_rows}</tbody></table>
 </section>""")
@@ -158,6 +194,7 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
 body {{ font-family: sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; margin-bottom: 1em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }}
+td.noisy {{ background: #fde2c8; }}
 </style></head>
 <body>
 <p><a href="index.html">&larr; the benchmarks over commits (asv)</a></p>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -93,11 +94,24 @@ def load_results(results_dir: Path) -> Results:
 
 
 def latest(measurements: list[Measurement]) -> list[Measurement]:
-    """For each machine, environment, benchmark and parameters: the newest measurement."""
-    newest: dict[tuple[Any, ...], Measurement] = {}
-    for measurement in measurements:
-        key = (measurement.machine, measurement.env_name, measurement.benchmark,
-               measurement.params)
-        if key not in newest or measurement.date > newest[key].date:
-            newest[key] = measurement
-    return list(newest.values())
+    """For each machine, environment and benchmark: the measurements of its newest run.
+
+    A whole run is taken, not the newest value of each parameter, so that a parameter a later
+    run no longer measures does not linger beside the new ones.
+    """
+    newest: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for m in measurements:
+        key = (m.machine, m.env_name, m.benchmark)
+        if key not in newest or (m.date, m.commit) > newest[key]:
+            newest[key] = (m.date, m.commit)
+    return [m for m in measurements
+            if newest[(m.machine, m.env_name, m.benchmark)] == (m.date, m.commit)]
+
+
+def interpreter_order(environment: str) -> tuple[object, ...]:
+    """Sort key: by Python version, pyenv before Debian's build, JIT last, PyPy at the end."""
+    match = re.match(r"(pypy)?(\d+)\.(\d+)(\S*)(.*)", environment)
+    if not match:
+        return (2, environment)
+    pypy, major, minor, variant, extra = match.groups()
+    return (1 if pypy else 0, int(major), int(minor), variant, extra)

@@ -16,6 +16,18 @@ STARTUP_COUNTS: list[int] = [1, 10, 100, 1_000, 10_000]
 MEMORY_COUNTS: list[int] = [1_000, 100_000]
 
 
+# The secondary axes (spawn API, event loop, floor) at start-up scale and at the classic
+# table's first row: enough to rank them, at a cost the run-time budget allows.
+SECONDARY_COUNTS: list[int] = [1_000, 100_000]
+
+# The collector's share may grow with the number of live objects, so its axis reaches 1M;
+# each count is also a row of Throughput, which measures the cycle with the collector on.
+GC_COUNTS: list[int] = [1_000, 100_000, 1_000_000]
+
+# A UI with a thousand widgets, and a very large one: each widget costs a task and a queue.
+PUMP_COUNTS: list[int] = [1_000, 10_000]
+
+
 def parse_counts(text: str) -> list[int]:
     """Parse ``"100000,200_000"`` into counts, or raise ValueError naming the bad entry."""
     counts = []
