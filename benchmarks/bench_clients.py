@@ -36,9 +36,9 @@ class TextualStartup:
             return None
         return {widgets: measure_startup(widgets) for widgets in WIDGET_COUNTS}
 
-    def setup(self, startups, widgets):
-        if startups is None:
-            check_textual()
+    def setup(self, *cache_and_widgets):
+        # asv passes the cache first only when setup_cache returned something.
+        check_textual()
 
     def track_tasks_per_widget(self, startups, widgets):
         return startups[widgets].tasks_per_widget
