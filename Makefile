@@ -27,6 +27,7 @@ preview:
 readme: venv
 	$(VENV_PYTHON) -m taskbench.crossversion --update-readme README.md
 	$(VENV_PYTHON) -m taskbench.anatomy --update-readme README.md
+	$(VENV_PYTHON) -m taskbench.precision --update-readme README.md
 
 lint: venv
 	.venv/bin/ruff check src benchmarks tests

@@ -128,3 +128,50 @@ def test_publish_lists_every_committed_environment(tmp_path: Path) -> None:
                if part.startswith("python-")}
     assert graphed == pythons
     assert {path: path.read_bytes() for path in results_dir.rglob("*.json")} == before
+
+
+def _start_asv(tmp_path: Path, results_dir: Path) -> subprocess.Popen[str]:
+    """A real ``asv run`` of the long Throughput table, in a process group of its own."""
+    machine = _asv(tmp_path, "machine", "--yes", f"--machine={MACHINE}")
+    assert machine.returncode == 0, machine.stderr
+    config_path = tmp_path / "asv.conf.json"  # written by _asv, results_dir as given
+    config = json.loads(config_path.read_text())
+    config["results_dir"] = str(results_dir)
+    config_path.write_text(json.dumps(config))
+    return subprocess.Popen(
+        [sys.executable, "-m", "asv", "run", "--python=same", f"--machine={MACHINE}",
+         f"--set-commit-hash={_head()}", "--bench", "bench_create_wait.Throughput",
+         "--config", str(config_path)],
+        cwd=ROOT, env={**os.environ, "HOME": str(tmp_path / "home")}, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+def test_a_run_killed_midway_loses_and_rewrites_no_committed_result(
+        tmp_path: Path, signal_name: str) -> None:
+    import shutil
+    import signal
+    import time
+
+    from taskbench.results import load_results
+
+    results_dir = tmp_path / "results"
+    shutil.copytree(ROOT / "results", results_dir)
+    before = {path: path.read_bytes() for path in results_dir.rglob("*") if path.is_file()}
+    process = _start_asv(tmp_path, results_dir)
+    time.sleep(12)  # asv has discovered the suite and is inside the benchmark's setup_cache
+    assert process.poll() is None, process.communicate()[0]
+    os.killpg(process.pid, getattr(signal, signal_name))
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode != 0, output
+
+    after = {path: path.read_bytes() for path in results_dir.rglob("*") if path.is_file()}
+    changed = [path for path in before if after.get(path) != before[path]
+               and path.name not in ("machine.json", "benchmarks.json")]
+    assert not changed, f"{signal_name} rewrote committed results: {changed}"
+    results = load_results(results_dir)
+    for problem in results.problems:  # a file cut short is named, with the fix
+        assert "Restore it from git or rerun asv" in problem
+    committed_envs = {m.env_name for m in load_results(ROOT / "results").measurements}
+    assert committed_envs <= {m.env_name for m in results.measurements}

@@ -167,6 +167,15 @@ def test_cross_version_page_shows_every_interpreter(browser: object, server: str
     charts = browser.execute_script(  # type: ignore[attr-defined]
         "return Array.from(document.images, i => i.complete && i.naturalWidth > 0);")
     assert charts and all(charts)
+    # The cost anatomy: its chart drawn, and a row in its tables for every interpreter.
+    anatomy_rows = browser.execute_script(  # type: ignore[attr-defined]
+        """const img = document.querySelector('img[src^="spawn-apis-"]');
+        if (!img || !(img.complete && img.naturalWidth > 0)) return null;
+        return Array.from(document.querySelectorAll('table tr td:first-child'),
+                          td => td.textContent);""")
+    assert anatomy_rows, "the spawn-API chart is missing or did not load"
+    for environment in _committed_environments():
+        assert environment in anatomy_rows, environment  # type: ignore[operator]
     offsite = [url for url in _requested_urls(browser)
                if not url.startswith((server, "data:", "blob:"))]
     assert not offsite, f"requests left 127.0.0.1: {offsite}"

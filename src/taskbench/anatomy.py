@@ -39,7 +39,7 @@ BYTES_PER_TASK = "bench_create_wait.MemoryPerTask.track_bytes_per_task"
 # The count the per-task figures are read at: the classic table's first row.
 COUNT = "100000"
 PUMP_COUNT = "10000"
-GC_COUNTS = ("1000", "100000", "1000000")
+GC_COUNTS = ("1000", "100000", "500000")
 TEXTUAL_WIDGETS = "1000"
 README_BEGIN, README_END = "<!-- findings:begin -->", "<!-- findings:end -->"
 NOT_MEASURED = "n/a"
@@ -154,7 +154,7 @@ def tables(figures: dict[str, Figures], machine: str) -> list[Table]:
               f"tasks, {' / '.join(loops)}",
               ["interpreter", *apis], spawn_rows),
         Table(f"Where a task's cost goes on {machine} ({int(COUNT):,} tasks, asyncio's loop; "
-              "GC share of CPU time at 1K / 100K / 1M tasks; message pump at "
+              "GC share of CPU time at 1K / 100K / 500K tasks; message pump at "
               f"{int(PUMP_COUNT):,} widgets; Textual at "
               f"{int(TEXTUAL_WIDGETS):,} widgets)",
               ["interpreter", "ns per task", "await floor, ns", "call_soon, ns",

@@ -1,0 +1,69 @@
+"""The precision record: ratios of two back-to-back runs, summarised, and the README's copy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from taskbench.precision import (
+    README_BEGIN,
+    README_END,
+    PrecisionError,
+    markdown,
+    read_records,
+    summarise,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pair(count: str, first: float, second: float) -> dict[str, object]:
+    return {"interpreter": "3.13", "count": count, "first": first, "second": second}
+
+
+def test_identical_runs_have_no_spread() -> None:
+    pairs = [_pair("100000", 1e5, 1e5), _pair("1000000", 9e4, 9e4)]
+    assert summarise(pairs) == {"figures": 2, "median_percent": 0.0, "worst_percent": 0.0}
+
+
+def test_the_summary_is_over_headline_counts_only() -> None:
+    pairs = [_pair("100000", 100.0, 101.0), _pair("500000", 100.0, 97.0),
+             _pair("1000000", 100.0, 100.5), _pair("10", 100.0, 150.0)]
+    assert summarise(pairs) == {"figures": 3, "median_percent": 1.0, "worst_percent": 3.0}
+
+
+def test_the_section_states_median_worst_and_the_verdict(tmp_path: Path) -> None:
+    record = {"machine": "box", "commit": "0123456789abcdef", "benchmark": "b",
+              "pythons": ["3.13"], "pairs": [_pair("100000", 100.0, 103.0)]}
+    (tmp_path / "box.json").write_text(json.dumps(record))
+    text = markdown(tmp_path)
+    assert "median of 3.0% and at worst 3.0%; the median is outside ±2%" in text
+    assert "| 3.13 | 100,000 | 100 | 103 | 1.030 |" in text
+
+
+def test_a_corrupt_record_is_named(tmp_path: Path) -> None:
+    (tmp_path / "box.json").write_text('{"machine": ')
+    with pytest.raises(PrecisionError, match="box.json cannot be read"):
+        read_records(tmp_path)
+
+
+def test_the_command_needs_something_to_do() -> None:
+    result = subprocess.run([sys.executable, "-m", "taskbench.precision"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "--python" in result.stderr
+
+
+def test_the_readme_section_matches_the_committed_record() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert README_BEGIN in readme and README_END in readme, "README.md lost its markers"
+    committed = readme.split(README_BEGIN, 1)[1].split(README_END, 1)[0].strip()
+    assert list((ROOT / "precision").glob("*.json")), "no precision record is committed"
+    generated = subprocess.run([sys.executable, "-m", "taskbench.precision", "--markdown"],
+                               cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert committed == generated.strip(), (
+        "README.md's precision section is stale: run `make readme` and commit the result")
