@@ -167,3 +167,28 @@ def test_rates_refuse_a_workload_that_loses_units() -> None:
 
     with pytest.raises(RuntimeError, match="99 of 100 finished"):
         measure_rate(loses_one, 100, batches=1)
+
+
+def test_a_loop_that_breaks_the_eager_factory_makes_it_unavailable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvloop 0.23 on CPython 3.13.0 hands ``eager_start`` to the task factory, which
+    refuses it; the probe turns that into n/a instead of a failed benchmark."""
+
+    def eager_factory_without_eager_start(loop: asyncio.AbstractEventLoop, coro: Any, *,
+                                          name: str | None = None,
+                                          context: Any = None) -> asyncio.Task[Any]:
+        return asyncio.Task(coro, loop=loop)
+
+    class LoopPassingEagerStart(asyncio.SelectorEventLoop):
+        def create_task(self, coro: Any, **kwargs: Any) -> Any:
+            factory = self.get_task_factory()
+            if factory is not None:
+                return factory(self, coro, eager_start=False)  # type: ignore[call-arg]
+            return super().create_task(coro, **kwargs)
+
+    monkeypatch.setattr(asyncio, "eager_task_factory", eager_factory_without_eager_start,
+                        raising=False)
+    check_spawn_api("eager_task_factory")  # asyncio's own loop works with it
+    with pytest.raises(Unavailable, match="LoopPassingEagerStart and this interpreter's "
+                                          "asyncio.eager_task_factory do not work together"):
+        check_spawn_api("eager_task_factory", LoopPassingEagerStart)

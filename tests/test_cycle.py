@@ -15,6 +15,7 @@ from taskbench.cycle import (
     nop_task,
     run_on_fresh_loop,
     time_cycle,
+    time_workload,
     validate_count,
 )
 
@@ -148,3 +149,21 @@ def test_small_counts_get_one_discarded_warm_up_batch() -> None:
     assert run_count(10) == 3
     assert run_count(WARM_UP_BELOW) == 2
     assert run_count(10, warmup_batches=0) == 2
+
+
+def test_every_timed_run_starts_from_a_collected_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    real_collect = gc.collect
+
+    def collect(*args: int) -> int:
+        events.append("collect")
+        return real_collect(*args)
+
+    async def workload(count: int) -> int:
+        events.append("run")
+        return count
+
+    monkeypatch.setattr(gc, "collect", collect)
+    time_workload(workload, 5)
+    time_workload(workload, 5)
+    assert events == ["collect", "run", "collect", "run"]

@@ -20,7 +20,9 @@ from typing import Sequence
 
 from taskbench.results import Measurement, latest, load_results
 
-HIGHER_IS_BETTER_UNITS = {"tasks/s"}
+HIGHER_IS_BETTER_UNITS = {"tasks/s", "calls/s", "widgets/s"}
+# Percentages describe a figure (its spread, a share of start-up); they are not costs.
+NOT_COMPARED_UNITS = {"%"}
 
 
 class CompareError(Exception):
@@ -88,6 +90,8 @@ def compare(results_dir: Path, a: str, b: str, machine: str | None = None) -> li
         if other.machine != common_machine or base is None:
             continue
         if base.value is None or other.value is None or base.value <= 0 or other.value <= 0:
+            continue
+        if units.get(other.benchmark) in NOT_COMPARED_UNITS:
             continue
         if units.get(other.benchmark) in HIGHER_IS_BETTER_UNITS:
             ratio = base.value / other.value

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 
-from taskbench.cycle import Workload, nop_task
+from taskbench.cycle import Workload, choose, nop_task
 
 FLOORS: list[str] = ["await", "call_soon"]
 
@@ -54,10 +54,7 @@ def floor_workload(name: str) -> Workload:
     Raises:
         ValueError: for a name that is not in :data:`FLOORS`.
     """
-    try:
-        return WORKLOADS[name]
-    except KeyError:
-        raise ValueError(f"unknown floor {name!r}; choose one of {', '.join(FLOORS)}") from None
+    return choose("floor", name, WORKLOADS)
 
 
 def overhead_ns(tasks_per_second: float, floor_per_second: float) -> float:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-from taskbench.cycle import LoopFactory, Workload, create_and_wait, nop_task
+from taskbench.cycle import LoopFactory, Workload, choose, create_and_wait, nop_task
 from taskbench.loops import Unavailable
 
 SPAWN_APIS: list[str] = [
@@ -67,11 +67,7 @@ def spawn_workload(api: str) -> Workload:
     Raises:
         ValueError: for a name that is not in :data:`SPAWN_APIS`.
     """
-    try:
-        return WORKLOADS[api]
-    except KeyError:
-        raise ValueError(
-            f"unknown spawn API {api!r}; choose one of {', '.join(SPAWN_APIS)}") from None
+    return choose("spawn API", api, WORKLOADS)
 
 
 async def _accepts_eager_start() -> bool:
@@ -85,17 +81,36 @@ async def _accepts_eager_start() -> bool:
     return True
 
 
+async def _eager_factory_error() -> TypeError | None:
+    try:
+        await _eager_task_factory(1)
+    except TypeError as error:
+        return error
+    return None
+
+
 def check_spawn_api(api: str, loop_factory: LoopFactory = asyncio.new_event_loop) -> None:
     """Raise :class:`Unavailable` saying why ``api`` cannot run here, or return if it can.
 
-    Features are probed, not inferred from version numbers: ``eager_start`` depends on the
-    loop's ``create_task`` as much as on the interpreter (uvloop's does not take it).
+    Features are probed, not inferred from version numbers: the eager APIs depend on the
+    loop's ``create_task`` as much as on the interpreter (uvloop's takes no ``eager_start``,
+    and on some interpreters passes one to ``eager_task_factory``, which refuses it).
     """
     spawn_workload(api)
     if api == "TaskGroup" and not hasattr(asyncio, "TaskGroup"):
         raise Unavailable("asyncio.TaskGroup first appeared in Python 3.11")
     if api == "eager_task_factory" and not hasattr(asyncio, "eager_task_factory"):
         raise Unavailable("asyncio.eager_task_factory first appeared in Python 3.12")
+    if api == "eager_task_factory":
+        loop = loop_factory()
+        try:
+            error = loop.run_until_complete(_eager_factory_error())
+        finally:
+            loop.close()
+        if error is not None:
+            raise Unavailable(
+                f"{type(loop).__module__}.{type(loop).__name__} and this interpreter's "
+                f"asyncio.eager_task_factory do not work together ({error})")
     if api == "eager_start":
         loop = loop_factory()
         try:
