@@ -13,7 +13,7 @@ class MessagePump:
     param_names = ["count"]
     timeout = 300
     unit = "widgets/s"
-    version = "message-pump-2"
+    version = "message-pump-3"
 
     def track_widgets_per_second(self, count):
         return measure_rate(message_pump, count).tasks_per_second
@@ -25,7 +25,7 @@ class TextualStartup:
     params = [WIDGET_COUNTS]
     param_names = ["widgets"]
     timeout = 300
-    version = "textual-startup-2"
+    version = "textual-startup-3"
 
     def setup_cache(self):
         # One start-up per widget count serves all three figures; without Textual, setup

@@ -62,7 +62,7 @@ class Throughput:
     params = [THROUGHPUT_COUNTS]
     param_names = ["count"]
     timeout = TIMEOUT_SECONDS
-    version = "throughput-3"
+    version = "throughput-4"
 
     def setup_cache(self):
         return {count: measure_throughput(count) for count in THROUGHPUT_COUNTS}

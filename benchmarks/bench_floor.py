@@ -16,7 +16,7 @@ class Floor:
     param_names = ["floor", "count"]
     timeout = 300
     unit = "calls/s"
-    version = "floor-2"
+    version = "floor-3"
 
     def setup(self, floor, count):
         self.workload = floor_workload(floor)

@@ -17,7 +17,7 @@ class WithoutGC:
     param_names = ["count"]
     timeout = 600
     unit = "tasks/s"
-    version = "without-gc-2"
+    version = "without-gc-3"
 
     def setup_cache(self):
         # One process, counts ascending, as Throughput measures the same cycle with it on.

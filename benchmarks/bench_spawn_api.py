@@ -17,7 +17,7 @@ class SpawnAPI:
     param_names = ["api", "loop", "count"]
     timeout = 300
     unit = "tasks/s"
-    version = "spawn-api-2"
+    version = "spawn-api-3"
 
     def setup(self, api, loop, count):
         self.loop_factory = loop_factory(loop)

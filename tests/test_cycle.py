@@ -167,3 +167,28 @@ def test_every_timed_run_starts_from_a_collected_heap(monkeypatch: pytest.Monkey
     time_workload(workload, 5)
     time_workload(workload, 5)
     assert events == ["collect", "run", "collect", "run"]
+
+
+def test_each_batch_starts_from_a_collected_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from taskbench.cycle import measure_rate
+
+    events: list[str] = []
+    real_collect = gc.collect
+
+    def collect(*args: int) -> int:
+        events.append("collect")
+        return real_collect(*args)
+
+    async def workload(count: int) -> int:
+        events.append("run")
+        start = time.process_time()
+        while time.process_time() - start < 0.002:
+            pass
+        return count
+
+    monkeypatch.setattr(gc, "collect", collect)
+    measure_rate(workload, 10, batches=2, min_batch_seconds=0.005, warmup_batches=0)
+    batches = "".join("|" if event == "collect" else "r" for event in events).split("|")[1:]
+    assert len(batches) == 2 and all(len(runs) >= 2 for runs in batches), events

@@ -124,15 +124,17 @@ async def _timed(workload: Workload, count: int, gc_enabled: bool) -> CycleTimin
 
 def time_workload(workload: Workload, count: int, *,
                   loop_factory: LoopFactory = asyncio.new_event_loop,
-                  gc_enabled: bool = True) -> CycleTiming:
+                  gc_enabled: bool = True, collect_first: bool = True) -> CycleTiming:
     """Time one run of ``workload(count)`` on a fresh loop: CPU (``process_time``) and wall.
 
-    The heap is collected first, untimed, so that every run starts from the same state and
-    pays for collecting its own garbage only, not for what earlier runs left: measured here,
-    that takes the spread of five batches at 100K tasks from about 12% to about 2%.
+    Unless ``collect_first`` is false, the heap is collected first, untimed, so that the run
+    starts from the same state as any other and pays for collecting its own garbage only, not
+    for what earlier runs left: measured here, that takes the spread of five batches at 100K
+    tasks from about 12% to about 2%.
     """
     validate_count(count)
-    gc.collect()
+    if collect_first:
+        gc.collect()
     loop = loop_factory()
     try:
         return loop.run_until_complete(_timed(workload, count, gc_enabled))
@@ -189,9 +191,12 @@ def measure_rate(workload: Workload, count: int, *, batches: int = 3,
     for batch in range(warmup_batches + batches):
         finished = 0
         cpu_seconds = 0.0
+        # Each batch, not each run, starts from a collected heap: at large counts a batch is
+        # one run; at small ones, thousands of runs, whose collections would cost minutes.
+        gc.collect()
         while finished == 0 or cpu_seconds <= 0 or cpu_seconds < min_batch_seconds:
             timing = time_workload(workload, count, loop_factory=loop_factory,
-                                   gc_enabled=gc_enabled)
+                                   gc_enabled=gc_enabled, collect_first=False)
             if timing.completed != count:
                 raise RuntimeError(f"{timing.completed} of {count} finished")
             finished += timing.completed
