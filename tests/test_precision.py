@@ -37,12 +37,12 @@ def test_the_summary_is_over_headline_counts_only() -> None:
 
 
 def test_the_section_states_median_worst_and_the_verdict(tmp_path: Path) -> None:
-    record = {"machine": "box", "commit": "0123456789abcdef", "benchmark": "b",
+    record = {"machine": "box", "commits": ["0123456789abcdef"], "benchmark": "b",
               "pythons": ["3.13"], "pairs": [_pair("100000", 100.0, 103.0)]}
     (tmp_path / "box.json").write_text(json.dumps(record))
     text = markdown(tmp_path)
     assert "median of 3.0% and at worst 3.0%; the median is outside ±2%" in text
-    assert "| 3.13 | 100,000 | 100 | 103 | 1.030 |" in text
+    assert "| 3.13 | 1.030 | - | - |" in text
 
 
 def test_a_corrupt_record_is_named(tmp_path: Path) -> None:
@@ -67,3 +67,27 @@ def test_the_readme_section_matches_the_committed_record() -> None:
                                cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert committed == generated.strip(), (
         "README.md's precision section is stale: run `make readme` and commit the result")
+
+
+def test_two_runs_in_results_are_paired_figure_by_figure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskbench.anatomy import THROUGHPUT
+    from taskbench.precision import from_results
+
+    folder = tmp_path / "results" / "box"
+    folder.mkdir(parents=True)
+    (folder / "machine.json").write_text('{"machine": "box", "version": 1}')
+    for commit, date, values in (("aaa111", 1, [200.0, 100.0, 90.0]),
+                                 ("bbb222", 2, [204.0, 99.0, 90.0])):
+        (folder / f"{commit}-virtualenv-py3.13.json").write_text(json.dumps({
+            "commit_hash": commit, "env_name": "virtualenv-py3.13", "date": date,
+            "python": "3.13", "params": {"python": "3.13"}, "requirements": {},
+            "env_vars": {}, "result_columns": ["result", "params"],
+            "results": {THROUGHPUT: [values, [["1000", "100000", "1000000"]]]},
+            "durations": {}, "version": 2}))
+    monkeypatch.chdir(tmp_path)
+    record = json.loads(from_results(tmp_path / "results", "aaa", "bbb").read_text())
+    assert record["commits"] == ["aaa", "bbb"] and record["pythons"] == ["3.13"]
+    assert [(pair["count"], pair["first"], pair["second"]) for pair in record["pairs"]] == [
+        ("1000", 200.0, 204.0), ("100000", 100.0, 99.0), ("1000000", 90.0, 90.0)]
+    assert record["summary"] == {"figures": 2, "median_percent": 0.5, "worst_percent": 1.0}

@@ -9,9 +9,13 @@ median and worst distance from 1) is the suite's run-to-run precision on this ma
 The paired values, as asv measured them, and their summary go to ``precision/<machine>.json``;
 the README's precision section is generated from that file.
 
+Two full runs already in ``results/`` can be paired the same way (``--from-results A B``,
+two commits), for every interpreter both measured.
+
 Usage::
 
     python -m taskbench.precision --python 3.13 --python 3.14-debian   # measure (minutes)
+    python -m taskbench.precision --from-results 144559e9 0123abcd      # pair two runs
     python -m taskbench.precision --markdown                           # the README section
     python -m taskbench.precision --update-readme README.md
 """
@@ -62,12 +66,13 @@ def _asv_run(config: dict[str, Any], results_dir: Path, python: str, machine: st
         raise PrecisionError(f"asv run failed for {python}; its messages are above")
 
 
-def _figures(results_dir: Path) -> dict[tuple[str, str], float]:
+def _figures(results_dir: Path, commit: str = "") -> dict[tuple[str, str], float]:
     results = load_results(results_dir)
     if results.problems:
         raise PrecisionError("; ".join(results.problems))
     return {(m.environment, plain(m.params[0])): m.value for m in results.measurements
-            if m.benchmark == THROUGHPUT and m.value is not None}
+            if m.benchmark == THROUGHPUT and m.value is not None
+            and m.commit.startswith(commit)}
 
 
 def summarise(pairs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -98,19 +103,33 @@ def measure(pythons: Sequence[str]) -> Path:
             for python in pythons:
                 _asv_run(config, results_dir, python, machine, workdir)
             runs.append(_figures(results_dir))
-    first, second = runs
+    return _write(machine, [commit], list(pythons), *runs)
+
+
+def from_results(results_dir: Path, first_commit: str, second_commit: str) -> Path:
+    """Pair the Throughput figures of two runs in ``results_dir``; write and return the record."""
+    first = _figures(results_dir, first_commit)
+    second = _figures(results_dir, second_commit)
+    pythons = sorted({env for env, _ in first} & {env for env, _ in second},
+                     key=interpreter_order)
+    commits = [first_commit, second_commit]
+    return _write(machine_details()["machine"], commits, pythons, first, second)
+
+
+def _write(machine: str, commits: list[str], pythons: list[str],
+           first: dict[tuple[str, str], float], second: dict[tuple[str, str], float]) -> Path:
     pairs = [{"interpreter": env, "count": count, "first": first[(env, count)],
               "second": second[(env, count)]}
              for env, count in sorted(first, key=lambda key: (interpreter_order(key[0]),
                                                                 int(key[1])))
              if (env, count) in second]
     if not pairs:
-        raise PrecisionError(f"no figure was measured twice for {', '.join(pythons)}: are "
-                             "they in asv.conf.json and available (make pythons)?")
-    record = {"machine": machine, "commit": commit, "benchmark": THROUGHPUT,
-              "pythons": list(pythons), "pairs": pairs, "summary": summarise(pairs)}
+        raise PrecisionError(f"no figure was measured twice for {', '.join(pythons) or '-'}: "
+                             "are they in asv.conf.json and available (make pythons)?")
+    record = {"machine": machine, "commits": commits, "benchmark": THROUGHPUT,
+              "pythons": pythons, "pairs": pairs, "summary": summarise(pairs)}
     PRECISION_DIR.mkdir(exist_ok=True)
-    target = PRECISION_DIR / f"{machine}.json"
+    target = PRECISION_DIR / f"{machine}-{'-'.join(commit[:8] for commit in commits)}.json"
     target.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return target
 
@@ -134,19 +153,24 @@ def markdown(directory: Path = PRECISION_DIR) -> str:
         summary = summarise(record["pairs"])
         verdict = ("within" if summary["median_percent"] is not None
                    and summary["median_percent"] <= TARGET_PERCENT else "outside")
+        commits = " and ".join(f"`{commit[:8]}`" for commit in record["commits"])
         parts.append(
-            f"On `{record['machine']}` at commit `{record['commit'][:8]}`, two back-to-back "
+            f"On `{record['machine']}` (commits {commits}), two back-to-back "
             f"runs of `Throughput` on {', '.join(record['pythons'])}: over "
             f"{summary['figures']} headline figures (100K to 1M tasks), the second run's "
             f"tasks/s differ from the first's by a median of {summary['median_percent']}% and "
             f"at worst {summary['worst_percent']}%; the median is {verdict} "
             f"±{TARGET_PERCENT:.0f}%.\n")
-        parts.append("| interpreter | count | first, tasks/s | second, tasks/s | second / first |")
-        parts.append("| --- | ---: | ---: | ---: | ---: |")
-        for pair in record["pairs"]:
-            parts.append(f"| {pair['interpreter']} | {int(pair['count']):,} | "
-                         f"{pair['first']:,.0f} | {pair['second']:,.0f} | "
-                         f"{pair['second'] / pair['first']:.3f} |")
+        parts.append("Second run's tasks/s over the first's:\n")
+        parts.append("| interpreter | " + " | ".join(f"{int(count):,}" for count in HEADLINE_COUNTS)
+                     + " |")
+        parts.append("| --- |" + " ---: |" * len(HEADLINE_COUNTS))
+        ratios = {(pair["interpreter"], pair["count"]): pair["second"] / pair["first"]
+                  for pair in record["pairs"]}
+        for interpreter in dict.fromkeys(pair["interpreter"] for pair in record["pairs"]):
+            cells = [f"{ratios[(interpreter, count)]:.3f}" if (interpreter, count) in ratios
+                     else "-" for count in HEADLINE_COUNTS]
+            parts.append(f"| {interpreter} | " + " | ".join(cells) + " |")
         parts.append("")
     if not parts:
         return "No precision record yet: run `python -m taskbench.precision --python ...`.\n"
@@ -158,16 +182,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", action="append", default=[], metavar="NAME",
                         help="an interpreter from asv.conf.json (repeat for more)")
+    parser.add_argument("--from-results", nargs=2, metavar=("COMMIT_A", "COMMIT_B"),
+                        help="pair two runs already in results/ instead of measuring")
     parser.add_argument("--markdown", action="store_true", help="print the README section")
     parser.add_argument("--update-readme", type=Path, default=None, metavar="README")
     args = parser.parse_args(argv)
-    if not (args.python or args.markdown or args.update_readme):
+    if not (args.python or args.from_results or args.markdown or args.update_readme):
         parser.error("name interpreters with --python, or ask for --markdown/--update-readme")
     os.environ["PATH"] = os.pathsep.join([str(Path(".pythons/bin").resolve()),
                                           os.environ.get("PATH", "")])
     try:
         if args.python:
             print(f"wrote {measure(args.python)}")
+        if args.from_results:
+            print(f"wrote {from_results(Path('results'), *args.from_results)}")
         if args.markdown:
             sys.stdout.write(markdown())
         if args.update_readme is not None:
