@@ -136,21 +136,32 @@ def _wait_for(browser: object, script: str, timeout: float = 30) -> object:
 
 def test_asv_graph_draws_a_line_for_every_interpreter(browser: object, server: str) -> None:
     browser.get(server + "#" + THROUGHPUT)  # type: ignore[attr-defined]
-    labels = _wait_for(browser, """
-        const cells = document.querySelectorAll('#graph-display .legend td.legendLabel');
-        return cells.length ? Array.from(cells, c => c.textContent) : null;""")
+    committed = _committed()
+    assert committed
+
+    def missing_from(labels: list[str]) -> set[str]:
+        return {m.environment for m in committed
+                if not any(all(part in label.split("; ") for part in _legend_names(m))
+                           and ("env-" in label) == bool(m.env_vars) for label in labels)}
+
+    # asv loads each environment's graph data on its own and redraws the legend as each
+    # arrives: wait until every committed interpreter is there (or time runs out).
+    deadline = time.monotonic() + 60
+    labels: list[str] = []
+    while time.monotonic() < deadline:
+        labels = browser.execute_script("""
+            const cells = document.querySelectorAll('#graph-display .legend td.legendLabel');
+            return Array.from(cells, c => c.textContent);""")  # type: ignore[attr-defined]
+        if labels and not missing_from(labels):
+            break
+        time.sleep(0.5)
     _screenshot(browser, "asv-throughput-graph")
     assert labels, "no legend: the graph was not drawn"
     drawn = _wait_for(browser, """
         const canvas = document.querySelector('#graph-display canvas.flot-base');
         return canvas && canvas.width > 0;""")
     assert drawn
-    committed = _committed()
-    assert committed
-    missing = {m.environment for m in committed
-               if not any(all(part in str(label).split("; ") for part in _legend_names(m))
-                          and ("env-" in str(label)) == bool(m.env_vars)
-                          for label in labels)}  # type: ignore[union-attr]
+    missing = missing_from(labels)
     assert not missing, f"no line for {sorted(missing)}; legend: {labels}"
     offsite = [url for url in _requested_urls(browser)
                if not url.startswith((server, "data:", "blob:"))]
