@@ -91,3 +91,10 @@ def test_two_runs_in_results_are_paired_figure_by_figure(
     assert [(pair["count"], pair["first"], pair["second"]) for pair in record["pairs"]] == [
         ("1000", 200.0, 204.0), ("100000", 100.0, 99.0), ("1000000", 90.0, 90.0)]
     assert record["summary"] == {"figures": 2, "median_percent": 0.5, "worst_percent": 1.0}
+
+
+def test_an_unknown_interpreter_is_named_before_anything_runs() -> None:
+    result = subprocess.run([sys.executable, "-m", "taskbench.precision", "--python", "3.99"],
+                            cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 2
+    assert "'3.99' not in asv.conf.json's pythons; known: 3.8" in result.stderr

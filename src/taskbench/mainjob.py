@@ -51,6 +51,34 @@ def _check(names: Sequence[str], search_path: str) -> list[Located]:
     return located
 
 
+BENCHMARK_PREFIXES = ("time_", "track_", "peakmem_", "mem_", "timeraw_")
+
+
+def benchmark_names(benchmark_dir: Path) -> list[str]:
+    """``module.Class.method`` of every benchmark in ``benchmark_dir``, read without importing."""
+    import ast
+
+    names = []
+    for path in sorted(benchmark_dir.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                names += [f"{path.stem}.{node.name}.{item.name}" for item in node.body
+                          if isinstance(item, ast.FunctionDef)
+                          and item.name.startswith(BENCHMARK_PREFIXES)]
+            elif isinstance(node, ast.FunctionDef) and node.name.startswith(BENCHMARK_PREFIXES):
+                names.append(f"{path.stem}.{node.name}")
+    return names
+
+
+def unmatched_patterns(patterns: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The ``--bench`` patterns that select no benchmark (asv searches names with them)."""
+    import re
+
+    return [pattern for pattern in patterns
+            if not any(re.search(pattern, name) for name in names)]
+
+
 def _uncommitted_changes() -> bool:
     status = subprocess.run(["git", "status", "--porcelain", "--", "benchmarks", "src",
                              "asv.conf.json", "pyproject.toml"],
@@ -75,6 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = configured_pythons(config)
     except ConfigError as error:
         print(f"error: {error}. Run this from the repository root.", file=sys.stderr)
+        return 2
+
+    names_found = benchmark_names(Path(str(config.get("benchmark_dir", "benchmarks"))))
+    unmatched = unmatched_patterns(args.bench, names_found)
+    if unmatched:
+        print(f"error: no benchmark matches --bench {', '.join(map(repr, unmatched))}; "
+              f"the benchmarks are: {', '.join(names_found)}", file=sys.stderr)
         return 2
 
     _announce("Interpreters")

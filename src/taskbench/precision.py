@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from taskbench.anatomy import THROUGHPUT, plain, replace_block
-from taskbench.interpreters import ConfigError, load_asv_config
+from taskbench.interpreters import ConfigError, configured_pythons, load_asv_config
 from taskbench.machine import machine_details
 from taskbench.results import interpreter_order, load_results
 
@@ -92,6 +92,11 @@ def measure(pythons: Sequence[str]) -> Path:
         config = load_asv_config(Path("asv.conf.json"))
     except ConfigError as error:
         raise PrecisionError(f"{error}. Run this from the repository root.") from None
+    configured = configured_pythons(config)
+    unknown = [python for python in pythons if python not in configured]
+    if unknown:
+        raise PrecisionError(f"{', '.join(map(repr, unknown))} not in asv.conf.json's pythons; "
+                             f"known: {', '.join(configured)}")
     machine = machine_details()["machine"]
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
                             check=True).stdout.strip()
