@@ -70,7 +70,7 @@ def _expected_unavailable(benchmark: str, combo: tuple[Any, ...]) -> bool:
             return True
         return {"TaskGroup": not hasattr(asyncio, "TaskGroup"),
                 "eager_task_factory": not hasattr(asyncio, "eager_task_factory"),
-                "eager_start": sys.version_info < (3, 14) or loop == "uvloop",
+                "eager_start": sys.version_info < (3, 14),
                 }.get(api, False)
     if benchmark.startswith("bench_clients.TextualStartup."):
         return importlib.util.find_spec("textual") is None

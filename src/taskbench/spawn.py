@@ -70,15 +70,15 @@ def spawn_workload(api: str) -> Workload:
     return choose("spawn API", api, WORKLOADS)
 
 
-async def _accepts_eager_start() -> bool:
+async def _eager_start_error() -> TypeError | None:
     coroutine = nop_task()
     create_task: Callable[..., asyncio.Task[Any]] = asyncio.create_task
     try:
         await create_task(coroutine, eager_start=True)
-    except TypeError:
+    except TypeError as error:
         coroutine.close()
-        return False
-    return True
+        return error
+    return None
 
 
 async def _eager_factory_error() -> TypeError | None:
@@ -93,8 +93,8 @@ def check_spawn_api(api: str, loop_factory: LoopFactory = asyncio.new_event_loop
     """Raise :class:`Unavailable` saying why ``api`` cannot run here, or return if it can.
 
     Features are probed, not inferred from version numbers: the eager APIs depend on the
-    loop's ``create_task`` as much as on the interpreter (uvloop's takes no ``eager_start``,
-    and on some interpreters passes one to ``eager_task_factory``, which refuses it).
+    loop's ``create_task`` as much as on the interpreter (uvloop on 3.13 passes
+    ``eager_start`` to ``eager_task_factory``, which refuses it).
     """
     spawn_workload(api)
     if api == "TaskGroup" and not hasattr(asyncio, "TaskGroup"):
@@ -114,9 +114,11 @@ def check_spawn_api(api: str, loop_factory: LoopFactory = asyncio.new_event_loop
     if api == "eager_start":
         loop = loop_factory()
         try:
-            if not loop.run_until_complete(_accepts_eager_start()):
-                raise Unavailable(
-                    f"{type(loop).__module__}.{type(loop).__name__}.create_task takes no "
-                    "eager_start (asyncio's does from Python 3.14)")
+            refusal = loop.run_until_complete(_eager_start_error())
         finally:
             loop.close()
+        if refusal is not None:
+            raise Unavailable(
+                f"create_task(..., eager_start=True) is refused with "
+                f"{type(loop).__module__}.{type(loop).__name__} on this interpreter "
+                f"({refusal}); asyncio's loop takes it from Python 3.14")
