@@ -151,35 +151,34 @@ def test_small_counts_get_one_discarded_warm_up_batch() -> None:
     assert run_count(10, warmup_batches=0) == 2
 
 
-def test_every_timed_run_starts_from_a_collected_heap(monkeypatch: pytest.MonkeyPatch) -> None:
-    events: list[str] = []
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What happens, in order: "collect" for each gc.collect() call, and what tests add."""
+    recorded: list[str] = []
     real_collect = gc.collect
 
     def collect(*args: int) -> int:
-        events.append("collect")
+        recorded.append("collect")
         return real_collect(*args)
 
+    monkeypatch.setattr(gc, "collect", collect)
+    return recorded
+
+
+def test_every_timed_run_starts_from_a_collected_heap(events: list[str]) -> None:
     async def workload(count: int) -> int:
         events.append("run")
         return count
 
-    monkeypatch.setattr(gc, "collect", collect)
     time_workload(workload, 5)
     time_workload(workload, 5)
     assert events == ["collect", "run", "collect", "run"]
 
 
-def test_each_batch_starts_from_a_collected_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_batch_starts_from_a_collected_heap(events: list[str]) -> None:
     import time
 
     from taskbench.cycle import measure_rate
-
-    events: list[str] = []
-    real_collect = gc.collect
-
-    def collect(*args: int) -> int:
-        events.append("collect")
-        return real_collect(*args)
 
     async def workload(count: int) -> int:
         events.append("run")
@@ -188,7 +187,6 @@ def test_each_batch_starts_from_a_collected_heap(monkeypatch: pytest.MonkeyPatch
             pass
         return count
 
-    monkeypatch.setattr(gc, "collect", collect)
     measure_rate(workload, 10, batches=2, min_batch_seconds=0.005, warmup_batches=0)
     batches = "".join("|" if event == "collect" else "r" for event in events).split("|")[1:]
     assert len(batches) == 2 and all(len(runs) >= 2 for runs in batches), events

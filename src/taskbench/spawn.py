@@ -15,7 +15,7 @@ do-nothing coroutine finishes there, so it is never scheduled on the loop at all
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from taskbench.cycle import LoopFactory, Workload, choose, create_and_wait, nop_task
 from taskbench.loops import Unavailable
@@ -89,6 +89,16 @@ async def _eager_factory_error() -> TypeError | None:
     return None
 
 
+def _probe(loop_factory: LoopFactory,
+           probe: Callable[[], Awaitable[TypeError | None]]) -> tuple[str, TypeError | None]:
+    """Run ``probe`` on a fresh loop; return the loop's class name and the probe's error."""
+    loop = loop_factory()
+    try:
+        return f"{type(loop).__module__}.{type(loop).__name__}", loop.run_until_complete(probe())
+    finally:
+        loop.close()
+
+
 def check_spawn_api(api: str, loop_factory: LoopFactory = asyncio.new_event_loop) -> None:
     """Raise :class:`Unavailable` saying why ``api`` cannot run here, or return if it can.
 
@@ -102,23 +112,13 @@ def check_spawn_api(api: str, loop_factory: LoopFactory = asyncio.new_event_loop
     if api == "eager_task_factory" and not hasattr(asyncio, "eager_task_factory"):
         raise Unavailable("asyncio.eager_task_factory first appeared in Python 3.12")
     if api == "eager_task_factory":
-        loop = loop_factory()
-        try:
-            error = loop.run_until_complete(_eager_factory_error())
-        finally:
-            loop.close()
+        loop_name, error = _probe(loop_factory, _eager_factory_error)
         if error is not None:
-            raise Unavailable(
-                f"{type(loop).__module__}.{type(loop).__name__} and this interpreter's "
-                f"asyncio.eager_task_factory do not work together ({error})")
+            raise Unavailable(f"{loop_name} and this interpreter's asyncio.eager_task_factory "
+                              f"do not work together ({error})")
     if api == "eager_start":
-        loop = loop_factory()
-        try:
-            refusal = loop.run_until_complete(_eager_start_error())
-        finally:
-            loop.close()
-        if refusal is not None:
-            raise Unavailable(
-                f"create_task(..., eager_start=True) is refused with "
-                f"{type(loop).__module__}.{type(loop).__name__} on this interpreter "
-                f"({refusal}); asyncio's loop takes it from Python 3.14")
+        loop_name, error = _probe(loop_factory, _eager_start_error)
+        if error is not None:
+            raise Unavailable(f"create_task(..., eager_start=True) is refused with {loop_name} "
+                              f"on this interpreter ({error}); asyncio's loop takes it from "
+                              "Python 3.14")
