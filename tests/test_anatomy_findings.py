@@ -24,9 +24,9 @@ from taskbench.anatomy import (
     WITHOUT_GC,
     figures_by_environment,
     markdown,
-    replace_block,
 )
 from taskbench.crossversion import write_page
+from taskbench.render import replace_block
 from taskbench.results import latest, load_results
 
 ROOT = Path(__file__).resolve().parent.parent

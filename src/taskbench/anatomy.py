@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from taskbench.render import new_chart, replace_block, svg_document
 from taskbench.results import Measurement, interpreter_order, latest, load_results
 
 SPAWN = "bench_spawn_api.SpawnAPI.track_tasks_per_second"
@@ -256,16 +257,9 @@ def html_tables(figures: dict[str, Figures], machine: str) -> str:
 
 def spawn_chart_svg(figures: dict[str, Figures], machine: str) -> str:
     """Tasks/s by interpreter, one series per spawn API and loop, as an SVG document."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     environments = sorted(figures, key=interpreter_order)
     series = list(next(iter(figures.values())).spawn) if figures else []
-    figure, axes = plt.subplots(figsize=(max(6.0, 0.8 * len(environments) + 3), 4.5))
+    figure, axes = new_chart(max(6.0, 0.8 * len(environments) + 3), 4.5)
     positions = list(range(len(environments)))
     for api, loop in series:
         values = [figures[env].spawn.get((api, loop)) for env in environments]
@@ -278,24 +272,7 @@ def spawn_chart_svg(figures: dict[str, Figures], machine: str) -> str:
     axes.set_ylabel("thousand tasks/s (CPU time)")
     axes.set_title(f"Spawn APIs at {int(COUNT):,} tasks on {machine}")
     axes.legend(fontsize="small", ncol=2)
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-def replace_block(text: str, begin: str, end: str, body: str) -> str:
-    """``text`` with what lies between the ``begin`` and ``end`` markers replaced by ``body``.
-
-    Raises:
-        ValueError: when either marker is missing.
-    """
-    if begin not in text or end not in text:
-        raise ValueError(f"no {begin} ... {end} block")
-    before, rest = text.split(begin, 1)
-    after = rest.split(end, 1)[1]
-    return f"{before}{begin}\n{body}{end}{after}"
+    return svg_document(figure)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

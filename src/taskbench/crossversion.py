@@ -21,6 +21,7 @@ from typing import Sequence
 
 from taskbench import anatomy
 from taskbench.anatomy import BYTES_PER_TASK, SPREAD, THROUGHPUT
+from taskbench.render import new_chart, replace_block, svg_document
 from taskbench.report import FACT_COLUMNS, ResultsError, read_facts
 from taskbench.results import Measurement, interpreter_order, latest, load_results
 
@@ -84,15 +85,8 @@ def markdown_table(results_dir: Path) -> str:
 def _chart_svg(counts: list[str], environments: list[str],
                cells: dict[tuple[str, str], Measurement], machine: str) -> str:
     """Grouped bars: tasks/s per interpreter at 100K and 1M tasks, as an SVG document."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     shown = [count for count in CHART_COUNTS if count in counts]
-    figure, axes = plt.subplots(figsize=(max(6.0, 0.8 * len(environments) + 2), 4))
+    figure, axes = new_chart(max(6.0, 0.8 * len(environments) + 2), 4)
     width = 0.8 / max(1, len(shown))
     for offset, count in enumerate(shown):
         values = [(cells[(count, env)].value or 0) / 1000 if (count, env) in cells else 0
@@ -104,11 +98,7 @@ def _chart_svg(counts: list[str], environments: list[str],
     axes.set_ylabel("thousand tasks/s (CPU time)")
     axes.set_title(f"create_task + wait on {machine}")
     axes.legend()
-    figure.tight_layout()
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    plt.close(figure)
-    return buffer.getvalue()
+    return svg_document(figure)
 
 
 def _html_table(counts: list[str], environments: list[str],
@@ -220,14 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--update-readme", type=Path, default=None, metavar="README")
     args = parser.parse_args(argv)
     if args.update_readme is not None:
-        text = args.update_readme.read_text(encoding="utf-8")
-        if README_BEGIN not in text or README_END not in text:
-            parser.error(f"{args.update_readme} has no {README_BEGIN} ... {README_END} block")
-        before, rest = text.split(README_BEGIN, 1)
-        after = rest.split(README_END, 1)[1]
-        args.update_readme.write_text(
-            f"{before}{README_BEGIN}\n{markdown_table(args.results)}{README_END}{after}",
-            encoding="utf-8")
+        try:
+            text = replace_block(args.update_readme.read_text(encoding="utf-8"),
+                                 README_BEGIN, README_END, markdown_table(args.results))
+        except (OSError, ValueError) as error:
+            parser.error(f"{args.update_readme}: {error}")
+        args.update_readme.write_text(text, encoding="utf-8")
     if args.markdown:
         sys.stdout.write(markdown_table(args.results))
     if args.html is not None:

@@ -6,8 +6,9 @@ results directory of its own (the committed ``results/`` is not touched). Each f
 second run is divided by the same figure of the first; the distribution of those ratios (its
 median and worst distance from 1) is the suite's run-to-run precision on this machine.
 
-The paired values, as asv measured them, and their summary go to ``precision/<machine>.json``;
-the README's precision section is generated from that file.
+The paired values, as asv measured them, and their summary go to
+``precision/<machine>-<commits>.json``; the README's precision section is generated from every
+such file.
 
 Two full runs already in ``results/`` can be paired the same way (``--from-results A B``,
 two commits), for every interpreter both measured.
@@ -32,9 +33,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
-from taskbench.anatomy import THROUGHPUT, plain, replace_block
+from taskbench.anatomy import THROUGHPUT, plain
 from taskbench.interpreters import ConfigError, configured_pythons, load_asv_config
 from taskbench.machine import machine_details
+from taskbench.render import replace_block
 from taskbench.results import interpreter_order, load_results
 
 PRECISION_DIR = Path("precision")
