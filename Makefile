@@ -1,33 +1,40 @@
 # The two commands of the README: `make bench` (the main job) and `make test`.
 VENV_PYTHON := .venv/bin/python
+PORT ?= 8080
 
-.PHONY: bench test venv pythons site preview readme lint
+.PHONY: bench test test-fast test-slow venv browser pythons site preview readme lint
 
 venv:
 	@tools/venv.sh
 
 bench: venv
-	$(VENV_PYTHON) -m taskbench.mainjob $(ARGS)
+	$(VENV_PYTHON) -m taskbench.jobs.main $(ARGS)
 
-test: venv
-	@tools/browser.sh
+# Everything: the fast tier, then the slow one (real asv runs, the browser, rehearsals).
+test: venv browser
 	$(VENV_PYTHON) -m pytest $(ARGS)
 
+# For everyday work: pure functions and fake results, under a minute.
+test-fast: venv
+	$(VENV_PYTHON) -m pytest -m "not slow" $(ARGS)
+
+test-slow: venv browser
+	$(VENV_PYTHON) -m pytest -m slow $(ARGS)
+
+browser:
+	@tools/browser.sh
+
 pythons: venv
-	$(VENV_PYTHON) -m taskbench.provision $(ARGS)
+	$(VENV_PYTHON) -m taskbench.interpreters $(ARGS)
 
 site: venv
 	$(VENV_PYTHON) -m taskbench.site
 
-preview:
-	@test -f .asv/html/index.html || { echo "no site yet: run make site (or make bench)" >&2; exit 1; }
-	@echo "Serving .asv/html on http://127.0.0.1:8080/ only (Ctrl-C stops)"
-	$(VENV_PYTHON) -m http.server --bind 127.0.0.1 --directory .asv/html 8080
+preview: venv
+	$(VENV_PYTHON) -m taskbench.site.preview --port $(PORT)
 
 readme: venv
-	$(VENV_PYTHON) -m taskbench.crossversion --update-readme README.md
-	$(VENV_PYTHON) -m taskbench.anatomy --update-readme README.md
-	$(VENV_PYTHON) -m taskbench.precision --update-readme README.md
+	$(VENV_PYTHON) -m taskbench.reports.readme README.md
 
 lint: venv
 	.venv/bin/ruff check src benchmarks tests

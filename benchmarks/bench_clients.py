@@ -1,56 +1,50 @@
 """Real clients of the task machinery: a message pump, and Textual mounting N widgets."""
 
-from taskbench.cycle import measure_rate
-from taskbench.pump import message_pump
-from taskbench.sweeps import PUMP_COUNTS
-from taskbench.textual_app import WIDGET_COUNTS, check_textual, measure_startup
+from __future__ import annotations
+
+from taskbench.catalogue import PUMP, TEXTUAL_CPU, TEXTUAL_SHARE, TEXTUAL_TASKS, benchmark
+from taskbench.workloads.pump import message_pump
+from taskbench.workloads.textual_app import check_textual, start_app, task_share
+from taskbench.workloads.timing import Samples, asv_samples, rate_samples
 
 
+@benchmark(PUMP)
 class MessagePump:
     """Widgets per second of CPU time: N tasks, each with a queue, one message, shut down."""
 
-    params = [PUMP_COUNTS]
-    param_names = ["count"]
-    timeout = 300
-    unit = "widgets/s"
-    version = "message-pump-3"
-
-    def track_widgets_per_second(self, count):
-        return measure_rate(message_pump, count).tasks_per_second
+    def track_widgets_per_second(self, count: int) -> Samples:
+        return asv_samples(rate_samples(message_pump, count))
 
 
+@benchmark(TEXTUAL_SHARE, TEXTUAL_CPU)
 class TextualStartup:
-    """A headless Textual app mounting N labels: tasks per widget, and their share of start-up."""
+    """A headless Textual app mounting N labels: its CPU time, and the tasks' share of it."""
 
-    params = [WIDGET_COUNTS]
-    param_names = ["widgets"]
-    timeout = 300
-    version = "textual-startup-3"
-
-    def setup_cache(self):
-        # One start-up per widget count serves all three figures; without Textual, setup
-        # skips them.
-        try:
-            check_textual()
-        except NotImplementedError:
-            return None
-        return {widgets: measure_startup(widgets) for widgets in WIDGET_COUNTS}
-
-    def setup(self, *cache_and_widgets):
-        # asv passes the cache first only when setup_cache returned something.
+    def setup(self, widgets: int) -> None:
         check_textual()
 
-    def track_tasks_per_widget(self, startups, widgets):
-        return startups[widgets].tasks_per_widget
+    def track_task_share_percent(self, widgets: int) -> Samples:
+        return asv_samples([100 * task_share(widgets)])
 
-    track_tasks_per_widget.unit = "tasks/widget"
+    def track_startup_cpu_seconds(self, widgets: int) -> Samples:
+        return asv_samples([start_app(widgets).cpu_seconds])
 
-    def track_task_share_percent(self, startups, widgets):
-        return 100 * startups[widgets].task_share
 
-    track_task_share_percent.unit = "%"
+@benchmark(TEXTUAL_TASKS)
+class TextualTasks:
+    """Tasks a headless Textual app creates per widget while mounting N labels (one count)."""
 
-    def track_startup_cpu_seconds(self, startups, widgets):
-        return startups[widgets].cpu_seconds
+    def setup_cache(self) -> dict[int, float] | str:
+        try:
+            check_textual()
+        except NotImplementedError as reason:
+            return str(reason)
+        return {widgets: start_app(widgets).tasks_per_widget
+                for widgets in TEXTUAL_TASKS.axes[0].values}
 
-    track_startup_cpu_seconds.unit = "seconds"
+    def setup(self, tasks: dict[int, float] | str, widgets: int) -> None:
+        if isinstance(tasks, str):  # setup_cache's reason Textual is missing
+            raise NotImplementedError(tasks)
+
+    def track_tasks_per_widget(self, tasks: dict[int, float], widgets: int) -> float:
+        return tasks[widgets]

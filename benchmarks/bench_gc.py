@@ -1,27 +1,21 @@
 """The classic cycle with the cyclic garbage collector disabled.
 
-``bench_create_wait.Throughput`` measures the same cycle with the collector enabled, as in
-the classic script, at the same counts and in the same run; the collector's share of the CPU
-time is 1 - (tasks/s enabled) / (tasks/s disabled), which shows whether the collector is why
-tasks/s falls as N grows.
+``bench_create_wait.Throughput`` measures the same cycle with the collector on, at the same
+counts and in the same run; the collector's share of the CPU time is
+1 - (tasks/s with it) / (tasks/s without), which shows whether the collector is why tasks/s
+falls as N grows.
 """
 
-from taskbench.cycle import measure_throughput
-from taskbench.sweeps import GC_COUNTS
+from __future__ import annotations
+
+from taskbench.catalogue import WITHOUT_GC, benchmark
+from taskbench.workloads.cycle import create_and_wait
+from taskbench.workloads.timing import Samples, asv_samples, rate_samples
 
 
+@benchmark(WITHOUT_GC)
 class WithoutGC:
     """Tasks per second of CPU time of the create-and-wait cycle with the collector off."""
 
-    params = [GC_COUNTS]
-    param_names = ["count"]
-    timeout = 600
-    unit = "tasks/s"
-    version = "without-gc-3"
-
-    def setup_cache(self):
-        # One process, counts ascending, as Throughput measures the same cycle with it on.
-        return {count: measure_throughput(count, gc_enabled=False) for count in GC_COUNTS}
-
-    def track_tasks_per_second(self, table, count):
-        return table[count].tasks_per_second
+    def track_tasks_per_second(self, count: int) -> Samples:
+        return asv_samples(rate_samples(create_and_wait, count, gc_enabled=False))

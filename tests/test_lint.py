@@ -1,13 +1,25 @@
-"""The code, benchmarks included, passes ruff and mypy (strict) with the pinned versions."""
+"""The code, benchmarks and tests included, passes ruff and mypy (strict) with the pinned
+versions; what runs inside the measured interpreters parses as Python 3.8 and imports only the
+standard library; no module grows past 300 lines."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# What asv imports inside every measured interpreter (and the CLI, which runs there too).
+INSIDE = [*sorted((ROOT / "src/taskbench/workloads").glob("*.py")),
+          ROOT / "src/taskbench/catalogue.py", ROOT / "src/taskbench/cli.py",
+          ROOT / "src/taskbench/__init__.py", ROOT / "src/taskbench/__main__.py",
+          *sorted((ROOT / "benchmarks").glob("*.py"))]
+# What those may import besides the standard library and each other.
+ALLOWED = {"taskbench", "asv_runner", "uvloop", "textual"}
 
 
 def test_ruff() -> None:
@@ -22,9 +34,34 @@ def test_mypy() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_sources_parse_as_python_3_8() -> None:
-    """asv installs taskbench into every environment, the oldest being CPython 3.8."""
-    import ast
+@pytest.mark.parametrize("path", INSIDE, ids=lambda path: str(path.relative_to(ROOT)))
+def test_code_run_inside_the_interpreters_is_python_3_8_and_standard_library(path: Path
+                                                                             ) -> None:
+    tree = ast.parse(path.read_text(), filename=str(path), feature_version=(3, 8))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            imported.add(node.module.split(".")[0])
+    outside = {name for name in imported
+               if name not in sys.stdlib_module_names and name not in ALLOWED}
+    assert not outside, f"{path.name} imports {outside}"
+    # The tools live apart: nothing inside may reach for them.
+    tools = {"taskbench.reports", "taskbench.jobs", "taskbench.interpreters", "taskbench.site"}
+    reached = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               and node.module and any(node.module.startswith(t) for t in tools)}
+    assert reached <= {"taskbench.reports.compare"}, reached  # cli's lazy `compare`
 
-    for path in [*ROOT.glob("src/taskbench/*.py"), *ROOT.glob("benchmarks/*.py")]:
+
+def test_every_source_file_parses_as_python_3_8() -> None:
+    """asv installs the whole package into every environment, the oldest being 3.8."""
+    for path in ROOT.glob("src/taskbench/**/*.py"):
         ast.parse(path.read_text(), filename=str(path), feature_version=(3, 8))
+
+
+def test_no_module_is_over_300_lines() -> None:
+    long = {str(path.relative_to(ROOT)): count
+            for path in [*ROOT.glob("src/taskbench/**/*.py"), *ROOT.glob("benchmarks/*.py")]
+            if (count := len(path.read_text().splitlines())) > 300}
+    assert not long, long

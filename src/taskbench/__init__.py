@@ -1,24 +1,15 @@
-"""taskbench: what an asyncio task costs, measured across Python versions."""
+"""taskbench: what an asyncio task costs, measured across Python versions with asv.
 
-from taskbench.cycle import (
-    CycleTiming,
-    Throughput,
-    create_and_wait,
-    measure_throughput,
-    nop_task,
-    run_on_fresh_loop,
-    time_cycle,
-)
-from taskbench.memory import bytes_per_pending_task, memory_is_traceable
+Where the code runs decides where it lives:
 
-__all__ = [
-    "CycleTiming",
-    "Throughput",
-    "bytes_per_pending_task",
-    "create_and_wait",
-    "measure_throughput",
-    "memory_is_traceable",
-    "nop_task",
-    "run_on_fresh_loop",
-    "time_cycle",
-]
+``taskbench.workloads``     inside every measured interpreter: stdlib only, Python 3.8, PyPy
+``taskbench.catalogue``     every benchmark declared once (also stdlib only)
+``taskbench.cli``           ``python -m taskbench``: the classic table on this interpreter
+``taskbench.interpreters``  tools venv: which interpreters, from where, how they were built
+``taskbench.jobs``          tools venv: the main job, CI, precision and merge, and the one
+                            driver that runs asv
+``taskbench.reports``       tools venv: results read with asv's own modules, views,
+                            the README's blocks, ``compare``
+``taskbench.site``          tools venv: the published site, self-contained
+``taskbench.files``         tools venv: the one way the project writes a file
+"""

@@ -1,18 +1,47 @@
-"""``python -m taskbench``: the classic table of tasks per second for this interpreter.
+"""``python -m taskbench``: the classic table of tasks per second on this interpreter.
 
-``python -m taskbench compare A B`` compares two interpreters in results/ instead (see
-:mod:`taskbench.compare`).
+By default every count is measured in ``--processes`` fresh interpreters (three), round after
+round, and each row shows the median with the lowest and highest of those processes: the
+suite's own way of measuring (see :mod:`taskbench.workloads.timing`). ``--replica`` runs the
+original experiment instead: one process, counts ascending, one cycle per row.
+
+``python -m taskbench compare A B`` compares two interpreters' results instead (see
+:mod:`taskbench.reports.compare`); it needs the tools venv.
+
+Like the workloads, this module uses the standard library only: it runs on every interpreter
+the suite measures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
+import signal
+import subprocess
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
-from taskbench.cycle import measure_throughput
-from taskbench.sweeps import ORIGINAL_SWEEP, parse_counts
+from taskbench.catalogue import CLASSIC_COUNTS, ROUNDS
+from taskbench.workloads.cycle import create_and_wait, validate_count
+from taskbench.workloads.replica import Row, replica_table
+from taskbench.workloads.timing import median, rate_samples
+
+MAX_PROCESSES = 100
+
+
+def parse_counts(text: str) -> list[int]:
+    """Parse ``"100000,200_000"`` into counts, or raise ValueError naming the bad entry."""
+    counts = []
+    for entry in text.split(","):
+        entry = entry.strip()
+        try:
+            count = int(entry.replace("_", ""))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not a whole number of tasks") from None
+        counts.append(validate_count(count))
+    return counts
 
 
 def _counts(text: str) -> list[int]:
@@ -22,38 +51,116 @@ def _counts(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _processes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_PROCESSES:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_PROCESSES}, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench",
         description=(
             "Create N do-nothing asyncio tasks with create_task, wait for them with "
-            "asyncio.wait, and print tasks per second of CPU time (time.process_time) "
-            "for each N, on a fresh event loop with the garbage collector enabled."),
+            "asyncio.wait, and print tasks per second of CPU time (time.process_time) for "
+            "each N, with the garbage collector on."),
         epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
-               "`python -m taskbench compare --help` says how.",
-    )
+               "`python -m taskbench compare --help` says how. Exit status: 0, 2 for bad "
+               "arguments, 130 when interrupted.")
     parser.add_argument(
-        "--counts", type=_counts, default=ORIGINAL_SWEEP, metavar="N,N,...",
+        "--counts", type=_counts, default=list(CLASSIC_COUNTS), metavar="N,N,...",
         help="task counts to measure (default: 100000 to 1000000 in steps of 100000)")
     parser.add_argument(
-        "--batches", type=int, default=1, metavar="B",
-        help="report the median of B measurements per count (default: 1, as the original)")
+        "--processes", type=_processes, default=ROUNDS, metavar="P",
+        help=f"fresh interpreters each count is measured in (default: {ROUNDS})")
+    parser.add_argument(
+        "--replica", action="store_true",
+        help="run the original experiment instead: one process, counts ascending")
+    parser.add_argument("--sample", type=_counts, help=argparse.SUPPRESS)
     return parser
+
+
+def _quiet_exit(message: str) -> NoReturn:
+    # os._exit skips the finalizers of tasks an interruption left pending, each of which
+    # would print "Task was destroyed but it is pending!", and asyncio.run's cancelling of
+    # every pending task, which takes a minute for millions of them.
+    if message:
+        print(message, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _on_interrupt(message: str) -> None:
+    """Exit at Ctrl-C with ``message`` (a SIGINT handler of our own also keeps asyncio.run
+    from installing its own, which would cancel every pending task first)."""
+    def handler(signum: int, frame: object) -> None:
+        _quiet_exit(message)
+
+    signal.signal(signal.SIGINT, handler)
+
+
+def _one_process(count: int) -> list[float]:
+    result = subprocess.run([sys.executable, "-m", "taskbench", "--sample", str(count)],
+                            stdout=subprocess.PIPE, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"the process measuring {count:,} tasks exited with status "
+                           f"{result.returncode}")
+    samples: list[float] = json.loads(result.stdout)
+    return samples
+
+
+def _independent(counts: Sequence[int], processes: int) -> None:
+    samples: dict[int, list[float]] = {count: [] for count in counts}
+    for round_number in range(1, processes + 1):
+        for count in counts:
+            print(f"process {round_number} of {processes}: {count:,} tasks",
+                  file=sys.stderr, flush=True)
+            samples[count].append(median(_one_process(count)))
+    print(f"median of {processes} processes; low and high: the slowest and fastest process")
+    print(f"{'count':>12}  {'tasks/s':>12}  {'low':>12}  {'high':>12}")
+    for count in counts:
+        rates = samples[count]
+        print(f"{count:>12,}  {median(rates):>12,.0f}  {min(rates):>12,.0f}  "
+              f"{max(rates):>12,.0f}", flush=True)
+
+
+def _print_row(row: Row) -> None:
+    print(f"{row.count:>12,}  {row.tasks_per_second:>12,.0f}", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["compare"]:
-        from taskbench.compare import main as compare_main
-
+        try:
+            from taskbench.reports.compare import main as compare_main
+        except ImportError as error:
+            print(f"error: compare reads asv's results with asv, which is not installed for "
+                  f"{sys.executable} ({error}); run it with the tools venv's Python "
+                  "(.venv/bin/python -m taskbench compare, after make venv)", file=sys.stderr)
+            return 2
         return compare_main(arguments[1:])
     args = build_parser().parse_args(arguments)
-    if args.batches < 1:
-        build_parser().error(f"--batches must be at least 1, not {args.batches}")
-    print(f"{platform.python_implementation()} {platform.python_version()} "
-          f"({sys.executable})", flush=True)
-    print(f"{'count':>12}  {'tasks/s':>12}", flush=True)
-    for count in args.counts:
-        throughput = measure_throughput(count, batches=args.batches)
-        print(f"{count:>12,}  {throughput.tasks_per_second:>12,.0f}", flush=True)
+    _on_interrupt("" if args.sample else "\ninterrupted: nothing was kept (this command "
+                  "writes no files)")
+    try:
+        if args.sample:
+            (count,) = args.sample
+            print(json.dumps(rate_samples(create_and_wait, count)))
+            return 0
+        print(f"{platform.python_implementation()} {platform.python_version()} "
+              f"({sys.executable})", flush=True)
+        if args.replica:
+            print("the replica: one process, counts ascending, one cycle per row")
+            print(f"{'count':>12}  {'tasks/s':>12}", flush=True)
+            replica_table(args.counts, on_row=_print_row)
+        else:
+            _independent(args.counts, args.processes)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0

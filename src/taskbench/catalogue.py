@@ -1,0 +1,205 @@
+"""Every benchmark of the suite, declared once: name, parameters, unit, direction, rounds.
+
+``benchmarks/`` applies these declarations to its asv classes (:func:`benchmark`), and the
+reports, ``compare``, the main job and precision read them from here, so a benchmark's name,
+its counts, its unit and which way is better are written in one place only. A test checks
+that asv discovers exactly the benchmarks declared here.
+
+This module runs inside every measured interpreter (asv imports ``benchmarks/`` there), so it
+uses the standard library only and imports on Python 3.8 and PyPy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Tuple, TypeVar
+
+from taskbench.workloads.floor import FLOORS
+from taskbench.workloads.loops import LOOPS
+from taskbench.workloads.spawn import SPAWN_APIS
+
+# The classic table: 100,000 to 1,000,000 tasks in steps of 100,000, as the post measured it.
+CLASSIC_COUNTS: tuple[int, ...] = tuple(n * 100_000 for n in range(1, 11))
+# Start-up scale: an application starting a handful to thousands of tasks.
+STARTUP_COUNTS: tuple[int, ...] = (1, 10, 100, 1_000, 10_000)
+# The secondary axes (spawn API, loop, floor) at start-up scale and at the table's first row.
+SECONDARY_COUNTS: tuple[int, ...] = (1_000, 100_000)
+# The count the anatomy compares interpreters at: the classic table's first row.
+ANATOMY_COUNT = 100_000
+# The collector's share may grow with the live objects, so its axis reaches the table's
+# middle row; each count is also a row of Throughput, measured with the collector on.
+GC_COUNTS: tuple[int, ...] = (1_000, 100_000, 500_000)
+# Bytes per task barely depend on the count; two points show that it is flat.
+MEMORY_COUNTS: tuple[int, ...] = (1_000, 100_000)
+# A UI with a thousand widgets, and a very large one: each widget costs a task and a queue.
+PUMP_COUNTS: tuple[int, ...] = (1_000, 10_000)
+WIDGET_COUNTS: tuple[int, ...] = (100, 1_000)
+
+# Separate processes asv measures each sampled figure in (``asv run -a rounds=3``, which the
+# driver passes): asv runs round 3 of every benchmark, then round 2, then round 1, so drift
+# during a run spreads over all figures instead of moving one of them.
+ROUNDS = 3
+
+# What a figure is: samples from ROUNDS processes (median and interval), an exact count
+# (instructions, bytes: one value that repeats), or the replica (one process, no interval).
+SAMPLED, EXACT, REPLICA_KIND = "sampled", "exact", "replica"
+
+Params = Tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One parameter of a benchmark: its name and its values, as numbers or strings."""
+
+    name: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, eq=False)  # each entry is one object, found by identity
+class Benchmark:
+    """One asv benchmark (a ``track_`` method) and what a reader needs to know of its figures.
+
+    ``better`` is ``"higher"``, ``"lower"``, or None for a figure that is not a cost (a share,
+    a count of tasks): ``compare`` judges only costs. ``kind`` is :data:`SAMPLED` (each of
+    asv's rounds measures afresh in its own process and returns samples), :data:`EXACT` or
+    :data:`REPLICA_KIND` (measured once per environment, in ``setup_cache``). ``headline``
+    names the parameter values the README and the page read; ``quick`` the values
+    ``make bench ARGS=--quick`` measures (empty: not part of a quick run).
+    """
+
+    name: str
+    title: str
+    axes: tuple[Axis, ...]
+    unit: str
+    better: str | None
+    version: str
+    kind: str = SAMPLED
+    timeout: int = 600
+    headline: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    quick: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    @property
+    def module(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def class_name(self) -> str:
+        return self.name.split(".")[1]
+
+    @property
+    def method(self) -> str:
+        return self.name.split(".")[2]
+
+    @property
+    def param_names(self) -> list[str]:
+        return [axis.name for axis in self.axes]
+
+    @property
+    def params(self) -> list[list[Any]]:
+        return [list(axis.values) for axis in self.axes]
+
+    def combinations(self, chosen: dict[str, tuple[Any, ...]] | None = None
+                     ) -> Iterator[Params]:
+        """Every parameter combination, in asv's order; only ``chosen`` values where given."""
+        chosen = chosen or {}
+        return itertools.product(*[chosen.get(axis.name, axis.values) for axis in self.axes])
+
+    def quick_pattern(self) -> str | None:
+        """An ``asv run --bench`` regex selecting the quick combinations, or None."""
+        if not self.quick:
+            return None
+        calls = [f"{self.name}({', '.join(repr(value) for value in combo)})"
+                 for combo in self.combinations(self.quick)]
+        return "^(" + "|".join(re.escape(call) for call in calls) + ")$"
+
+
+def _counts(name: str, values: tuple[int, ...]) -> Axis:
+    return Axis(name, values)
+
+
+THROUGHPUT = Benchmark(
+    "bench_create_wait.Throughput.track_tasks_per_second",
+    "create_task + wait: tasks per second of CPU time",
+    (_counts("count", STARTUP_COUNTS + CLASSIC_COUNTS),), "tasks/s", "higher", "throughput-5",
+    timeout=900, headline={"count": CLASSIC_COUNTS}, quick={"count": (1_000,)})
+REPLICA = Benchmark(
+    "bench_create_wait.Replica.track_tasks_per_second",
+    "the replica: the original script's table, one process, counts ascending",
+    (_counts("count", CLASSIC_COUNTS),), "tasks/s", "higher", "replica-1", REPLICA_KIND,
+    timeout=1800)
+REPLICA_FAULTS = Benchmark(
+    "bench_create_wait.Replica.track_minor_faults_per_task",
+    "minor page faults per task in the replica's cycle",
+    REPLICA.axes, "faults/task", "lower", "replica-1", REPLICA_KIND, timeout=1800)
+MEMORY = Benchmark(
+    "bench_create_wait.MemoryPerTask.track_bytes_per_task",
+    "bytes allocated per pending task (tracemalloc)",
+    (_counts("count", MEMORY_COUNTS),), "bytes", "lower", "memory-per-task-2", EXACT,
+    headline={"count": (100_000,)}, quick={"count": (1_000,)})
+SPAWN_API = Benchmark(
+    "bench_spawn_api.SpawnAPI.track_tasks_per_second",
+    "tasks per second of CPU time by spawn API and event loop",
+    (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(LOOPS)),
+     _counts("count", SECONDARY_COUNTS)), "tasks/s", "higher", "spawn-api-4",
+    headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
+WITHOUT_GC = Benchmark(
+    "bench_gc.WithoutGC.track_tasks_per_second",
+    "create_task + wait with the collector off: tasks per second of CPU time",
+    (_counts("count", GC_COUNTS),), "tasks/s", "higher", "without-gc-4",
+    headline={"count": GC_COUNTS}, quick={"count": (1_000,)})
+FLOOR = Benchmark(
+    "bench_floor.Floor.track_calls_per_second",
+    "the floor: coroutines awaited directly, call_soon callbacks, per second of CPU time",
+    (Axis("floor", tuple(FLOORS)), _counts("count", SECONDARY_COUNTS)), "calls/s", "higher",
+    "floor-4", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
+PUMP = Benchmark(
+    "bench_clients.MessagePump.track_widgets_per_second",
+    "message pump: widgets per second of CPU time",
+    (_counts("count", PUMP_COUNTS),), "widgets/s", "higher", "message-pump-4",
+    headline={"count": (10_000,)}, quick={"count": (1_000,)})
+TEXTUAL_TASKS = Benchmark(
+    "bench_clients.TextualTasks.track_tasks_per_widget",
+    "Textual start-up: tasks created per widget",
+    (_counts("widgets", WIDGET_COUNTS),), "tasks/widget", None, "textual-tasks-1",
+    EXACT, headline={"widgets": (1_000,)}, quick={"widgets": (100,)})
+TEXTUAL_SHARE = Benchmark(
+    "bench_clients.TextualStartup.track_task_share_percent",
+    "Textual start-up: share of its CPU time the tasks' machinery explains",
+    TEXTUAL_TASKS.axes, "%", None, "textual-startup-4", headline={"widgets": (1_000,)},
+    quick={"widgets": (100,)})
+TEXTUAL_CPU = Benchmark(
+    "bench_clients.TextualStartup.track_startup_cpu_seconds",
+    "Textual start-up: CPU seconds to mount and draw the widgets",
+    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-4",
+    headline={"widgets": (1_000,)}, quick={"widgets": (100,)})
+
+CATALOGUE: tuple[Benchmark, ...] = (
+    THROUGHPUT, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
+    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU)
+BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
+
+Suite = TypeVar("Suite", bound=type)
+
+
+def benchmark(*entries: Benchmark) -> Callable[[Suite], Suite]:
+    """Class decorator: give an asv class the declared parameters, and each method its unit,
+    version and timeout. Every entry must name a method of the class, and all must
+    share one set of parameters (asv's ``params`` belong to the class)."""
+
+    def apply(cls: Suite) -> Suite:
+        for entry in entries:
+            if entry.class_name != cls.__name__ or not hasattr(cls, entry.method):
+                raise TypeError(f"{cls.__name__} has no method for {entry.name}")
+            if entry.axes != entries[0].axes:
+                raise TypeError(f"{entry.name}: every method of {cls.__name__} must share "
+                                "one set of parameters")
+            method = getattr(cls, entry.method)
+            for attribute in ("unit", "version", "timeout"):
+                setattr(method, attribute, getattr(entry, attribute))
+        cls.params = entries[0].params  # type: ignore[attr-defined]
+        cls.param_names = entries[0].param_names  # type: ignore[attr-defined]
+        return cls
+
+    return apply

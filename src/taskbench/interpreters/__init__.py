@@ -1,0 +1,15 @@
+"""Which interpreters the suite measures, where each comes from, and how each was built.
+
+Runs in the tools venv. ``python -m taskbench.interpreters`` (``make pythons``) gathers every
+interpreter ``asv.conf.json`` names into ``.pythons/bin`` and prints what it found:
+
+=================  =========================================================================
+``config``         ``asv.conf.json``, read the way asv reads it (JSON5)
+``names``          the naming scheme (``3.X``, ``3.X-debian``, ``3.Xt``, ``pypy3.X``) and
+                   the order interpreters are shown in
+``debian``         Debian's archive through a private apt, and patching what it unpacks
+``sources``        one function per source: pyenv, Debian, PyPy, free-threaded builds
+``provision``      all of them, with each one's build facts and the table of outcomes
+``facts``          the build facts beside the results: ``interpreters.jsonl``
+=================  =========================================================================
+"""

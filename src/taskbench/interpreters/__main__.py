@@ -1,0 +1,3 @@
+from taskbench.interpreters.provision import main
+
+raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""``asv.conf.json``, read with asv's own loader, so that a file asv accepts is accepted.
+
+asv reads its configuration as JSON5 (comments, trailing commas); so does this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+CONFIG = Path("asv.conf.json")
+
+
+class ConfigError(Exception):
+    """asv.conf.json is missing, unreadable or malformed; the message says which and how."""
+
+
+def load_config(path: Path = CONFIG) -> dict[str, Any]:
+    """The configuration as a dict, or ConfigError naming the file and the problem."""
+    from asv import util
+
+    try:
+        config = util.load_json(str(path), js_comments=True)
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}; run this from "
+                          "the repository root") from None
+    except (ValueError, util.UserError) as error:
+        raise ConfigError(f"{path} is not valid JSON5: {error}") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path} does not hold a JSON object")
+    return config
+
+
+def configured_pythons(config: dict[str, Any]) -> list[str]:
+    """The ``pythons`` list, or ConfigError when it is missing, empty or not strings."""
+    pythons = config.get("pythons")
+    if not isinstance(pythons, list) or not all(isinstance(p, str) for p in pythons):
+        raise ConfigError("'pythons' in asv.conf.json must be a list of names")
+    if not pythons:
+        raise ConfigError("'pythons' in asv.conf.json is empty: name at least one "
+                          "interpreter (see the README's Interpreters section)")
+    return list(pythons)
+
+
+def config_path(config: dict[str, Any], key: str, default: str) -> Path:
+    """A folder the configuration names (``results_dir``, ``html_dir``, ...)."""
+    value = config.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key!r} in asv.conf.json must be a folder name")
+    return Path(value)

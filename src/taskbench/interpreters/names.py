@@ -1,0 +1,60 @@
+"""The names interpreters go by, in ``asv.conf.json``, on PATH and in every view.
+
+=================  ===========================================================
+``3.X``            pyenv's CPython 3.X (built from source: -O3, no PGO, no LTO)
+``3.X-debian``     Debian's CPython 3.X (PGO and LTO)
+``3.Xt``           a free-threaded CPython 3.X, where the machine has one
+``pypy3.X``        PyPy implementing Python 3.X, from Debian's ``pypy3``
+=================  ===========================================================
+
+asv's virtualenv plugin looks for ``python<name>`` on PATH (``pypy<version>`` for PyPy).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAME = re.compile(r"^(?:(?P<pypy>pypy)(?P<pypy_version>\d+\.\d+)|"
+                   r"(?P<version>\d+\.\d+)(?P<variant>t|-debian)?)$")
+SCHEME = "3.X (pyenv), 3.X-debian (Debian's build), 3.Xt (free-threaded) or pypy3.X"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A configured name, parsed: ``3.14-debian`` is version 3.14 of the debian family."""
+
+    name: str
+    version: str
+    family: str  # "pyenv", "debian", "free-threaded" or "pypy"
+
+    @property
+    def executable_name(self) -> str:
+        return executable_name(self.name)
+
+
+def parse_name(name: str) -> Wanted:
+    """Parse a ``pythons`` entry, or raise ValueError saying which names are understood."""
+    match = _NAME.fullmatch(name)
+    if not match:
+        raise ValueError(f"{name!r} is not an interpreter name taskbench knows; use {SCHEME}")
+    if match.group("pypy"):
+        return Wanted(name, match.group("pypy_version"), "pypy")
+    family = {None: "pyenv", "t": "free-threaded", "-debian": "debian"}[match.group("variant")]
+    return Wanted(name, match.group("version"), family)
+
+
+def executable_name(name: str) -> str:
+    """The command asv's virtualenv plugin runs for a ``pythons`` entry."""
+    return name if name.startswith("pypy") else f"python{name}"
+
+
+def interpreter_order(environment: str) -> tuple[object, ...]:
+    """Sort key for interpreters as views show them (``3.14-debian PYTHON_JIT=1``): by
+    version, pyenv's build before Debian's, free-threaded after, matrix variables last,
+    PyPy after CPython."""
+    match = re.match(r"(pypy)?(\d+)\.(\d+)(\S*)(.*)", environment)
+    if not match:
+        return (2, 0, 0, environment, "")
+    pypy, major, minor, variant, extra = match.groups()
+    return (1 if pypy else 0, int(major), int(minor), variant, extra)

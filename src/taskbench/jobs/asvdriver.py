@@ -1,0 +1,134 @@
+"""The one driver of asv: every job and test that runs asv builds its command line here.
+
+asv reads one configuration file; a job that needs its results, site or environments
+somewhere else (a scratch folder for a try-out, a temporary one for a test) gets a copy of
+``asv.conf.json`` with those folders replaced by absolute paths, written to a temporary
+folder outside the repository. The flags every measurement needs are set here once: samples
+recorded (``--record-samples``, so that asv's statistics and ``asv compare`` can work on
+them) and :data:`taskbench.catalogue.ROUNDS` rounds (``-a rounds=N``: each sampled figure is
+measured in that many separate processes, interleaved with the other benchmarks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Mapping, Sequence
+
+from taskbench.catalogue import ROUNDS
+from taskbench.interpreters.config import CONFIG, config_path, load_config
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass
+class AsvDriver:
+    """asv on one configuration, with any of its folders overridden.
+
+    Use it as a context manager: the overriding copy of the configuration lives in a
+    temporary folder removed on exit.
+    """
+
+    config: Path = CONFIG
+    results_dir: Path | None = None
+    html_dir: Path | None = None
+    env_dir: Path | None = None
+    home: Path | None = None  # for ~/.asv-machine.json, when a test must not touch the real one
+    env: Mapping[str, str] = field(default_factory=dict)
+    _temporary: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False)
+
+    def __enter__(self) -> AsvDriver:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None
+                 ) -> None:
+        if self._temporary is not None:
+            self._temporary.cleanup()
+            self._temporary = None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return load_config(self.config)
+
+    def folder(self, key: str, default: str) -> Path:
+        """A folder of the effective configuration (overrides applied), relative to it."""
+        override = {"results_dir": self.results_dir, "html_dir": self.html_dir,
+                    "env_dir": self.env_dir}.get(key)
+        if override is not None:
+            return override
+        return self.config.parent / config_path(self.settings, key, default)
+
+    def config_file(self) -> Path:
+        """The configuration asv is given: the real one, or a copy with the overrides."""
+        if self.results_dir is None and self.html_dir is None and self.env_dir is None:
+            return self.config
+        if self._temporary is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="taskbench-asv-")
+        settings = self.settings
+        base = self.config.resolve().parent
+        settings.update({
+            "repo": str(base / str(settings.get("repo", "."))),
+            "benchmark_dir": str(base / str(settings.get("benchmark_dir", "benchmarks"))),
+            "results_dir": str(self.folder("results_dir", "results").resolve()),
+            "html_dir": str(self.folder("html_dir", "html").resolve()),
+            "env_dir": str(self.folder("env_dir", "env").resolve()),
+        })
+        path = Path(self._temporary.name) / "asv.conf.json"
+        path.write_text(json.dumps(settings, indent=1), encoding="utf-8")
+        return path
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "asv", *args, "--config", str(self.config_file())]
+
+    def environ(self) -> dict[str, str]:
+        extra = dict(self.env)
+        if self.home is not None:
+            self.home.mkdir(parents=True, exist_ok=True)
+            extra["HOME"] = str(self.home)
+        return {**os.environ, **extra}
+
+    def call(self, *args: str, capture: bool = False, timeout: float | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(self.command(*args), env=self.environ(), text=True,
+                              capture_output=capture, timeout=timeout,
+                              cwd=cwd or self.config.resolve().parent, check=False)
+
+    def machine(self, details: Mapping[str, str], **options: Any
+                ) -> subprocess.CompletedProcess[str]:
+        """``asv machine --yes`` with every field given explicitly."""
+        return self.call("machine", "--yes", *(f"--{key}={value}"
+                                               for key, value in details.items()), **options)
+
+    def run_arguments(self, *, machine: str, range_spec: str | None = "HEAD^!",
+                      set_commit_hash: str | None = None,
+                      environments: Sequence[str] = (), bench: Sequence[str] = (),
+                      quick: bool = False, rounds: int = ROUNDS) -> list[str]:
+        """The arguments of ``asv run`` for one measurement (see the module docstring)."""
+        args = ["run"]
+        if range_spec is not None:
+            args.append(range_spec)
+        args += [f"--machine={machine}", "--show-stderr", "--record-samples"]
+        if set_commit_hash is not None:
+            args.append(f"--set-commit-hash={set_commit_hash}")
+        for spec in environments:
+            args += ["-E", spec]
+        for pattern in bench:
+            args += ["--bench", pattern]
+        args += ["--quick"] if quick else ["-a", f"rounds={rounds}"]
+        return args
+
+    def run(self, *, capture: bool = False, timeout: float | None = None, **arguments: Any
+            ) -> subprocess.CompletedProcess[str]:
+        return self.call(*self.run_arguments(**arguments), capture=capture, timeout=timeout)
+
+    def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
+        return self.call("publish", **options)
+
+    def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
+        return self.call("check", f"--python={python}", **options)

@@ -1,0 +1,116 @@
+"""The findings: sentences that sum up the anatomy, claiming only what the intervals allow.
+
+Each sentence gives a range over the interpreters that have the figure, and says on how many
+of them the effect is real (asv's test and the interval agree) and on which it is within
+noise. A share or a cost whose interval holds zero is reported as within noise, not as a
+signed percentage.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from taskbench.catalogue import ANATOMY_COUNT, GC_COUNTS
+from taskbench.reports.anatomy import WIDGETS, Anatomy, Speedup
+from taskbench.reports.stats import Estimate
+from taskbench.reports.views import ranged
+
+
+def _span(values: Sequence[float], fmt: Callable[[float], str]) -> str:
+    low, high = fmt(min(values)), fmt(max(values))
+    return low if low == high else f"{low} to {high}"
+
+
+def _speedup_sentence(found: dict[str, Anatomy], key: tuple[str, str], subject: str
+                      ) -> str | None:
+    measured: list[tuple[str, Speedup]] = [(env, a.speedups[key]) for env, a in found.items()
+                                            if key in a.speedups]
+    if not measured:
+        return None
+    span = _span([s.estimate.value for _, s in measured], lambda v: f"{v:.2f}")
+    return (f"{subject} at {span} times the tasks/s of `create_task` + `wait` "
+            f"({_tally({env: s.verdict for env, s in measured})}).")
+
+
+def _tally(verdicts: dict[str, str]) -> str:
+    """``real on 3 of 5 interpreters; within noise on a, b`` (and which had no interval)."""
+    real = [env for env, verdict in verdicts.items() if verdict == "real"]
+    noise = [env for env, verdict in verdicts.items() if verdict == "within noise"]
+    unknown = [env for env, verdict in verdicts.items() if verdict == "no interval"]
+    parts = [f"real on {len(real)} of {len(verdicts)} interpreters"]
+    if noise:
+        parts.append(f"within noise on {', '.join(noise)}")
+    if unknown:
+        parts.append(f"no interval (measured without samples) on {', '.join(unknown)}")
+    return "; ".join(parts)
+
+
+def classify(est: Estimate, zero: float = 0.0) -> str:
+    """``real`` when the interval excludes ``zero``, ``within noise`` when it holds it."""
+    if not est.has_interval:
+        return "no interval"
+    return "within noise" if est.includes(zero) else "real"
+
+
+def _signed_sentence(estimates: dict[str, Estimate], subject: str,
+                     fmt: Callable[[Estimate], str]) -> str | None:
+    if not estimates:
+        return None
+    verdicts = {env: classify(est) for env, est in estimates.items()}
+    clear = [f"{env} {fmt(est)}" for env, est in estimates.items() if verdicts[env] == "real"]
+    if clear:
+        return f"{subject}: {', '.join(clear)} ({_tally(verdicts)})."
+    return f"{subject} is not distinguishable from zero ({_tally(verdicts)})."
+
+
+def sentences(found: dict[str, Anatomy]) -> list[str]:
+    """The findings as Markdown list items, each range over the interpreters that have it."""
+    lines: list[str | None] = [
+        _speedup_sentence(found, ("create_task+wait", "uvloop"),
+                          "uvloop runs the classic cycle"),
+        _speedup_sentence(found, ("eager_task_factory", "asyncio"),
+                          "`eager_task_factory` runs it (a do-nothing task finishes inside "
+                          "`create_task`)"),
+        _speedup_sentence(found, ("eager_start", "asyncio"), "`create_task(eager_start=True)`"
+                          " runs it"),
+        _speedup_sentence(found, ("gather", "asyncio"), "`gather` makes tasks"),
+        _speedup_sentence(found, ("TaskGroup", "asyncio"), "`TaskGroup` makes tasks"),
+    ]
+    overheads = {env: a.overhead_us for env, a in found.items() if a.overhead_us is not None}
+    if overheads:
+        values = [est.value for est in overheads.values()]
+        verdicts = {env: classify(est) for env, est in overheads.items()}
+        lines.append(f"A task costs {_span(values, lambda v: f'{v:.2f}')} µs of CPU time "
+                     f"more than awaiting its coroutine directly, at {ANATOMY_COUNT:,} tasks "
+                     f"({_tally(verdicts)}).")
+    largest = GC_COUNTS[-1]
+    lines.append(_signed_sentence(
+        {env: a.gc_share[largest] for env, a in found.items() if largest in a.gc_share},
+        f"The garbage collector's share of the cycle's CPU time at {largest:,} tasks",
+        lambda est: ranged(est, scale=0.01, suffix="%")))
+    memory = [a.bytes_per_task.value for a in found.values() if a.bytes_per_task]
+    if memory:
+        lines.append(f"A pending task holds {_span(memory, lambda v: f'{v:,.0f}')} bytes "
+                     "(CPython; tracemalloc, exact).")
+    tasks = [a.textual_tasks.value for a in found.values() if a.textual_tasks]
+    shares = {env: a.textual_share for env, a in found.items() if a.textual_share}
+    if tasks and shares:
+        lines.append(
+            f"Textual starts {_span(tasks, lambda v: f'{v:.1f}')} tasks per widget, whose "
+            f"machinery explains {_span([s.value for s in shares.values()], _pct)} of its "
+            f"start-up CPU time at {WIDGETS:,} widgets (widest interval: "
+            f"{_widest(list(shares.values()))}).")
+    return [f"- {line}" for line in lines if line]
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _widest(estimates: list[Estimate]) -> str:
+    with_interval = [est for est in estimates if est.has_interval]
+    if not with_interval:
+        return "none measured"
+    widest = max(with_interval, key=lambda est: est.high - est.low)  # type: ignore[operator]
+    return ranged(widest, digits=1, suffix="%")
+

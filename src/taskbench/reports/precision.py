@@ -1,0 +1,140 @@
+"""How far the headline figures move from one run to the next: the precision records, read.
+
+A record (``precision/<machine>-<commits>.json``, written by :mod:`taskbench.jobs.precision`)
+pairs every classic-table figure of two runs on one machine. Its summary, over the classic
+table's rows: how far the second run's tasks/s lie from the first's (median and worst), the
+share of CPython figures within ±2%, and how many pairs are consistent with the intervals
+shown (each run's median inside the other run's 99% interval). Records written before
+figures had intervals are shown without that column.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from typing import Any, Dict
+
+from taskbench.catalogue import CLASSIC_COUNTS
+from taskbench.interpreters.names import interpreter_order
+from taskbench.reports import markdown
+from taskbench.reports.views import Cell, Table, label
+
+PRECISION_DIR = Path("precision")
+TARGET_PERCENT = 2.0
+Record = Dict[str, Any]
+
+
+class PrecisionError(Exception):
+    """A precision record cannot be read or made; the message says which and what to do."""
+
+
+def read_records(directory: Path = PRECISION_DIR) -> list[Record]:
+    """Every record in ``directory``, or PrecisionError naming a file that cannot be read."""
+    records = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or not isinstance(record.get("pairs"), list):
+                raise ValueError("not a precision record")
+            for pair in record["pairs"]:
+                pair["count"] = int(pair["count"])
+                float(pair["first"]), float(pair["second"]), str(pair["interpreter"])
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            raise PrecisionError(f"{path} cannot be read ({error}); restore it from git or "
+                                 "measure again") from None
+        records.append(record)
+    return records
+
+
+def _inside(value: float, interval: Any) -> bool | None:
+    if not isinstance(interval, list) or len(interval) != 2:
+        return None
+    return bool(interval[0] <= value <= interval[1])
+
+
+def consistent(pair: Record) -> bool | None:
+    """Each run's median inside the other's interval; None when the pair has no intervals."""
+    first = _inside(pair["second"], pair.get("first_interval"))
+    second = _inside(pair["first"], pair.get("second_interval"))
+    if first is None or second is None:
+        return None
+    return first and second
+
+
+def _is_pypy(pair: Record) -> bool:
+    return str(pair["interpreter"]).startswith("pypy")
+
+
+def summarise(pairs: list[Record]) -> dict[str, Any]:
+    """Distances of second/first from 1 (percent) over the classic rows, and the targets."""
+    headline = [pair for pair in pairs if pair["count"] in CLASSIC_COUNTS]
+    deviations = [abs(pair["second"] / pair["first"] - 1) * 100 for pair in headline]
+    cpython = [abs(p["second"] / p["first"] - 1) * 100 for p in headline if not _is_pypy(p)]
+    judged = [consistent(pair) for pair in headline]
+    with_intervals = [flag for flag in judged if flag is not None]
+    return {
+        "figures": len(deviations),
+        "median_percent": round(statistics.median(deviations), 2) if deviations else None,
+        "worst_percent": round(max(deviations), 2) if deviations else None,
+        "cpython_figures": len(cpython),
+        "cpython_within_target": sum(1 for d in cpython if d <= TARGET_PERCENT),
+        "with_intervals": len(with_intervals),
+        "consistent": sum(1 for flag in with_intervals if flag),
+    }
+
+
+def _sentence(record: Record, summary: dict[str, Any]) -> str:
+    commits = " and ".join(f"`{commit[:8]}`" for commit in record["commits"])
+    text = (f"On `{record['machine']}` (commits {commits}), two back-to-back runs of "
+            f"`Throughput` on {', '.join(record['pythons'])}: over {summary['figures']} "
+            f"figures of the classic table, the second run's tasks/s differ from the first's "
+            f"by a median of {summary['median_percent']}% and at worst "
+            f"{summary['worst_percent']}%.")
+    if summary["cpython_figures"]:
+        share = 100 * summary["cpython_within_target"] / summary["cpython_figures"]
+        text += (f" On CPython, {summary['cpython_within_target']} of "
+                 f"{summary['cpython_figures']} ({share:.0f}%) lie within "
+                 f"±{TARGET_PERCENT:.0f}%.")
+    if summary["with_intervals"]:
+        text += (f" {summary['consistent']} of {summary['with_intervals']} pairs are "
+                 "consistent with their intervals (each run's median inside the other's "
+                 "99% interval).")
+    else:
+        text += " These runs kept no samples, so there are no intervals to hold them against."
+    return text
+
+
+def ratio_table(record: Record) -> Table:
+    ratios: dict[tuple[str, int], Record] = {(p["interpreter"], p["count"]): p
+                                             for p in record["pairs"]}
+    counts = [count for count in CLASSIC_COUNTS if any(c == count for _, c in ratios)]
+    interpreters = sorted({name for name, _ in ratios}, key=interpreter_order)
+    rows = []
+    for name in interpreters:
+        cells = [label(name)]
+        for count in counts:
+            pair = ratios.get((name, count))
+            if pair is None:
+                cells.append(Cell("-", "na"))
+                continue
+            flag = consistent(pair)
+            text = f"{pair['second'] / pair['first']:.3f}"
+            cells.append(Cell(text + (" ✗" if flag is False else ""),
+                              "noise" if flag is False else ""))
+        rows.append(cells)
+    return Table("precision", "Second run's tasks/s over the first's",
+                 ["interpreter", *(f"{count:,}" for count in counts)], rows,
+                 ["✗: a median outside the other run's interval."]
+                 if any(consistent(p) is False for p in record["pairs"]) else [])
+
+
+def markdown_section(directory: Path = PRECISION_DIR) -> str:
+    """The README's precision section: per record, the summary and the ratios."""
+    parts = []
+    for record in read_records(directory):
+        parts.append(_sentence(record, summarise(record["pairs"])))
+        parts.append(markdown.table(ratio_table(record)))
+    if not parts:
+        return "No precision record yet: run `python -m taskbench.jobs.precision`.\n"
+    return markdown.document(parts)

@@ -1,0 +1,120 @@
+"""The view model: tables of cells, built once and rendered to Markdown and to HTML.
+
+Every table the README and the cross-version page show is a :class:`Table` built from the
+results by one function; :mod:`taskbench.reports.markdown` and the page's Jinja2 template
+render the same object, so the two cannot disagree. A cell carries its text and what kind
+of figure it is (an interval, an exact count, the replica's single value, a figure measured
+by an older version of its benchmark, n/a), which both renderers mark the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from taskbench.catalogue import Benchmark
+from taskbench.interpreters.names import interpreter_order
+from taskbench.reports.results import Figure
+from taskbench.reports.stats import Estimate, estimate
+
+NOT_MEASURED = "n/a"
+# Marks shared by the Markdown and HTML renderers, explained under every table that has one.
+MARKS = {
+    "older": ("†", "measured by an earlier version of the benchmark, without samples: "
+                   "no interval"),
+    "single": ("‡", "one process, no interval"),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    kind: str = ""  # "", "na", "older", "single", "noise", "real", "label"
+    title: str = ""  # longer explanation, shown on hover in HTML
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.kind][0] if self.kind in MARKS else ""
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+    notes: list[str] = field(default_factory=list)
+    text_columns: int = 1  # how many leading columns hold words (left-aligned), not figures
+
+    def marks_used(self) -> list[tuple[str, str]]:
+        kinds = {cell.kind for row in self.rows for cell in row}
+        return [MARKS[kind] for kind in MARKS if kind in kinds]
+
+
+def label(text: str) -> Cell:
+    return Cell(text, "label")
+
+
+def na(reason: str = "") -> Cell:
+    return Cell(NOT_MEASURED, "na", reason)
+
+
+def number(value: float, *, scale: float = 1.0, digits: int = 0, suffix: str = "") -> str:
+    return f"{value / scale:,.{digits}f}{suffix}"
+
+
+def ranged(est: Estimate, *, scale: float = 1.0, digits: int = 0, suffix: str = "") -> str:
+    """``251 (240–262)``, ``1.25× (1.22–1.28)``: the value, then its interval, if any."""
+    text = number(est.value, scale=scale, digits=digits) + suffix
+    if est.low is None or est.high is None:
+        return text
+    return (f"{text} ({number(est.low, scale=scale, digits=digits)}–"
+            f"{number(est.high, scale=scale, digits=digits)})")
+
+
+def figure_cell(figure: Figure | None, entry: Benchmark, *, scale: float = 1.0,
+                digits: int = 0, suffix: str = "") -> Cell:
+    """A measured figure with its interval, marked when it has none and why."""
+    if figure is None:
+        return na()
+    est = estimate(figure)
+    if est is None:
+        return na("not measured: the interpreter or loop lacks the API, or the client does "
+                  "not install there (the reason is in asv's log)")
+    text = ranged(est, scale=scale, digits=digits, suffix=suffix)
+    if not figure.current:
+        return Cell(text, "older", MARKS["older"][1])
+    if entry.kind == "replica":
+        return Cell(text, "single", MARKS["single"][1])
+    return Cell(text)
+
+
+class Index:
+    """The newest figures, found by machine, environment, benchmark and parameters."""
+
+    def __init__(self, figures: Iterable[Figure]):
+        self._by_key: dict[tuple[str, str, str, tuple[Any, ...]], Figure] = {}
+        for f in figures:
+            self._by_key[(f.machine, f.environment, f.benchmark, f.params)] = f
+
+    def get(self, machine: str, environment: str, entry: Benchmark, *params: Any
+            ) -> Figure | None:
+        return self._by_key.get((machine, environment, entry.name, tuple(params)))
+
+    def machines(self) -> list[str]:
+        return sorted({machine for machine, _, _, _ in self._by_key})
+
+    def environments(self, machine: str, entries: Sequence[Benchmark] | None = None
+                     ) -> list[str]:
+        """Environments on ``machine`` with a figure of any of ``entries``, in version order."""
+        names = {entry.name for entry in entries} if entries is not None else None
+        found = {env for m, env, bench, _ in self._by_key
+                 if m == machine and (names is None or bench in names)}
+        return sorted(found, key=interpreter_order)
+
+    def values(self, machine: str, entry: Benchmark, axis: str) -> list[Any]:
+        """The values of one axis that ``entry`` was measured at on ``machine``."""
+        position = entry.param_names.index(axis)
+        found = {params[position] for m, _, bench, params in self._by_key
+                 if m == machine and bench == entry.name and len(params) > position}
+        return sorted(found, key=lambda value: (isinstance(value, str), value))

@@ -1,0 +1,3 @@
+from taskbench.site.build import main
+
+raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""``make preview``: serve the built site on 127.0.0.1 only.
+
+asv's own ``asv preview`` listens on every interface; this serves the same folder with the
+standard library's HTTP server, bound to the loopback address.
+
+Usage::
+
+    python -m taskbench.site.preview [--port 8080] [--config asv.conf.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import sys
+from typing import Sequence
+
+from taskbench import files
+from taskbench.interpreters.config import CONFIG, ConfigError, config_path, load_config
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, not {port}")
+    return port
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m taskbench.site.preview", description=__doc__.split("\n\n")[0],
+        epilog="Exit status: 0 after Ctrl-C, 2 when there is no site or the port is taken.")
+    parser.add_argument("--port", type=_port, default=8080)
+    parser.add_argument("--config", type=files.path_argument, default=CONFIG)
+    args = parser.parse_args(argv)
+    try:
+        html_dir = args.config.parent / config_path(load_config(args.config), "html_dir", "html")
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not (html_dir / "index.html").is_file():
+        print(f"error: no site in {html_dir} yet: run `make site` (or `make bench`)",
+              file=sys.stderr)
+        return 2
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html_dir))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as error:
+        print(f"error: cannot serve on 127.0.0.1:{args.port} ({error.strerror or error}); "
+              "choose another port: make preview PORT=8081", file=sys.stderr)
+        return 2
+    print(f"Serving {html_dir} on http://127.0.0.1:{args.port}/ only (Ctrl-C stops)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nstopped.")
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

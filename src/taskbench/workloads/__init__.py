@@ -1,0 +1,32 @@
+"""The workloads and how they are timed: the code that runs inside every measured interpreter.
+
+asv installs taskbench into one environment per interpreter and the benchmarks in
+``benchmarks/`` call these functions there, so everything in this package uses the standard
+library only and imports on CPython 3.8 and PyPy (a test parses it as Python 3.8). The tools
+that provision interpreters, drive asv and draw the reports live beside it, in
+:mod:`taskbench.interpreters`, :mod:`taskbench.jobs` and :mod:`taskbench.reports`, and run in
+the tools venv only.
+
+=================  ============================================================================
+``cycle``          the classic create-and-wait cycle and its do-nothing task
+``timing``         samples of units per second of CPU time, as asv's ``track_`` results
+``replica``        the original experiment: one process, the whole table, counts ascending
+``spawn``          the other ways to start N tasks (gather, TaskGroup, the eager APIs)
+``loops``          asyncio's event loop or uvloop
+``floor``          the same bodies without tasks: coroutines awaited directly, callbacks
+``memory``         bytes per pending task (tracemalloc)
+``pump``           a message pump: a task and a queue per widget
+``textual_app``    Textual itself, mounting N widgets
+``instructions``   instructions per task, counted by valgrind's callgrind
+``buildinfo``      how the running interpreter was built (printed as JSON)
+``asvenv``         run by asv after installing taskbench: the pinned clients
+=================  ============================================================================
+"""
+
+
+class Unavailable(NotImplementedError):
+    """What this interpreter or environment cannot run, and why.
+
+    A benchmark whose ``setup`` raises it is shown as n/a by asv, with the reason in its log;
+    being a :class:`NotImplementedError` is what tells asv to skip rather than fail.
+    """

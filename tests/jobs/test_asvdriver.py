@@ -1,0 +1,53 @@
+"""The one asv driver: the flags every measurement needs, and folders overridden safely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import ROOT
+from taskbench.catalogue import ROUNDS
+from taskbench.jobs.asvdriver import AsvDriver
+
+
+def test_a_run_records_samples_in_rounds() -> None:
+    args = AsvDriver().run_arguments(machine="box")
+    assert args[:2] == ["run", "HEAD^!"]
+    assert "--record-samples" in args and "--show-stderr" in args
+    assert args[args.index("-a") + 1] == f"rounds={ROUNDS}"
+    assert "--machine=box" in args
+
+
+def test_a_quick_run_takes_one_sample_and_names_what_it_selects() -> None:
+    args = AsvDriver().run_arguments(machine="box", quick=True, bench=["a", "b"])
+    assert "--quick" in args and "-a" not in args
+    assert [args[i + 1] for i, arg in enumerate(args) if arg == "--bench"] == ["a", "b"]
+
+
+def test_an_existing_environment_gets_a_commit_instead_of_a_range() -> None:
+    args = AsvDriver().run_arguments(machine="box", range_spec=None, set_commit_hash="abc",
+                                     environments=["existing:/py"])
+    assert "HEAD^!" not in args and "--set-commit-hash=abc" in args
+    assert args[args.index("-E") + 1] == "existing:/py"
+
+
+def test_without_overrides_asv_reads_the_real_configuration() -> None:
+    with AsvDriver(ROOT / "asv.conf.json") as driver:
+        assert driver.config_file() == ROOT / "asv.conf.json"
+        assert driver.folder("results_dir", "results") == ROOT / "results"
+
+
+def test_overridden_folders_go_into_a_temporary_copy_with_absolute_paths(tmp_path: Path
+                                                                         ) -> None:
+    with AsvDriver(ROOT / "asv.conf.json", results_dir=tmp_path / "r",
+                   home=tmp_path / "home") as driver:
+        copy = driver.config_file()
+        settings = json.loads(copy.read_text())
+        assert settings["results_dir"] == str(tmp_path / "r")
+        assert settings["repo"] == str(ROOT) and settings["benchmark_dir"] == str(
+            ROOT / "benchmarks")
+        assert Path(settings["html_dir"]).is_absolute()
+        assert settings["pythons"] == json.loads((ROOT / "asv.conf.json").read_text())["pythons"]
+        assert driver.environ()["HOME"] == str(tmp_path / "home")
+        assert not copy.is_relative_to(ROOT)
+    assert not copy.exists()

@@ -1,0 +1,52 @@
+"""One CI job: its own results folder, and an existing environment given its own name."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_results
+from taskbench.catalogue import THROUGHPUT
+from taskbench.jobs import ci
+from taskbench.reports.results import load
+
+
+def test_an_existing_environment_is_named_after_the_interpreter(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    asv_named = write_results(folder, {THROUGHPUT: {(1,): [5.0, 6.0, 7.0]}},
+                              python="3.13", machine="gha-windows-2022-x64")
+    asv_named = asv_named.rename(asv_named.with_name(
+        "aaaaaaaa-existing-py_C_hostedtoolcache_windows_Python_3.13.1_x64_python.exe.json"))
+    data = json.loads(asv_named.read_text())
+    data["env_name"] = "existing-py_C_hostedtoolcache_windows_Python_3.13.1_x64_python.exe"
+    asv_named.write_text(json.dumps(data))
+    (renamed,) = ci.name_existing_results(folder / "gha-windows-2022-x64", "3.13t")
+    assert renamed.name == "aaaaaaaa-existing-py3.13t.json" and not asv_named.exists()
+    (figure,) = [f for f in load(folder).figures if f.value is not None]
+    assert figure.python == "3.13t" and figure.env_name == "existing-py3.13t"
+    assert figure.value == 6.0 and figure.samples == (5.0, 6.0, 7.0)  # measurements untouched
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--name", "3.x", "--python", sys.executable, "--machine", "m"], "not an interpreter name"),
+    (["--name", "3.12", "--python", sys.executable, "--machine", "../m"], "plain folder name"),
+    (["--name", "3.12"], "required"),
+])
+def test_bad_arguments_exit_two(args: list[str], message: str,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        ci.main(args)
+    assert exited.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_an_interpreter_that_cannot_run_is_named(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho 'no such file' >&2\nexit 127\n")
+    broken.chmod(0o755)
+    assert ci.main(["--name", "3.12", "--python", str(broken), "--machine", "m",
+                    "--out", str(tmp_path / "out")]) == 1
+    assert "does not run: no such file" in capsys.readouterr().err

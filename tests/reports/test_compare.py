@@ -1,0 +1,126 @@
+"""``python -m taskbench compare``: direction from the catalogue, marks only where asv's test
+agrees, exit status 1 only then, and words for every bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import run_python, samples_around, write_results
+from taskbench.catalogue import MEMORY, TEXTUAL_SHARE, THROUGHPUT
+from taskbench.reports.compare import main
+
+
+def _compare(capsys: pytest.CaptureFixture[str], folder: Path, *args: str
+             ) -> tuple[int, str, str]:
+    status = main([*args, "--results", str(folder)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _line(out: str, benchmark: str) -> list[str]:
+    return next(line for line in out.splitlines() if line.endswith(benchmark)).split()
+
+
+def test_a_real_slowdown_is_marked_and_exits_one(world: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _compare(capsys, world, "3.13", "3.12")
+    assert status == 1
+    mark, ratio, a, b, _name = _line(out, f"{THROUGHPUT.name}(100000)")
+    assert mark == "+" and float(ratio) == pytest.approx(1.3, rel=1e-3)
+    assert float(a) > float(b)  # 3.13 makes more tasks per second: rates are inverted
+    assert "asv's test" in out and "Mann-Whitney" in out
+
+
+def test_a_faster_candidate_exits_zero(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _compare(capsys, world, "3.12", "3.13")
+    assert status == 0
+    assert _line(out, f"{THROUGHPUT.name}(100000)")[0] == "-"
+
+
+def test_a_ratio_past_the_factor_is_not_marked_when_the_samples_overlap(
+        results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    results_writer({THROUGHPUT: {(100_000,): samples_around(1e5, 0.3, 3)}}, python="3.12")
+    folder = results_writer({THROUGHPUT: {(100_000,): samples_around(0.85e5, 0.3, 3)}},
+                            python="3.13")
+    status, out, _ = _compare(capsys, folder, "3.12", "3.13")
+    line = _line(out, f"{THROUGHPUT.name}(100000)")
+    assert float(line[0]) > 1.10  # no mark: the first field is the ratio itself
+    assert status == 0
+
+
+def test_figures_without_samples_fall_back_to_the_factor_and_say_so(
+        results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    results_writer({THROUGHPUT: {(100_000,): 1e5}}, python="3.12")
+    folder = results_writer({THROUGHPUT: {(100_000,): 0.8e5}}, python="3.13")
+    status, out, _ = _compare(capsys, folder, "3.12", "3.13")
+    assert status == 1
+    assert _line(out, f"{THROUGHPUT.name}(100000)")[0] == "+~"
+    assert "judged by the factor alone" in out
+
+
+def test_exact_counts_are_judged_by_a_tight_factor(results_writer: Callable[..., Path],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    results_writer({MEMORY: {(100_000,): 700.0}}, python="3.12")
+    folder = results_writer({MEMORY: {(100_000,): 707.0}}, python="3.13")  # 1% more
+    status, out, _ = _compare(capsys, folder, "3.12", "3.13", "--only", "exact")
+    assert status == 1 and _line(out, f"{MEMORY.name}(100000)")[0] == "+"
+    status, _, _ = _compare(capsys, folder, "3.12", "3.13", "--exact-factor", "1.02")
+    assert status == 0
+
+
+def test_direction_comes_from_the_catalogue_not_from_benchmarks_json(
+        world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (world / "benchmarks.json").write_text(json.dumps({"version": 2}))  # no units at all
+    status, out, _ = _compare(capsys, world, "3.13", "3.12")
+    assert status == 1 and _line(out, f"{THROUGHPUT.name}(100000)")[0] == "+"
+    (world / "benchmarks.json").write_text("[1, 2]")
+    assert _compare(capsys, world, "3.13", "3.12")[0] == 1
+
+
+def test_shares_are_not_compared_as_costs(world: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _compare(capsys, world, "3.12", "3.13")
+    assert TEXTUAL_SHARE.name not in "\n".join(out.splitlines()[:-1]).split("not compared")[0]
+    assert f"not compared (not a cost, or not in the catalogue): {TEXTUAL_SHARE.name}" in out
+
+
+def test_a_commit_picks_that_run(results_writer: Callable[..., Path],
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    results_writer({THROUGHPUT: {(1,): 5.0}}, commit="1" * 40, date=1)
+    folder = results_writer({THROUGHPUT: {(1,): 10.0}}, commit="2" * 40, date=2)
+    status, out, _ = _compare(capsys, folder, "3.13@1111", "3.13@2222")
+    assert status == 0 and _line(out, f"{THROUGHPUT.name}(1)")[0] == "-~"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["3.12", "3.99"], "no results for '3.99'"),
+    (["3.12", "3.13", "--factor", "0.9"], "must be a finite number above 1"),
+    (["3.12", "3.13", "--factor", "nan"], "must be a finite number above 1"),
+    (["3.12", "3.13", "--factor", "inf"], "must be a finite number above 1"),
+    (["3.12", "3.13", "--factor", "x"], "'x' is not a number"),
+    (["3.12", "3.13", "--only", "bogus"], "invalid choice"),
+    (["3.12"], "the following arguments are required"),
+])
+def test_bad_input_exits_two_with_words(world: Path, args: list[str], message: str) -> None:
+    result = run_python("-m", "taskbench", "compare", *args, "--results", str(world))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_corrupt_file_is_named_and_the_rest_compared(
+        world: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = write_results(world, {THROUGHPUT: {(1,): 1.0}}, python="3.9")
+    broken.write_text("{")
+    status, out, err = _compare(capsys, world, "3.12", "3.13")
+    assert status == 0 and "compared" in out
+    assert broken.name in err and "cannot be read" in err
+
+
+def test_help_documents_the_exit_status() -> None:
+    result = run_python("-m", "taskbench", "compare", "--help")
+    assert result.returncode == 0
+    assert "1 when it is worse somewhere" in " ".join(result.stdout.split())

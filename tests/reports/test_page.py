@@ -1,0 +1,45 @@
+"""The cross-version page: the answer first, every interpreter, intervals, escaped text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import write_results
+from taskbench.catalogue import THROUGHPUT
+from taskbench.reports.page import write_page
+
+
+def test_the_page_answers_first_and_shows_every_interpreter(world: Path, tmp_path: Path
+                                                            ) -> None:
+    html_dir = tmp_path / "html"
+    page = write_page(world, html_dir).read_text()
+    sections = page.split('<section id="box">', 1)[1]
+    assert sections.index('class="answer"') < sections.index('class="steps"') < \
+        sections.index('class="classic"')
+    for env in ("3.8", "3.12", "3.13"):
+        assert f"<th>{env}</th>" in page
+    assert re.search(r"<td class=\"\">100 \(\d+–\d+\)</td>", page)  # a figure and its interval
+    assert 'class="older"' in page and 'class="real"' in page and 'class="noise"' in page
+    assert '<a href="index.html">' in page
+    for chart in ("classic-box.svg", "spawn-apis-box.svg"):
+        svg = (html_dir / chart).read_text()
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+        assert chart in page
+    assert "<code>create_task</code>" in page  # Markdown code spans shown as code
+
+
+def test_text_from_results_is_escaped(results_writer: object, tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "results", {THROUGHPUT: {(1,): 5.0}},
+                           python="3.13", env_vars={"X": "<b>"}).parent.parent
+    page = write_page(folder, tmp_path / "html").read_text()
+    assert "3.13 X=&lt;b&gt;" in page and "<b>" not in page
+
+
+def test_problems_are_listed_on_the_page(world: Path, tmp_path: Path) -> None:
+    broken = write_results(world, {THROUGHPUT: {(1,): 1.0}}, python="3.9")
+    broken.write_text("[")
+    (world / "box" / "interpreters.jsonl").write_text('{"python": \n')
+    page = write_page(world, tmp_path / "html").read_text()
+    problems = page.split('<ul class="problems">', 1)[1].split("</ul>", 1)[0]
+    assert broken.name in problems and "interpreters.jsonl, line 1" in problems

@@ -1,0 +1,123 @@
+"""``make readme``: every block from one command, refusing to lose data, written atomically;
+and the golden check of the committed README against the committed results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_python, write_results
+from taskbench import files
+from taskbench.catalogue import THROUGHPUT
+from taskbench.reports import readme
+
+BLOCKS = ("benchmarks", "crossversion", "findings", "precision")
+
+
+def _readme(path: Path) -> Path:
+    path.write_text("intro\n" + "".join(f"<!-- {name}:begin -->\nold\n<!-- {name}:end -->\n"
+                                         for name in BLOCKS) + "outro\n")
+    return path
+
+
+def test_every_block_is_regenerated_by_one_command(world: Path, tmp_path: Path) -> None:
+    target = _readme(tmp_path / "README.md")
+    assert readme.main([str(target), "--results", str(world),
+                        "--precision", str(tmp_path / "none")]) == 0
+    text = target.read_text()
+    assert "\nold\n" not in text and text.startswith("intro\n") and text.endswith("outro\n")
+    assert "| count | 3.8 | 3.12 | 3.13 |" in text
+    assert "uvloop runs the classic cycle" in text
+    assert "No precision record yet" in text
+    assert readme.main([str(target), "--results", str(world), "--precision",
+                        str(tmp_path / "none"), "--check"]) == 0
+
+
+def test_a_stale_readme_fails_the_check_and_is_not_written(world: Path, tmp_path: Path) -> None:
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+    assert readme.main([str(target), "--results", str(world), "--check"]) == 1
+    assert target.read_bytes() == before
+
+
+def test_unreadable_results_are_refused_instead_of_dropping_an_interpreter(
+        world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+    broken = write_results(world, {THROUGHPUT: {(1,): 1.0}}, python="pypy3.9")
+    broken.write_text(broken.read_text()[:50])
+    assert readme.main([str(target), "--results", str(world)]) == 1
+    err = capsys.readouterr().err
+    assert "not regenerated" in err and broken.name in err
+    assert target.read_bytes() == before
+
+
+def test_run_from_elsewhere_it_says_so_instead_of_emptying_the_tables(
+        tmp_path: Path) -> None:
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+    result = run_python("-m", "taskbench.reports.readme", str(target), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_bytes() == before
+
+
+def test_a_block_that_would_leave_out_an_interpreter_is_refused(
+        world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(readme.BLOCKS, "crossversion", lambda index: "nothing\n")
+    with pytest.raises(readme.ReadmeError, match="would leave out 3.8, 3.12, 3.13"):
+        readme.generate(world)
+
+
+def test_a_missing_marker_or_file_is_named(world: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "README.md"
+    target.write_text("no markers here\n")
+    assert readme.main([str(target), "--results", str(world)]) == 1
+    assert "benchmarks:begin" in capsys.readouterr().err
+    assert readme.main([str(tmp_path / "absent.md"), "--results", str(world)]) == 2
+
+
+def test_the_readme_is_written_atomically(world: Path, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        readme.main([str(target), "--results", str(world), "--precision", str(tmp_path)])
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".README")] == []
+
+
+def test_precision_records_are_summarised_with_their_intervals(tmp_path: Path) -> None:
+    from taskbench.reports.precision import markdown_section
+
+    pairs = [{"interpreter": "3.13", "count": count, "first": 100.0, "second": second,
+              "first_interval": [98.0, 102.0], "second_interval": interval}
+             for count, second, interval in ((100_000, 101.0, [99.0, 103.0]),
+                                             (200_000, 110.0, [108.0, 112.0]))]
+    (tmp_path / "box-a.json").write_text(json.dumps(
+        {"machine": "box", "commits": ["a" * 40, "b" * 40], "pythons": ["3.13"],
+         "pairs": pairs}))
+    text = markdown_section(tmp_path)
+    assert "a median of 5.5% and at worst 10.0%" in text
+    assert "1 of 2 (50%) lie within ±2%" in text
+    assert "1 of 2 pairs are consistent with their intervals" in text
+    assert "| 3.13 | 1.010 | 1.100 ✗ |" in text
+
+
+def test_a_corrupt_precision_record_is_named(world: Path, tmp_path: Path) -> None:
+    (tmp_path / "box.json").write_text('{"machine": ')
+    with pytest.raises(readme.ReadmeError, match="box.json cannot be read"):
+        readme.generate(world, tmp_path)
+
+
+def test_the_committed_readme_matches_the_committed_results() -> None:
+    result = run_python("-m", "taskbench.reports.readme", "--check", cwd=ROOT)
+    assert result.returncode == 0, result.stderr + "\nrun `make readme` and commit the result"
