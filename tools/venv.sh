@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 python=${TASKBENCH_TOOLS_PYTHON:-python3}
 stamp=.venv/.taskbench-tools
-wanted=$(cat requirements/tools.txt pyproject.toml src/taskbench/workloads/asvenv.py | sha256sum | cut -d' ' -f1)
+wanted=$(cat requirements/tools.txt pyproject.toml src/taskbench/workloads/asvenv.py src/taskbench/workloads/clients/*.txt | sha256sum | cut -d' ' -f1)
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && .venv/bin/python -c "" 2>/dev/null; then
     exit 0
@@ -18,7 +18,7 @@ fi
 echo "Creating .venv with the pinned tools (requirements/tools.txt) ..."
 "$python" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-    -r requirements/tools.txt
+    --require-hashes -r requirements/tools.txt
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 # The clients the anatomy benchmarks measure (uvloop, Textual), at the pins the asv
 # environments get, so that the tests exercise them too.

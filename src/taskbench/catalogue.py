@@ -36,6 +36,11 @@ MEMORY_COUNTS: tuple[int, ...] = (1_000, 100_000)
 # A UI with a thousand widgets, and a very large one: each widget costs a task and a queue.
 PUMP_COUNTS: tuple[int, ...] = (1_000, 10_000)
 WIDGET_COUNTS: tuple[int, ...] = (100, 1_000)
+# Instructions per task are counted between two phases of different counts (see
+# taskbench.workloads.instructions): each spawn API and loop from 1,000 to 10,000 tasks, and the
+# classic cycle also from 10,000 to 100,000, with the collector on and off, to see whether a
+# task's instructions grow with N.
+INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 100_000)
 
 # Separate processes asv measures each sampled figure in (``asv run -a rounds=3``, which the
 # driver passes): asv runs round 3 of every benchmark, then round 2, then round 1, so drift
@@ -175,9 +180,22 @@ TEXTUAL_CPU = Benchmark(
     TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-4",
     headline={"widgets": (1_000,)}, quick={"widgets": (100,)})
 
+INSTRUCTIONS = Benchmark(
+    "bench_instructions.Instructions.track_instructions_per_task",
+    "instructions per task from 1,000 to 10,000 tasks, by spawn API and event loop "
+    "(valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower", "instructions-1", EXACT,
+    timeout=900, headline={"api": ("create_task+wait",)})
+INSTRUCTIONS_BY_COUNT = Benchmark(
+    "bench_instructions.InstructionsByCount.track_instructions_per_task",
+    "instructions per task of the classic cycle up to each count (from the one before it), "
+    "collector on and off (valgrind)",
+    (Axis("collector", ("on", "off")), _counts("count", INSTRUCTION_COUNTS[1:])),
+    "instructions/task", "lower", "instructions-by-count-1", EXACT, timeout=900,
+    headline={"count": INSTRUCTION_COUNTS[1:]})
+
 CATALOGUE: tuple[Benchmark, ...] = (
     THROUGHPUT, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
-    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU)
+    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 Suite = TypeVar("Suite", bound=type)

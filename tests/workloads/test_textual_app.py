@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from taskbench.workloads import Unavailable
-from taskbench.workloads.asvenv import TEXTUAL_PINS, UVLOOP_PINS, client_requirements
+from taskbench.workloads.asvenv import client_files, client_requirements, pins
 from taskbench.workloads.textual_app import check_textual, start_app, task_share
 
 
@@ -30,9 +30,15 @@ def test_a_missing_textual_is_unavailable_not_an_error(monkeypatch: pytest.Monke
         start_app(10)
 
 
-def test_clients_are_pinned_and_left_out_where_they_cannot_run(
+def test_clients_are_pinned_by_hash_and_left_out_where_they_cannot_run(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    assert all("==" in pin for pin in TEXTUAL_PINS + UVLOOP_PINS)
+    for path in client_files().values():
+        assert path is not None
+        text = path.read_text()
+        # Every pin carries at least one hash, which pip then requires of every file.
+        assert pins(path) and text.count("==") == len(pins(path))
+        assert text.count("--hash=sha256:") >= len(pins(path))
+    assert "textual==8.2.8" in client_requirements()["textual"]
     monkeypatch.setattr("platform.python_implementation", lambda: "PyPy")
     assert client_requirements()["uvloop"] == []
     monkeypatch.setattr(sys, "version_info", (3, 8, 20, "final", 0))

@@ -122,7 +122,9 @@ def noise_aware(est: Estimate | None, *, zero: float, scale: float = 1.0, digits
     if est is None:
         return na()
     text = ranged(est, scale=scale, digits=digits, suffix=suffix)
-    if est.has_interval and est.includes(zero):
+    if not est.has_interval:
+        return Cell(text, "older", "no interval: measured without samples")
+    if est.includes(zero):
         return Cell(f"within noise ({text})", "noise")
     return Cell(text)
 

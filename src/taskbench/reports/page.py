@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from taskbench import files
 from taskbench.interpreters import facts
-from taskbench.reports import charts
+from taskbench.reports import charts, growth
 from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
 from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
 from taskbench.reports.findings import sentences
@@ -74,7 +74,10 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
                           facts_table(by_machine.get(machine, []), machine))
         found = anatomies(index, machine)
         if found:
-            section.findings = [line[2:] for line in sentences(found)]
+            section.findings = [line[2:] for line in
+                                sentences(found) + growth.sentences(index, machine)]
+            section.extra = [growth.growth_table(index, machine),
+                             growth.instructions_table(index, machine)]
             section.speedups = speedup_table(found, machine)
             section.costs = cost_table(found, machine)
             section.spawn_chart = f"spawn-apis-{machine}.svg"

@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 
 from taskbench import files
 from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED, THROUGHPUT
-from taskbench.reports import markdown
+from taskbench.reports import growth, markdown
 from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
 from taskbench.reports.classic import classic_table, cost_sentence, steps_table
 from taskbench.reports.findings import sentences
@@ -56,9 +56,11 @@ def findings(index: Index) -> str:
         if not found:
             continue
         parts.append(f"On `{machine}`, across the interpreters measured:\n\n"
-                     + "\n".join(sentences(found)))
+                     + "\n".join(sentences(found) + growth.sentences(index, machine)))
         parts += [markdown.table(speedup_table(found, machine)),
-                  markdown.table(cost_table(found, machine))]
+                  markdown.table(cost_table(found, machine)),
+                  markdown.table(growth.growth_table(index, machine)),
+                  markdown.table(growth.instructions_table(index, machine))]
     return markdown.document(parts) if parts else "No anatomy results yet: run `make bench`.\n"
 
 

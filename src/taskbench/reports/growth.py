@@ -1,0 +1,163 @@
+"""Instructions per task, and why tasks/s fall as N grows: view models and findings.
+
+Every interpreter's classic cycle makes fewer tasks per second at 1,000,000 tasks than at
+100,000. This view puts beside that fall what grows with N, per task:
+
+* instructions, counted by valgrind up to 10,000 and up to 100,000 tasks, with the collector on
+  and off (exact counts: a difference of a fraction of a percent is real);
+* the collector's share of the CPU time (``WithoutGC`` against ``Throughput``, with intervals);
+* minor page faults, from the replica's process (one process: no interval).
+
+If instructions grow with the collector on and stay flat with it off, the extra work is the
+collector's; what the instruction counts do not explain (the share of the fall left once the
+extra instructions are counted) is time per instruction: memory, caches and page faults.
+"""
+
+from __future__ import annotations
+
+from taskbench.catalogue import (
+    ANATOMY_COUNT,
+    CLASSIC_COUNTS,
+    GC_COUNTS,
+    INSTRUCTION_COUNTS,
+    INSTRUCTIONS,
+    INSTRUCTIONS_BY_COUNT,
+    REPLICA_FAULTS,
+    THROUGHPUT,
+)
+from taskbench.reports.anatomy import noise_aware
+from taskbench.reports.stats import Estimate, complement, estimate, ratio
+from taskbench.reports.views import Cell, Index, Table, label, na
+
+SMALL, LARGE = CLASSIC_COUNTS[0], CLASSIC_COUNTS[-1]
+TO_SMALL, TO_LARGE = INSTRUCTION_COUNTS[1], INSTRUCTION_COUNTS[2]
+
+
+def _exact(index: Index, machine: str, env: str, *params: object) -> float | None:
+    figure = index.get(machine, env, INSTRUCTIONS_BY_COUNT, *params)
+    return figure.value if figure is not None else None
+
+
+def _growth(low: float | None, high: float | None) -> float | None:
+    return None if low is None or high is None or low <= 0 else high / low - 1
+
+
+def _percent(value: float | None) -> Cell:
+    return na() if value is None else Cell(f"{100 * value:+.1f}%")
+
+
+def _count(value: float | None, digits: int = 0) -> Cell:
+    return na() if value is None else Cell(f"{value:,.{digits}f}")
+
+
+def instructions_table(index: Index, machine: str) -> Table:
+    """Instructions per task of every spawn API on every loop (valgrind; exact)."""
+    environments = index.environments(machine, [INSTRUCTIONS])
+    keys = [(api, loop) for loop in INSTRUCTIONS.axes[1].values
+            for api in INSTRUCTIONS.axes[0].values]
+    rows = []
+    for env in environments:
+        cells = []
+        for api, loop in keys:
+            figure = index.get(machine, env, INSTRUCTIONS, api, loop)
+            cells.append(_count(figure.value if figure is not None else None))
+        rows.append([label(env), *cells])
+    return Table("instructions", f"Instructions per task on `{machine}` (valgrind, from "
+                                 f"{INSTRUCTION_COUNTS[0]:,} to {TO_SMALL:,} tasks; exact: "
+                                 "they repeat to within a fraction of a percent)",
+                 ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
+                 ["n/a: the interpreter or loop lacks the API, or valgrind cannot count it "
+                  "(asv's log says why)."])
+
+
+def _fall(index: Index, machine: str, env: str) -> Estimate | None:
+    small = index.get(machine, env, THROUGHPUT, SMALL)
+    large = index.get(machine, env, THROUGHPUT, LARGE)
+    small_est = estimate(small) if small is not None else None
+    large_est = estimate(large) if large is not None else None
+    if small_est is None or large_est is None:
+        return None
+    return complement(ratio(large_est, small_est))  # 1 - large/small: the share lost
+
+
+def _gc_share(index: Index, machine: str, env: str, count: int) -> Estimate | None:
+    from taskbench.catalogue import WITHOUT_GC
+
+    on, off = index.get(machine, env, THROUGHPUT, count), index.get(machine, env, WITHOUT_GC,
+                                                                     count)
+    on_est = estimate(on) if on is not None else None
+    off_est = estimate(off) if off is not None else None
+    if on_est is None or off_est is None:
+        return None
+    return complement(ratio(on_est, off_est))
+
+
+def _faults(index: Index, machine: str, env: str, count: int) -> float | None:
+    figure = index.get(machine, env, REPLICA_FAULTS, count)
+    return figure.value if figure is not None else None
+
+
+def growth_table(index: Index, machine: str) -> Table:
+    """Per interpreter: how much tasks/s fall from 100K to 1M, and what grows with N."""
+    environments = index.environments(machine, [THROUGHPUT, INSTRUCTIONS_BY_COUNT])
+    rows = []
+    for env in environments:
+        on = _growth(_exact(index, machine, env, "on", TO_SMALL),
+                     _exact(index, machine, env, "on", TO_LARGE))
+        off = _growth(_exact(index, machine, env, "off", TO_SMALL),
+                      _exact(index, machine, env, "off", TO_LARGE))
+        rows.append([
+            label(env), noise_aware(_fall(index, machine, env), zero=0, scale=0.01, suffix="%"),
+            _count(_exact(index, machine, env, "on", TO_LARGE)), _percent(on),
+            _percent(off),
+            *(noise_aware(_gc_share(index, machine, env, count), zero=0, scale=0.01,
+                          suffix="%") for count in (ANATOMY_COUNT, GC_COUNTS[-1])),
+            _count(_faults(index, machine, env, SMALL), 2),
+            _count(_faults(index, machine, env, LARGE), 2)])
+    return Table(
+        "growth", f"Why tasks/s fall as N grows, on `{machine}`",
+        ["interpreter", f"tasks/s lost from {SMALL:,} to {LARGE:,}",
+         f"instructions per task up to {TO_LARGE:,}",
+         f"instructions per task, up to {TO_LARGE:,} over up to {TO_SMALL:,}, collector on",
+         "the same, collector off",
+         *(f"GC share at {count:,}" for count in (ANATOMY_COUNT, GC_COUNTS[-1])),
+         f"page faults per task at {SMALL:,} (replica)",
+         f"page faults per task at {LARGE:,} (replica)"], rows,
+        ["Instructions are exact counts; the tasks/s lost and the GC shares carry the "
+         "intervals of the figures they come from."])
+
+
+def sentences(index: Index, machine: str) -> list[str]:
+    """What the growth table says, in ranges over the interpreters."""
+    environments = index.environments(machine, [INSTRUCTIONS_BY_COUNT])
+    on = [g for env in environments if (g := _growth(_exact(index, machine, env, "on", TO_SMALL),
+                                                     _exact(index, machine, env, "on",
+                                                            TO_LARGE))) is not None]
+    off = [g for env in environments if (g := _growth(
+        _exact(index, machine, env, "off", TO_SMALL),
+        _exact(index, machine, env, "off", TO_LARGE))) is not None]
+    lines = []
+    if on and off:
+        lines.append(
+            f"From {TO_SMALL:,} to {TO_LARGE:,} tasks a task's instructions grow by "
+            f"{_span(on)} with the collector on and change by {_span(off)} with it off "
+            f"(valgrind, exact, {len(on)} interpreters): what grows with N is the "
+            "collector's work.")
+    faults = [(f_small, f_large) for env in index.environments(machine, [REPLICA_FAULTS])
+              if (f_small := _faults(index, machine, env, SMALL)) is not None
+              and (f_large := _faults(index, machine, env, LARGE)) is not None]
+    if faults:
+        lines.append(
+            f"Minor page faults per task in the replica: {_plain([a for a, _ in faults])} at "
+            f"{SMALL:,} tasks, {_plain([b for _, b in faults])} at {LARGE:,}.")
+    return [f"- {line}" for line in lines]
+
+
+def _span(values: list[float]) -> str:
+    low, high = f"{100 * min(values):+.1f}%", f"{100 * max(values):+.1f}%"
+    return low if low == high else f"{low} to {high}"
+
+
+def _plain(values: list[float]) -> str:
+    low, high = f"{min(values):.2f}", f"{max(values):.2f}"
+    return low if low == high else f"{low} to {high}"

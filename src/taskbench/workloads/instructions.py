@@ -1,0 +1,163 @@
+"""Instructions per task, counted by valgrind: a figure that moves only when the code does.
+
+Timings drift with the machine; instruction counts repeat. :func:`count_phases` runs this
+interpreter once under ``valgrind --tool=cachegrind`` and, inside it, every requested phase: a
+phase is one workload at one count on a fresh event loop (``new_event_loop``,
+``run_until_complete``, ``close``). Phases are kept apart by forking: for each phase the
+process forks a reference child that exits at once, then a child that runs the phase and exits;
+cachegrind writes each child's counts at its exit, holding everything before the fork too, so
+the phase costs the difference of the two, and every phase starts from the same state.
+Interpreter start-up is paid once, not once per phase. Instructions per task are the
+difference between two phases of different counts divided by the difference of the counts,
+so that the loop's own set-up cancels as well.
+
+What makes the counts repeat: a fixed environment (its size moves the heap, and sets of tasks
+hash by address), a fixed hash seed, a warm-up of each workload before any phase (lazy imports,
+specialisation, free lists), and byte code compiled beforehand by a native run of the same
+phases into a cache of its own (an unpacked interpreter without ``.pyc`` files would otherwise
+compile the standard library inside the count).
+
+Usage inside an environment (what :func:`count_phases` runs under valgrind)::
+
+    python -m taskbench.workloads.instructions create_task+wait/asyncio/1000/on ...
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from typing import Sequence, Tuple
+
+from taskbench.workloads import Unavailable
+from taskbench.workloads.loops import loop_factory
+from taskbench.workloads.spawn import check_spawn_api, spawn_workload
+
+Phase = Tuple[str, str, int, str]  # api, loop, count, collector ("on" or "off")
+WARM_UP = 1_000
+
+
+def spec(phase: Phase) -> str:
+    return "/".join(str(part) for part in phase)
+
+
+def _parse(text: str) -> Phase:
+    api, loop, count, collector = text.split("/")
+    return api, loop, int(count), collector
+
+
+def _run(phase: Phase) -> None:
+    api, loop, count, collector = phase
+    workload, factory = spawn_workload(api), loop_factory(loop)
+    gc.collect()
+    if collector == "off":
+        gc.disable()
+    event_loop = factory()
+    try:
+        completed = event_loop.run_until_complete(workload(count))
+    finally:
+        event_loop.close()
+        gc.enable()
+    if completed != count:
+        raise RuntimeError(f"{completed} of {count} finished")
+
+
+def _fork(phase: Phase | None) -> int:
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            if phase is not None:
+                _run(phase)
+        except BaseException as error:  # the parent names the failed phase
+            print(f"{spec(phase) if phase else 'reference'}: {error!r}", file=sys.stderr)
+            status = 1
+        os._exit(status)  # no interpreter shutdown: cachegrind writes the counts at exit
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError(f"the phase {spec(phase) if phase else 'reference'} failed")
+    return pid
+
+
+def run_phases(phases: Sequence[Phase]) -> dict[str, object]:
+    """Warm every workload up, then run each phase in forked children; return their pids."""
+    for api, loop, _count, collector in phases:
+        _run((api, loop, WARM_UP, collector))
+    pids: list[int] = []
+    for phase in phases:
+        pids += [_fork(None), _fork(phase)]
+    return {"pids": pids}
+
+
+def available(api: str, loop: str) -> str | None:
+    """Why ``api`` on ``loop`` cannot run here, or None when it can."""
+    try:
+        check_spawn_api(api, loop_factory(loop))
+    except Unavailable as reason:
+        return str(reason)
+    return None
+
+
+def why_not_counted() -> str | None:
+    """Why valgrind cannot count this interpreter here, or None when it can."""
+    if not sys.platform.startswith("linux"):
+        return f"valgrind counts instructions on Linux only, not on {sys.platform}"
+    if shutil.which("valgrind") is None:
+        return "valgrind is not installed: install valgrind (Debian: apt-get install valgrind)"
+    return None
+
+
+def _environment(pycache: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
+            "PYTHONPYCACHEPREFIX": pycache}
+
+
+def _read_instructions(path: str) -> int:
+    with open(path, encoding="utf-8") as profile:
+        for line in profile:
+            if line.startswith("summary:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{path} holds no summary line")
+
+
+def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[int]:
+    """Instructions each phase executed, counted by cachegrind in one valgrind process.
+
+    Raises:
+        RuntimeError: when valgrind or a phase fails, with what it said.
+    """
+    command = [python, "-m", "taskbench.workloads.instructions", *map(spec, phases)]
+    with tempfile.TemporaryDirectory(prefix="taskbench-instructions-") as work:
+        env = _environment(os.path.join(work, "pycache"))
+        native = subprocess.run(command, env=env, capture_output=True,
+                                text=True)
+        if native.returncode != 0:
+            raise RuntimeError(f"the phases failed natively: {native.stderr.strip()[-800:]}")
+        out = os.path.join(work, "cachegrind.out")
+        counted = subprocess.run(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no",
+             f"--cachegrind-out-file={out}.%p", *command],
+            env=env, capture_output=True, text=True)
+        if counted.returncode != 0:
+            raise RuntimeError(f"valgrind failed: {counted.stderr.strip()[-800:]}")
+        pids = json.loads(counted.stdout.strip().splitlines()[-1])["pids"]
+        totals = [_read_instructions(f"{out}.{pid}") for pid in pids]
+    return [totals[2 * k + 1] - totals[2 * k] for k in range(len(phases))]
+
+
+def per_task(low: int, high: int, low_count: int, high_count: int) -> float:
+    """Instructions per task between two phases of one workload at different counts."""
+    return (high - low) / (high_count - low_count)
+
+
+def main(argv: Sequence[str]) -> int:
+    print(json.dumps(run_phases([_parse(text) for text in argv])), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
