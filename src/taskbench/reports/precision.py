@@ -22,6 +22,7 @@ from taskbench.reports.views import Cell, Table, label
 
 PRECISION_DIR = Path("precision")
 TARGET_PERCENT = 2.0
+REPLICA_TARGET_PERCENT = 10.0
 Record = Dict[str, Any]
 
 
@@ -35,7 +36,17 @@ def read_records(directory: Path = PRECISION_DIR) -> list[Record]:
     for path in sorted(directory.glob("*.json")):
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(record, dict) or not isinstance(record.get("pairs"), list):
+            if not isinstance(record, dict):
+                raise ValueError("not a precision record")
+            if record.get("kind") == "replica-check":
+                for row in record["rows"]:
+                    row["count"] = int(row["count"])
+                    row["script"] = [float(v) for v in row["script"]]
+                    row["replica"] = [float(v) for v in row["replica"]]
+                    str(row["interpreter"])
+                records.append(record)
+                continue
+            if not isinstance(record.get("pairs"), list):
                 raise ValueError("not a precision record")
             for pair in record["pairs"]:
                 pair["count"] = int(pair["count"])
@@ -129,10 +140,36 @@ def ratio_table(record: Record) -> Table:
                  if any(consistent(p) is False for p in record["pairs"]) else [])
 
 
+def replica_check(record: Record) -> list[str]:
+    """A replica check: the sentence and the table of the replica's rows over the script's."""
+    rows = record["rows"]
+    ratios = {(row["interpreter"], row["count"]):
+              statistics.median(row["replica"]) / statistics.median(row["script"])
+              for row in rows}
+    deviations = [abs(ratio - 1) * 100 for ratio in ratios.values()]
+    text = (f"On `{record['machine']}` (commit `{record['commits'][0][:8]}`), the post's program "
+            f"and the replica (`python -m taskbench --replica`), run alternately "
+            f"{record['rounds']} times each on {', '.join(record['pythons'])}: the replica's "
+            f"median tasks/s differ from the program's by a median of "
+            f"{statistics.median(deviations):.2f}% and at worst {max(deviations):.2f}% over "
+            f"{len(ratios)} rows (the target: within ±{REPLICA_TARGET_PERCENT:.0f}%).")
+    counts = sorted({count for _, count in ratios})
+    interpreters = sorted({name for name, _ in ratios}, key=interpreter_order)
+    table = Table("replica-check", "The replica's tasks/s over the post's program's",
+                  ["interpreter", *(f"{count:,}" for count in counts)],
+                  [[label(name)] + [Cell(f"{ratios[(name, count)]:.3f}")
+                                    if (name, count) in ratios else Cell("-", "na")
+                                    for count in counts] for name in interpreters])
+    return [text, markdown.table(table)]
+
+
 def markdown_section(directory: Path = PRECISION_DIR) -> str:
     """The README's precision section: per record, the summary and the ratios."""
     parts = []
     for record in read_records(directory):
+        if record.get("kind") == "replica-check":
+            parts += replica_check(record)
+            continue
         parts.append(_sentence(record, summarise(record["pairs"])))
         parts.append(markdown.table(ratio_table(record)))
     if not parts:

@@ -1,0 +1,130 @@
+"""Does the replica measure what the post's script measures? Run both, alternately, and see.
+
+On each named interpreter, the post's program (written out below, step for step: each
+count under ``asyncio.run`` of its own, counts ascending, one process) and
+``python -m taskbench --replica`` run one after the other, ``--rounds`` times each, so that
+a drift of the machine touches both alike. The median of each row over the rounds is
+compared; the record (``precision/<machine>-replica-<commit>.json``, written atomically) is
+shown in the README's precision section by ``make readme``.
+
+Usage::
+
+    python -m taskbench.jobs.replica_check --python 3.8 --python 3.14-debian [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+from taskbench import files
+from taskbench.interpreters.config import CONFIG, ConfigError, configured_pythons, load_config
+from taskbench.interpreters.names import executable_name
+from taskbench.interpreters.provision import DEFAULT_DEST
+from taskbench.jobs import machine as machines
+from taskbench.reports.precision import PRECISION_DIR
+
+# The post's program, step for step: a nested do-nothing coroutine, process_time around
+# creating and waiting, asyncio.run per count, one line per count.
+POST_SCRIPT = '''\
+from asyncio import create_task, run, wait
+from time import process_time
+
+
+async def cycle(count):
+    async def nothing():
+        pass
+
+    begin = process_time()
+    pending = [create_task(nothing()) for _ in range(count)]
+    await wait(pending)
+    return process_time() - begin
+
+
+for count in range(100_000, 1_000_000 + 1, 100_000):
+    seconds = run(cycle(count))
+    print(f"{count:,} {count / seconds:,.0f}")
+'''
+
+
+def _rows(output: str) -> dict[int, float]:
+    rows = {}
+    for line in output.splitlines():
+        numbers = [part.replace(",", "") for part in line.split() if part[0].isdigit()]
+        if len(numbers) == 2:
+            rows[int(numbers[0])] = float(numbers[1])
+    return rows
+
+
+def _run(command: list[str]) -> dict[int, float]:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {result.stderr.strip()[-400:]}")
+    return _rows(result.stdout)
+
+
+def check(pythons: Sequence[str], rounds: int) -> Path:
+    """Run both on each interpreter, alternately; write and return the record."""
+    configured = configured_pythons(load_config(CONFIG))
+    unknown = [name for name in pythons if name not in configured]
+    if unknown:
+        raise ValueError(f"{', '.join(map(repr, unknown))} not in asv.conf.json's pythons; "
+                         f"known: {', '.join(configured)}")
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="taskbench-replica-") as temporary:
+        script = Path(temporary) / "post.py"
+        script.write_text(POST_SCRIPT, encoding="utf-8")
+        for name in pythons:
+            python = str((DEFAULT_DEST / executable_name(name)).resolve())
+            if not os.access(python, os.X_OK):
+                raise ValueError(f"{python} is missing: run `make pythons` first")
+            measured: dict[str, list[dict[int, float]]] = {"script": [], "replica": []}
+            for round_number in range(1, rounds + 1):
+                print(f"{name}: round {round_number} of {rounds}", flush=True)
+                measured["script"].append(_run([python, str(script)]))
+                measured["replica"].append(_run([python, "-m", "taskbench", "--replica"]))
+            for count in sorted(measured["script"][0]):
+                rows.append({"interpreter": name, "count": count,
+                             **{kind: [run[count] for run in runs]
+                                for kind, runs in measured.items()}})
+    machine = machines.details()["machine"]
+    deviations = [abs(statistics.median(row["replica"]) / statistics.median(row["script"]) - 1)
+                  * 100 for row in rows]
+    record = {"machine": machine, "commits": [commit], "kind": "replica-check",
+              "pythons": list(pythons), "rounds": rounds, "rows": rows,
+              "summary": {"rows": len(rows),
+                          "median_percent": round(statistics.median(deviations), 2),
+                          "worst_percent": round(max(deviations), 2)}}
+    target = PRECISION_DIR / f"{machine}-replica-{commit[:8]}.json"
+    files.write_text(target, json.dumps(record, indent=1) + "\n")
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m taskbench.jobs.replica_check", description=__doc__.split("\n\n")[0],
+        epilog="Exit status: 0 when a record was written, 2 when none could be.")
+    parser.add_argument("--python", action="append", required=True, metavar="NAME")
+    parser.add_argument("--rounds", type=int, default=2, choices=range(1, 11),
+                        metavar="N", help="runs of each, alternately (1 to 10; default 2)")
+    args = parser.parse_args(argv)
+    try:
+        target = check(args.python, args.rounds)
+    except (ConfigError, ValueError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {target}; `make readme` shows it in the README")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""The replica check: the post's program and the replica, parsed and compared row by row."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from taskbench.jobs import replica_check
+from taskbench.reports.precision import markdown_section
+
+
+def test_the_posts_program_prints_rows_the_check_can_read(tmp_path: Path) -> None:
+    small = replica_check.POST_SCRIPT.replace("range(100_000, 1_000_000 + 1, 100_000)",
+                                              "range(1_000, 3_000 + 1, 1_000)")
+    assert small != replica_check.POST_SCRIPT
+    script = tmp_path / "post.py"
+    script.write_text(small)
+    output = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            check=True).stdout
+    rows = replica_check._rows(output)
+    assert sorted(rows) == [1_000, 2_000, 3_000] and all(rate > 0 for rate in rows.values())
+
+
+def test_an_unknown_interpreter_is_named(capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch, repo_root: Path
+                                         ) -> None:
+    monkeypatch.chdir(repo_root)
+    assert replica_check.main(["--python", "3.99"]) == 2
+    assert "'3.99' not in asv.conf.json's pythons" in capsys.readouterr().err
+
+
+def test_the_record_is_summarised_against_the_ten_percent_target(tmp_path: Path) -> None:
+    rows = [{"interpreter": "3.13", "count": 100_000, "script": [100.0, 102.0],
+             "replica": [105.0, 107.0]},
+            {"interpreter": "3.13", "count": 200_000, "script": [90.0, 90.0],
+             "replica": [90.0, 90.0]}]
+    (tmp_path / "box-replica-a.json").write_text(json.dumps(
+        {"machine": "box", "commits": ["a" * 40], "kind": "replica-check",
+         "pythons": ["3.13"], "rounds": 2, "rows": rows}))
+    text = markdown_section(tmp_path)
+    assert "a median of 2.48% and at worst 4.95% over 2 rows" in text
+    assert "within ±10%" in text and "| 3.13 | 1.050 | 1.000 |" in text
