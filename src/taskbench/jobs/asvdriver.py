@@ -127,6 +127,21 @@ class AsvDriver:
             ) -> subprocess.CompletedProcess[str]:
         return self.call(*self.run_arguments(**arguments), capture=capture, timeout=timeout)
 
+    def continuous(self, base: str, head: str, *, machine: str,
+                   environments: Sequence[str] = (), bench: Sequence[str] = (),
+                   quick: bool = False, rounds: int = ROUNDS, capture: bool = False,
+                   timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+        """``asv continuous BASE HEAD``: both commits measured into the results folder and
+        asv's comparison printed; its status is 1 when HEAD is slower, 2 when a run failed."""
+        args = ["continuous", base, head, f"--machine={machine}", "--show-stderr",
+                "--record-samples"]
+        for spec in environments:
+            args += ["-E", spec]
+        for pattern in bench:
+            args += ["--bench", pattern]
+        args += ["--quick"] if quick else ["-a", f"rounds={rounds}"]
+        return self.call(*args, capture=capture, timeout=timeout)
+
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
 

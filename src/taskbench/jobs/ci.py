@@ -68,7 +68,8 @@ def name_existing_results(machine_dir: Path, name: str) -> list[Path]:
     renamed = []
     for path in sorted(machine_dir.glob("*-existing-*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        env_name = f"existing-py{name}"
+        # As asv names its own environments: virtualenv-py3.13t, virtualenv-pypy3.10.
+        env_name = f"existing-{name}" if name.startswith("pypy") else f"existing-py{name}"
         data["env_name"] = env_name
         data["python"] = name
         data.setdefault("params", {})["python"] = name

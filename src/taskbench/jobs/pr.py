@@ -1,0 +1,157 @@
+"""A pull request's relative benchmark: asv's ``continuous``, base against head, then the
+exact counts compared.
+
+One job, one runner, one interpreter (``--name``, 3.12 in the workflow), ``--quick``, as
+scikit-image does for its pull requests. Two verdicts, held to what each can bear:
+
+* the timed figures, measured once each, can only hint: asv's own table is printed for
+  reading and a slower verdict becomes a warning, never a failed check;
+* the exact counts (instructions, bytes per task) repeat to within a fraction of a percent,
+  so they are compared as ``python -m taskbench compare NAME@BASE NAME@HEAD --only exact``
+  does, and one that is worse fails the job. Where there are none (the instruction-count
+  benchmarks may not exist yet), it says "no exact figures to compare" and passes.
+
+The two commits come from the environment (``BASE_SHA``, ``HEAD_SHA``, set by the workflow
+from the event's commit ids) or ``--base``/``--head``; each must be a commit id present in
+the checkout. Nothing the pull request's author wrote (title, body, branch names) is read.
+Everything asv writes goes to ``--out``, never ``results/``.
+
+Usage::
+
+    BASE_SHA=... HEAD_SHA=... python -m taskbench.jobs.pr --python PATH [--name 3.12]
+        [--out pr-results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from taskbench import files
+from taskbench.catalogue import EXACT
+from taskbench.interpreters.config import CONFIG, ConfigError
+from taskbench.interpreters.names import parse_name
+from taskbench.interpreters.provision import DEFAULT_DEST
+from taskbench.interpreters.sources import link_executable
+from taskbench.jobs import machine as machines
+from taskbench.jobs.asvdriver import AsvDriver
+from taskbench.jobs.main import quick_patterns
+from taskbench.jobs.merge import valid_machine_name
+from taskbench.reports.compare import (
+    DEFAULT_EXACT_FACTOR,
+    DEFAULT_FACTOR,
+    CompareError,
+    compare,
+    format_rows,
+)
+
+COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")
+NO_EXACT = "no exact figures to compare"
+
+
+def resolve_commit(value: str, what: str) -> str:
+    """The full id of commit ``value`` in this checkout (ValueError: not one)."""
+    value = value.strip().lower()
+    if not COMMIT_ID.fullmatch(value):
+        raise ValueError(f"{what} {value!r} is not a commit id (7 to 40 hexadecimal digits)")
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{value}^{{commit}}"],
+                           capture_output=True, text=True, check=False)
+    if found.returncode != 0:
+        raise ValueError(f"{what} {value} is not a commit in this checkout (was it fetched "
+                         "with fetch-depth: 0?)")
+    return found.stdout.strip()
+
+
+def exact_verdict(results: Path, name: str, base: str, head: str, machine: str
+                  ) -> tuple[int, str]:
+    """(status, text): the exact counts of ``name`` at ``head`` against ``base``."""
+    try:
+        rows, _notes = compare(results, f"{name}@{base}", f"{name}@{head}", machine)
+    except CompareError as error:
+        return 2, f"error: the exact counts cannot be compared: {error}"
+    rows = [row for row in rows if row.entry.kind == EXACT]
+    if not rows:
+        return 0, f"{name}, base {base[:8]} against head {head[:8]}: {NO_EXACT}."
+    text = format_rows(rows, f"base {base[:8]}", f"head {head[:8]}", DEFAULT_FACTOR,
+                       DEFAULT_EXACT_FACTOR)
+    worse = any(row.mark(DEFAULT_FACTOR, DEFAULT_EXACT_FACTOR).startswith("+") for row in rows)
+    return (1 if worse else 0), text
+
+
+def _say(text: str, *, warning: bool = False) -> None:
+    print(text, file=sys.stderr if warning else sys.stdout)
+    if warning and os.environ.get("GITHUB_ACTIONS") == "true":
+        print(f"::warning::{text.splitlines()[0]}")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as stream:
+            stream.write(f"```\n{text}\n```\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m taskbench.jobs.pr", description=__doc__.split("\n\n")[0],
+        epilog="Exit status: 0 when no exact count is worse (or there is none to compare), "
+               "1 when one is, 2 when the commits cannot be measured or compared.")
+    parser.add_argument("--python", required=True, type=files.path_argument,
+                        help="the interpreter to measure on")
+    parser.add_argument("--name", default="3.12", help="its name (default 3.12)")
+    parser.add_argument("--base", default=os.environ.get("BASE_SHA", ""),
+                        help="the base commit (default: $BASE_SHA)")
+    parser.add_argument("--head", default=os.environ.get("HEAD_SHA", ""),
+                        help="the head commit (default: $HEAD_SHA)")
+    parser.add_argument("--machine", default="gha-pull-request",
+                        help="machine name for the results (default gha-pull-request)")
+    parser.add_argument("--out", type=files.path_argument, default=Path("pr-results"),
+                        help="the results folder (default pr-results)")
+    args = parser.parse_args(argv)
+    try:
+        wanted = parse_name(args.name)
+    except ValueError as error:
+        parser.error(str(error))
+    if not valid_machine_name(args.machine):
+        parser.error(f"--machine {args.machine!r} is not a plain folder name")
+    if not (args.python.is_file() and os.access(args.python, os.X_OK)):
+        print(f"error: --python {args.python} is not an executable file", file=sys.stderr)
+        return 2
+    try:
+        base = resolve_commit(args.base, "the base commit")
+        head = resolve_commit(args.head, "the head commit")
+        link_executable(DEFAULT_DEST, wanted, args.python.absolute())
+        os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
+                                              os.environ.get("PATH", "")])
+        os.environ["TASKBENCH_MACHINE"] = args.machine
+        details = machines.details()
+        with AsvDriver(CONFIG, results_dir=args.out) as driver:
+            if driver.machine(details).returncode != 0:
+                print("error: `asv machine` failed (see above)", file=sys.stderr)
+                return 2
+            asv = driver.continuous(base, head, machine=args.machine,
+                                    environments=[f"virtualenv:{args.name}"],
+                                    bench=quick_patterns(), quick=True)
+    except (ConfigError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    status, text = exact_verdict(args.out, args.name, base, head, args.machine)
+    if status == 2:
+        print(text, file=sys.stderr)
+    else:
+        _say(f"Exact counts on {args.name}:\n{text}", warning=status == 1)
+    if asv.returncode == 1:
+        _say("asv continuous finds timed figures slower at the head (one quick sample each: "
+             "a hint, not a verdict; `asv continuous` without --quick on a quiet machine "
+             "confirms or refutes it).", warning=True)
+    elif asv.returncode != 0:
+        print(f"error: asv continuous failed with status {asv.returncode}: a benchmark or an "
+              "environment failed (its log is above)", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
