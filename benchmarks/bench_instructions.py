@@ -1,8 +1,9 @@
-"""Instructions per task, counted by valgrind's cachegrind: figures that repeat to a fraction of
-a percent, so that a change in them is a change in the code, not in the machine.
+"""Instructions per task, counted by valgrind's cachegrind: figures that repeat exactly, so
+that a change in them is a change in the code, not in the machine.
 
-Each class counts all its figures in one valgrind process per environment, in ``setup_cache``
-(see ``taskbench.workloads.instructions``); where valgrind cannot run, or an API or loop is
+Both classes share one ``setup_cache`` (asv keys it by the function, so it runs once per
+environment): one valgrind process counts every phase either needs (see
+``taskbench.workloads.instructions``). Where valgrind cannot count, or an API or loop is
 missing, the figure is n/a with the reason.
 """
 
@@ -15,38 +16,58 @@ from taskbench.workloads.instructions import available, count_phases, per_task, 
 
 # Parameters -> instructions per task, or the reason they were not counted.
 Counted = Dict[Tuple[Any, ...], Union[float, str]]
-LOW, HIGH = INSTRUCTION_COUNTS[:2]
+# Each spawn API and loop from 1,000 to 2,000 tasks; the classic cycle up to each count of
+# INSTRUCTION_COUNTS from the one before it, with the collector on and off.
+PAIR = (1_000, 2_000)
+CLASSIC = ("create_task+wait", "asyncio")
+
+
+def count_everything() -> Counted | str:
+    """Every figure of both classes, from one valgrind process."""
+    reason = why_not_counted()
+    if reason:
+        return reason
+    counted: Counted = {}
+    runnable = []
+    for api in INSTRUCTIONS.axes[0].values:
+        for loop in INSTRUCTIONS.axes[1].values:
+            missing = available(api, loop)
+            if missing:
+                counted[(api, loop)] = missing
+            else:
+                runnable.append((api, loop))
+    phases = [(api, loop, count, "on") for api, loop in runnable for count in PAIR]
+    phases += [CLASSIC + (count, collector) for collector in ("on", "off")
+               for count in INSTRUCTION_COUNTS]
+    totals = dict(zip(phases, count_phases(phases)))
+    for api, loop in runnable:
+        counted[(api, loop)] = per_task(totals[(api, loop, PAIR[0], "on")],
+                                        totals[(api, loop, PAIR[1], "on")], *PAIR)
+    for collector in ("on", "off"):
+        for low, high in zip(INSTRUCTION_COUNTS, INSTRUCTION_COUNTS[1:]):
+            counted[(collector, high)] = per_task(totals[CLASSIC + (low, collector)],
+                                                  totals[CLASSIC + (high, collector)],
+                                                  low, high)
+    return counted
+
+
+count_everything.timeout = 900  # type: ignore[attr-defined]
+
+
+def _skip_if_not_counted(counted: Counted | str, *params: Any) -> None:
+    found = counted if isinstance(counted, str) else counted[params]
+    if isinstance(found, str):
+        raise NotImplementedError(found)
 
 
 @benchmark(INSTRUCTIONS)
 class Instructions:
-    """Instructions per task of each spawn API on each loop, from 1,000 to 10,000 tasks."""
+    """Instructions per task of each spawn API on each loop, from 1,000 to 2,000 tasks."""
 
-    def setup_cache(self) -> Counted | str:
-        reason = why_not_counted()
-        if reason:
-            return reason
-        counted: Counted = {}
-        runnable = []
-        for api in INSTRUCTIONS.axes[0].values:
-            for loop in INSTRUCTIONS.axes[1].values:
-                missing = available(api, loop)
-                if missing:
-                    counted[(api, loop)] = missing
-                else:
-                    runnable.append((api, loop))
-        phases = [(api, loop, count, "on") for api, loop in runnable for count in (LOW, HIGH)]
-        totals = count_phases(phases)
-        for k, key in enumerate(runnable):
-            counted[key] = per_task(totals[2 * k], totals[2 * k + 1], LOW, HIGH)
-        return counted
-
-    setup_cache.timeout = 900  # type: ignore[attr-defined]
+    setup_cache = staticmethod(count_everything)
 
     def setup(self, counted: Counted | str, api: str, loop: str) -> None:
-        found = counted if isinstance(counted, str) else counted[(api, loop)]
-        if isinstance(found, str):
-            raise NotImplementedError(found)
+        _skip_if_not_counted(counted, api, loop)
 
     def track_instructions_per_task(self, counted: Counted, api: str, loop: str) -> float:
         return float(counted[(api, loop)])
@@ -57,29 +78,11 @@ class InstructionsByCount:
     """Instructions per task of the classic cycle up to 10,000 and to 100,000 tasks, with the
     collector on and off: flat if a task costs the same whatever N, growing if not."""
 
-    def setup_cache(self) -> Counted | str:
-        reason = why_not_counted()
-        if reason:
-            return reason
-        phases = [("create_task+wait", "asyncio", count, collector)
-                  for collector in ("on", "off") for count in INSTRUCTION_COUNTS]
-        totals = dict(zip(phases, count_phases(phases)))
-        counted: Counted = {}
-        for collector in ("on", "off"):
-            for low, high in zip(INSTRUCTION_COUNTS, INSTRUCTION_COUNTS[1:]):
-                counted[(collector, high)] = per_task(
-                    totals[("create_task+wait", "asyncio", low, collector)],
-                    totals[("create_task+wait", "asyncio", high, collector)], low, high)
-        return counted
-
-    setup_cache.timeout = 900  # type: ignore[attr-defined]
+    setup_cache = staticmethod(count_everything)
 
     def setup(self, counted: Counted | str, collector: str, count: int) -> None:
-        if isinstance(counted, str):
-            raise NotImplementedError(counted)
+        _skip_if_not_counted(counted, collector, count)
 
     def track_instructions_per_task(self, counted: Counted, collector: str,
                                     count: int) -> float:
         return float(counted[(collector, count)])
-
-

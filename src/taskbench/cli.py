@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _quiet_exit(message: str) -> NoReturn:
+    for child in _children:
+        child.kill()
     # os._exit skips the finalizers of tasks an interruption left pending, each of which
     # would print "Task was destroyed but it is pending!", and asyncio.run's cancelling of
     # every pending task, which takes a minute for millions of them.
@@ -104,13 +106,23 @@ def _on_interrupt(message: str) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
+_children: list[subprocess.Popen[str]] = []
+
+
 def _one_process(count: int) -> list[float]:
-    result = subprocess.run([sys.executable, "-m", "taskbench", "--sample", str(count)],
-                            stdout=subprocess.PIPE, text=True, check=False)
-    if result.returncode != 0:
+    # In a session of its own, so that Ctrl-C reaches only this process, which then ends
+    # the child itself (a child interrupted while starting would print a traceback).
+    child = subprocess.Popen([sys.executable, "-m", "taskbench", "--sample", str(count)],
+                             stdout=subprocess.PIPE, text=True, start_new_session=True)
+    _children.append(child)
+    try:
+        out, _ = child.communicate()
+    finally:
+        _children.remove(child)
+    if child.returncode != 0:
         raise RuntimeError(f"the process measuring {count:,} tasks exited with status "
-                           f"{result.returncode}")
-    samples: list[float] = json.loads(result.stdout)
+                           f"{child.returncode}")
+    samples: list[float] = json.loads(out)
     return samples
 
 

@@ -65,10 +65,10 @@ def test_figures_without_samples_fall_back_to_the_factor_and_say_so(
 def test_exact_counts_are_judged_by_a_tight_factor(results_writer: Callable[..., Path],
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     results_writer({MEMORY: {(100_000,): 700.0}}, python="3.12")
-    folder = results_writer({MEMORY: {(100_000,): 707.0}}, python="3.13")  # 1% more
+    folder = results_writer({MEMORY: {(100_000,): 714.0}}, python="3.13")  # 2% more
     status, out, _ = _compare(capsys, folder, "3.12", "3.13", "--only", "exact")
     assert status == 1 and _line(out, f"{MEMORY.name}(100000)")[0] == "+"
-    status, _, _ = _compare(capsys, folder, "3.12", "3.13", "--exact-factor", "1.02")
+    status, _, _ = _compare(capsys, folder, "3.12", "3.13", "--exact-factor", "1.03")
     assert status == 0
 
 

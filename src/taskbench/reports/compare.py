@@ -31,7 +31,9 @@ from taskbench.reports.results import Figure, latest, load
 from taskbench.reports.stats import asv_says_different
 
 DEFAULT_FACTOR = 1.10
-DEFAULT_EXACT_FACTOR = 1.005
+# Exact counts repeat; a different memory layout of the same code moves instructions per
+# task by up to about 0.8% (taskbench.workloads.instructions), so 1% is the tight factor.
+DEFAULT_EXACT_FACTOR = 1.01
 
 
 class CompareError(Exception):
