@@ -2,12 +2,12 @@
 VENV_PYTHON := .venv/bin/python
 PORT ?= 8080
 
-.PHONY: bench test test-fast test-slow venv browser pythons site preview readme lint
+.PHONY: bench test test-fast test-slow venv browser valgrind pythons site preview readme lint
 
 venv:
 	@tools/venv.sh
 
-bench: venv
+bench: venv valgrind
 	$(VENV_PYTHON) -m taskbench.jobs.main $(ARGS)
 
 # Everything: the fast tier, then the slow one (real asv runs, the browser, rehearsals).
@@ -23,6 +23,9 @@ test-slow: venv browser
 
 browser:
 	@tools/browser.sh
+
+valgrind:
+	@tools/valgrind.sh
 
 pythons: venv
 	$(VENV_PYTHON) -m taskbench.interpreters $(ARGS)

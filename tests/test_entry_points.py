@@ -16,7 +16,7 @@ from conftest import ROOT, run_python
 
 pytestmark = pytest.mark.slow
 
-GARBAGE = ["", "-", "--", "../../etc", "é", "--no-such-flag", "9" * 40, "nan", "-1"]
+GARBAGE = ["", "-", "../../etc", "é", "9" * 40, "nan"]
 ENTRY_POINTS = {
     "taskbench": ["--counts", "--processes"],
     "taskbench.interpreters --offline": ["--config", "--dest", "--cache"],

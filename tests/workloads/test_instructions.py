@@ -57,3 +57,12 @@ def test_two_counts_are_identical_and_per_task_grows_with_the_count() -> None:
     # Thousands of instructions per task (a task, its step, its completion), the same order
     # of magnitude at both counts.
     assert 5_000 < small < 200_000 and 0.5 < large / small < 2
+
+
+def test_the_fixed_environment_keeps_what_changes_the_interpreter(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_JIT", "1")
+    monkeypatch.setenv("HOME", "/somewhere")
+    env = instructions._environment("/cache")
+    assert env["PYTHON_JIT"] == "1" and "HOME" not in env
+    assert env["PYTHONHASHSEED"] == "0" and env["PYTHONPYCACHEPREFIX"] == "/cache"

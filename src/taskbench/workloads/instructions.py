@@ -121,9 +121,15 @@ def why_not_counted() -> str | None:
     return None
 
 
+# Settings that change what the interpreter runs (an asv matrix sets PYTHON_JIT), kept.
+PASS_THROUGH = ("PYTHON_JIT", "PYTHON_GIL")
+
+
 def _environment(pycache: str) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
-            "PYTHONPYCACHEPREFIX": pycache}
+    fixed = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
+             "PYTHONPYCACHEPREFIX": pycache}
+    fixed.update({name: os.environ[name] for name in PASS_THROUGH if name in os.environ})
+    return fixed
 
 
 def _read_instructions(path: str) -> int:
