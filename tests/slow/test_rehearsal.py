@@ -29,6 +29,7 @@ import pytest
 
 from conftest import ROOT
 from taskbench.catalogue import MEMORY, THROUGHPUT
+from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
 from taskbench.reports.results import load
 from test_workflows import Expressions, flow, text_of
 
@@ -89,8 +90,14 @@ class Rehearsal:
         return "\n".join(self.log)[-size:]
 
     def python(self, version: str, venv: Path) -> Path:
-        local = ROOT / ".pythons" / "bin" / f"python{version}"
-        found = str(local) if local.exists() else shutil.which(f"python{version}")
+        # A pyenv shim is on PATH for every installed version but runs only those pyenv has
+        # selected (exit 127 otherwise), so the install itself is looked up first.
+        root = pyenv_root()
+        candidates = [ROOT / ".pythons" / "bin" / f"python{version}",
+                      root and newest_pyenv_release(root, version),
+                      shutil.which(f"python{version}")]
+        found = next((str(c) for c in candidates if c and Path(c).exists() and subprocess.run(
+            [str(c), "-c", ""], capture_output=True, check=False).returncode == 0), None)
         if found is None:
             pytest.skip(f"no Python {version} here to stand in for setup-python")
         if not venv.exists():
