@@ -1,6 +1,5 @@
 # The two commands of the README: `make bench` (the main job) and `make test`.
 VENV_PYTHON := .venv/bin/python
-PORT ?= 8080
 
 .PHONY: bench test test-fast test-slow venv browser valgrind pythons site preview readme lint
 
@@ -34,7 +33,7 @@ site: venv
 	$(VENV_PYTHON) -m taskbench.site
 
 preview: venv
-	$(VENV_PYTHON) -m taskbench.site.preview --port $(PORT)
+	$(VENV_PYTHON) -m taskbench.site.preview $(if $(PORT),--port $(PORT))
 
 readme: venv
 	$(VENV_PYTHON) -m taskbench.reports.readme README.md

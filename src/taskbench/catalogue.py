@@ -38,10 +38,15 @@ PUMP_COUNTS: tuple[int, ...] = (1_000, 10_000)
 # A UI with a thousand widgets, the scale the post was optimising start-up for.
 WIDGET_COUNTS: tuple[int, ...] = (1_000,)
 # Instructions per task are counted between two phases of different counts (see
-# taskbench.workloads.instructions): each spawn API and loop from 1,000 to 2,000 tasks (see
-# benchmarks/bench_instructions.py), and the classic cycle up to 10,000 and up to 100,000, with
-# the collector on and off, to see whether a task's instructions grow with N.
+# taskbench.workloads.instructions): each spawn API and loop from 1,000 to 2,000 tasks, and
+# the classic cycle up to 10,000 and up to 100,000, with the collector on and off, to see
+# whether a task's instructions grow with N.
+INSTRUCTION_PAIR: tuple[int, int] = (1_000, 2_000)
 INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 100_000)
+
+# The classic cycle among the spawn APIs and loops: create_task + wait on asyncio's own loop,
+# what every other combination is held against.
+CLASSIC_SPAWN: tuple[str, str] = (SPAWN_APIS[0], LOOPS[0])
 
 # Separate processes asv measures each sampled figure in (``asv run -a rounds=3``, which the
 # driver passes): asv runs round 3 of every benchmark, then round 2, then round 1, so drift
@@ -71,7 +76,8 @@ class Benchmark:
     a count of tasks): ``compare`` judges only costs. ``kind`` is :data:`SAMPLED` (each of
     asv's rounds measures afresh in its own process and returns samples), :data:`EXACT` or
     :data:`REPLICA_KIND` (measured once per environment, in ``setup_cache``). ``headline``
-    names the parameter values the README and the page read; ``quick`` the values
+    names the parameter values a reader is pointed to first (the anatomy's one-column figures
+    read theirs from it; tables of every measured value show the rest too); ``quick`` the values
     ``make bench ARGS=--quick`` measures (empty: not part of a quick run).
     """
 
@@ -183,9 +189,9 @@ TEXTUAL_CPU = Benchmark(
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
-    "instructions per task from 1,000 to 2,000 tasks, by spawn API and event loop "
-    "(valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower", "instructions-1", EXACT,
-    timeout=900, headline={"api": ("create_task+wait",)})
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
+    "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
+    "instructions-1", EXACT, timeout=900, headline={"api": CLASSIC_SPAWN[:1]})
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "

@@ -69,11 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
             "asyncio.wait, and print tasks per second of CPU time (time.process_time) for "
             "each N, with the garbage collector on."),
         epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
-               "`python -m taskbench compare --help` says how. Exit status: 0, 2 for bad "
-               "arguments, 130 when interrupted.")
+               "`python -m taskbench compare --help` says how. Exit status: 0, 1 when a "
+               "measuring process failed, 2 for bad arguments, 130 when interrupted.")
     parser.add_argument(
         "--counts", type=_counts, default=list(CLASSIC_COUNTS), metavar="N,N,...",
-        help="task counts to measure (default: 100000 to 1000000 in steps of 100000)")
+        help=f"task counts to measure (default: the classic table, {CLASSIC_COUNTS[0]:,} to "
+             f"{CLASSIC_COUNTS[-1]:,} in steps of {CLASSIC_COUNTS[1] - CLASSIC_COUNTS[0]:,})")
     parser.add_argument(
         "--processes", type=_processes, default=ROUNDS, metavar="P",
         help=f"fresh interpreters each count is measured in (default: {ROUNDS})")
@@ -97,6 +98,12 @@ def _quiet_exit(message: str) -> NoReturn:
     os._exit(130)
 
 
+def _hold_interrupts(hold: bool) -> None:
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows, where there is no such race
+        signal.pthread_sigmask(signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK,
+                               {signal.SIGINT})
+
+
 def _on_interrupt(message: str) -> None:
     """Exit at Ctrl-C with ``message`` (a SIGINT handler of our own also keeps asyncio.run
     from installing its own, which would cancel every pending task first)."""
@@ -104,6 +111,7 @@ def _on_interrupt(message: str) -> None:
         _quiet_exit(message)
 
     signal.signal(signal.SIGINT, handler)
+    _hold_interrupts(False)  # a child inherits its parent's mask, perhaps taken mid-hold
 
 
 _children: list[subprocess.Popen[str]] = []
@@ -112,9 +120,15 @@ _children: list[subprocess.Popen[str]] = []
 def _one_process(count: int) -> list[float]:
     # In a session of its own, so that Ctrl-C reaches only this process, which then ends
     # the child itself (a child interrupted while starting would print a traceback).
-    child = subprocess.Popen([sys.executable, "-m", "taskbench", "--sample", str(count)],
-                             stdout=subprocess.PIPE, text=True, start_new_session=True)
-    _children.append(child)
+    # Ctrl-C is held back until the child is on the list the handler kills: one arriving in
+    # between would leave the child running on, to print into a closed pipe.
+    _hold_interrupts(True)
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "taskbench", "--sample", str(count)],
+                                 stdout=subprocess.PIPE, text=True, start_new_session=True)
+        _children.append(child)
+    finally:
+        _hold_interrupts(False)
     try:
         out, _ = child.communicate()
     finally:

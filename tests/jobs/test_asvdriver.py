@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from taskbench.catalogue import ROUNDS
-from taskbench.jobs.asvdriver import AsvDriver
+from taskbench.jobs.asvdriver import AsvDriver, head_commit
 
 
 def test_a_run_records_samples_in_rounds() -> None:
@@ -51,3 +53,11 @@ def test_overridden_folders_go_into_a_temporary_copy_with_absolute_paths(tmp_pat
         assert driver.environ()["HOME"] == str(tmp_path / "home")
         assert not copy.is_relative_to(ROOT)
     assert not copy.exists()
+
+
+def test_outside_a_checkout_the_commit_is_a_message_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    with pytest.raises(ValueError, match="not inside a git checkout"):
+        head_commit()

@@ -3,7 +3,9 @@ interruption reported in one line."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -67,6 +69,61 @@ def test_an_interruption_ends_with_words_and_status_130(
     assert capsys.readouterr().err.strip() == "interrupted: results/ is unchanged."
 
 
-def test_try_outs_write_to_the_scratch_folder_never_to_results() -> None:
-    assert mainjob.SCRATCH.parts[0] == ".asv" and mainjob.SCRATCH.name == "results"
-    assert mainjob.STAGING.parts[0] == ".asv"
+def test_each_try_out_measures_into_a_folder_of_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Nothing but asv is faked: what a try-out reports missing is missing from itself.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", os.environ["PATH"])
+    monkeypatch.setattr(mainjob, "load_config", lambda path: {})
+    monkeypatch.setattr(mainjob, "configured_pythons", lambda config: ["3.12", "3.13"])
+    monkeypatch.setattr(mainjob, "provision", lambda *a, **k: [
+        SimpleNamespace(name="3.12", facts={"python_version": "3.12.1"})])
+    monkeypatch.setattr(mainjob, "format_table", lambda outcomes: "")
+    monkeypatch.setattr(mainjob, "_uncommitted_changes", lambda: False)
+    monkeypatch.setattr(mainjob.machines, "details", lambda: {"machine": "m"})
+    stamps, used = iter(["20260101-000000", "20260101-000001"]), []
+
+    class Driver:
+        def __init__(self, config: Path, results_dir: Path) -> None:
+            used.append(results_dir)
+
+        def __enter__(self) -> Driver:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def machine(self, details: object) -> SimpleNamespace:
+            return SimpleNamespace(returncode=0)
+
+        def run(self, **kwargs: object) -> SimpleNamespace:
+            return SimpleNamespace(returncode=0)
+
+    monkeypatch.setattr(mainjob, "AsvDriver", Driver)
+    monkeypatch.setattr(mainjob, "_stamp", lambda: next(stamps))
+    assert mainjob.run(["--quick"]) == 0
+    assert mainjob.run(["--bench", "Throughput"]) == 0
+    assert used == [Path(".asv", "scratch", stamp, "results")
+                    for stamp in ("20260101-000000", "20260101-000001")]
+    out = capsys.readouterr().out
+    assert out.count("NO results from this run for: 3.12, 3.13") == 2, out
+    assert not (tmp_path / "results").exists()
+
+
+def test_the_views_failing_in_any_way_lose_nothing_and_say_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from taskbench.reports import readme
+    from taskbench.site import build
+
+    def broken(*args: object) -> int:
+        raise KeyError("a view's bug")
+
+    monkeypatch.setattr(readme, "main", broken)
+    monkeypatch.setattr(build, "build", broken)
+    failures = mainjob._present(tmp_path)
+    assert [failure.split(" (")[0] for failure in failures] == [
+        "the README's generated blocks", "the site"]
+    err = capsys.readouterr().err
+    assert err.count("KeyError: \"a view's bug\"") == 2, err

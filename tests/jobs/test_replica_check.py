@@ -44,3 +44,28 @@ def test_the_record_is_summarised_against_the_ten_percent_target(tmp_path: Path)
     text = markdown_section(tmp_path)
     assert "a median of 2.48% and at worst 4.95% over 2 rows" in text
     assert "within ±10%" in text and "| 3.13 | 1.050 | 1.000 |" in text
+
+
+def test_the_bare_interpreters_import_taskbench_from_this_checkout() -> None:
+    # The base interpreter of the tools venv has no taskbench installed, as .pythons/bin's.
+    bare = Path(sys.base_prefix) / "bin" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    rows = replica_check._run([str(bare), "-c", "import taskbench.workloads.replica as r; "
+                               "print(1000, 5)"])
+    assert rows == {1000: 5.0}
+
+
+def test_a_run_that_lost_a_row_is_named_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "python3.13").write_text("#!/bin/sh\n")
+    (tmp_path / "python3.13").chmod(0o755)
+    monkeypatch.setattr(replica_check, "DEFAULT_DEST", tmp_path)
+    monkeypatch.setattr(replica_check, "load_config", lambda path: {})
+    monkeypatch.setattr(replica_check, "configured_pythons", lambda config: ["3.13"])
+    monkeypatch.setattr(replica_check, "head_commit", lambda: "a" * 40)
+    outputs = iter([{1_000: 5.0, 2_000: 4.0}, {1_000: 5.0}])  # the replica printed nan
+    monkeypatch.setattr(replica_check, "_run", lambda command: next(outputs))
+    assert replica_check.main(["--python", "3.13", "--rounds", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "3.13: not every run gave a rate for every count (missing: 2000)" in err
+    assert not list(tmp_path.glob("*.json"))

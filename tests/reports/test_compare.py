@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from conftest import run_python, samples_around, write_results
-from taskbench.catalogue import MEMORY, TEXTUAL_SHARE, THROUGHPUT
+from taskbench.catalogue import MEMORY, REPLICA, TEXTUAL_SHARE, THROUGHPUT
 from taskbench.reports.compare import main
 
 
@@ -70,6 +70,19 @@ def test_exact_counts_are_judged_by_a_tight_factor(results_writer: Callable[...,
     assert status == 1 and _line(out, f"{MEMORY.name}(100000)")[0] == "+"
     status, _, _ = _compare(capsys, folder, "3.12", "3.13", "--exact-factor", "1.03")
     assert status == 0
+
+
+def test_the_replica_is_no_sampled_figure_and_says_why_it_has_no_samples(
+        results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    results_writer({THROUGHPUT: {(100_000,): samples_around(1e5, 0.01, 3)},
+                    REPLICA: {(100_000,): 1e5}}, python="3.12")
+    folder = results_writer({THROUGHPUT: {(100_000,): samples_around(0.7e5, 0.01, 3)},
+                             REPLICA: {(100_000,): 0.7e5}}, python="3.13")
+    _, out, _ = _compare(capsys, folder, "3.12", "3.13", "--only", "sampled")
+    assert REPLICA.name not in out and f"{THROUGHPUT.name}(100000)" in out
+    _, out, _ = _compare(capsys, folder, "3.12", "3.13")
+    assert _line(out, f"{REPLICA.name}(100000)")[0] == "+~"
+    assert "the replica measures its table in one process" in out
 
 
 def test_direction_comes_from_the_catalogue_not_from_benchmarks_json(

@@ -71,6 +71,16 @@ def test_a_block_that_would_leave_out_an_interpreter_is_refused(
         readme.generate(world)
 
 
+def test_an_interpreter_is_found_by_whole_cells_not_inside_a_longer_name(
+        world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "3.8" is inside "3.8 PYTHON_JIT=1" and "3.12 → 3.8", but neither is a row of 3.8.
+    monkeypatch.setitem(readme.BLOCKS, "crossversion", lambda index: (
+        "| count | 3.8 PYTHON_JIT=1 | 3.12 | 3.13 |\n| --- | --- | --- | --- |\n"
+        "| 3.12 → 3.8 | 1 | 2 | 3 |\n"))
+    with pytest.raises(readme.ReadmeError, match="would leave out 3.8 on"):
+        readme.generate(world)
+
+
 def test_a_missing_marker_or_file_is_named(world: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "README.md"
@@ -89,8 +99,8 @@ def test_the_readme_is_written_atomically(world: Path, tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", full_disk)
-    with pytest.raises(OSError):
-        readme.main([str(target), "--results", str(world), "--precision", str(tmp_path)])
+    assert readme.main([str(target), "--results", str(world), "--precision",
+                        str(tmp_path)]) == 1
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".README")] == []
 
@@ -112,10 +122,25 @@ def test_precision_records_are_summarised_with_their_intervals(tmp_path: Path) -
     assert "| 3.13 | 1.010 | 1.100 ✗ |" in text
 
 
-def test_a_corrupt_precision_record_is_named(world: Path, tmp_path: Path) -> None:
-    (tmp_path / "box.json").write_text('{"machine": ')
+@pytest.mark.parametrize("text", [
+    '{"machine": ',
+    '{"machine": "box", "commits": ["a"], "pythons": ["3.13"], "pairs": [{"interpreter": '
+    '"3.13", "count": 100000, "first": "fast", "second": 1.0}]}',
+    '{"machine": "box", "commits": ["a"], "pythons": ["3.13"], "pairs": [{"interpreter": '
+    '"3.13", "count": 100000, "first": 0, "second": 1.0}]}',
+    '{"commits": ["a"], "pythons": ["3.13"], "pairs": []}',
+    '{"machine": "box", "commits": ["a"], "pythons": ["3.13"], "kind": "replica-check", '
+    '"rounds": 2, "rows": [{"interpreter": "3.13", "count": 1, "script": [], "replica": [1]}]}',
+], ids=["cut", "a word for a rate", "a zero rate", "no machine", "no samples"])
+def test_a_corrupt_precision_record_is_named(text: str, world: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "box.json").write_text(text)
     with pytest.raises(readme.ReadmeError, match="box.json cannot be read"):
         readme.generate(world, tmp_path)
+    target = _readme(tmp_path / "README.md")
+    assert readme.main([str(target), "--results", str(world), "--precision",
+                        str(tmp_path)]) == 1
+    assert "box.json cannot be read" in capsys.readouterr().err
 
 
 def test_the_committed_readme_matches_the_committed_results() -> None:

@@ -6,9 +6,10 @@ they differ in version, in build family, or both. One JSON object per line, keye
 interpreter's name in ``pythons``; JSON lines, not ``.json``, because asv reads every
 ``*.json`` under a machine's folder as a results file.
 
-This module is the only reader and writer of the file: the main job, the CI job and the merge
-all go through :func:`update`, which keeps, for each name, the record measured last
-(``recorded_at``), so that merging many machines' copies never brings an older record back.
+This module is the only reader and writer of the file: the main job and the CI job call
+:func:`update`, and the merge combines copies with :func:`merged` and :func:`render`; either
+way, for each name, the record measured last (``recorded_at``) wins, so that merging many
+machines' copies never brings an older record back.
 """
 
 from __future__ import annotations

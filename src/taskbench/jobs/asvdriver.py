@@ -24,7 +24,18 @@ from typing import Any, Mapping, Sequence
 from taskbench.catalogue import ROUNDS
 from taskbench.interpreters.config import CONFIG, config_path, load_config
 
-ROOT = Path(__file__).resolve().parents[3]
+
+def head_commit() -> str:
+    """The commit asv measures (``HEAD``), or ValueError outside a git checkout."""
+    try:
+        found = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], capture_output=True,
+                               text=True, check=False)
+    except OSError as error:
+        raise ValueError(f"git cannot run here ({error}); asv measures commits") from None
+    if found.returncode != 0:
+        raise ValueError(f"not inside a git checkout with a commit ({found.stderr.strip()}); "
+                         "asv measures commits: run this from a clone of the repository")
+    return found.stdout.strip()
 
 
 @dataclass
@@ -144,6 +155,3 @@ class AsvDriver:
 
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
-
-    def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
-        return self.call("check", f"--python={python}", **options)

@@ -39,17 +39,12 @@ from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST, build_facts
 from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver
+from taskbench.jobs.asvdriver import AsvDriver, head_commit
 from taskbench.jobs.main import quick_patterns
 from taskbench.jobs.merge import valid_machine_name
 
 # What asv would install into an environment it builds, for the existing one on Windows.
 ASV_RUNNER = "asv_runner==0.3.2"
-
-
-def head_commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                          check=True).stdout.strip()
 
 
 def prepare_existing(python: Path) -> int:

@@ -4,8 +4,8 @@
    and says which are missing and why, before and after the run;
 2. records the machine under a stable name (:mod:`taskbench.jobs.machine`);
 3. runs ``asv run HEAD^!`` through :mod:`taskbench.jobs.asvdriver` into a folder of its own:
-   a full run into a fresh staging folder, a ``--quick`` or ``--bench`` try-out into
-   ``.asv/scratch/results``;
+   a full run into a fresh staging folder, a ``--quick`` or ``--bench`` try-out into a fresh
+   folder under ``.asv/scratch/`` (so that what it reports missing is missing from this run);
 4. after a full run, merges the staging folder into ``results/`` (:mod:`taskbench.jobs.merge`:
    validated, atomic, never going backwards), then regenerates the README's blocks and the
    site. Measuring never depends on presenting: when the README or the site cannot be made,
@@ -34,8 +34,12 @@ from taskbench.jobs import machine as machines
 from taskbench.jobs.asvdriver import AsvDriver
 from taskbench.jobs.merge import merge
 
-SCRATCH = Path(".asv") / "scratch" / "results"
+SCRATCH = Path(".asv") / "scratch"
 STAGING = Path(".asv") / "staging"
+
+
+def _stamp() -> str:
+    return datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def _announce(title: str) -> None:
@@ -82,20 +86,30 @@ def _measured_pythons(results_dir: Path) -> set[str]:
 def _present(results_dir: Path) -> list[str]:
     """Regenerate the README's blocks and the site; return what could not be made."""
     from taskbench.reports import readme
-    from taskbench.site.build import build
+    from taskbench.site.build import BROWSE, build
     from taskbench.site.vendor import SiteError
 
     failures = []
     _announce("README")
-    if readme.main(["README.md", "--results", str(results_dir)]) != 0:
+    # Whatever goes wrong here, the results are already merged: report it and go on.
+    try:
+        status = readme.main(["README.md", "--results", str(results_dir)])
+    except Exception as error:  # noqa: BLE001 - see above
+        print(f"error: the README was not regenerated: {type(error).__name__}: {error}",
+              file=sys.stderr)
+        status = 1
+    if status != 0:
         failures.append("the README's generated blocks (see above; `make readme` retries)")
     _announce("Site")
     try:
         html_dir = build(CONFIG)
-        print(f"The site is in {html_dir}, self-contained. Browse it with `make preview`, "
-              "then open http://127.0.0.1:8080/")
+        print(f"The site is in {html_dir}, self-contained. {BROWSE}")
     except SiteError as error:
         print(f"error: the site was not built: {error}", file=sys.stderr)
+        failures.append("the site (`make site` retries)")
+    except Exception as error:  # noqa: BLE001 - see above
+        print(f"error: the site was not built: {type(error).__name__}: {error}",
+              file=sys.stderr)
         failures.append("the site (`make site` retries)")
     return failures
 
@@ -107,8 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                "or the arguments or configuration are wrong, 1 when nothing could run, 130 "
                "when interrupted.")
     parser.add_argument("--quick", action="store_true",
-                        help="one sample of every benchmark at small counts, into a scratch "
-                             "folder; for trying things")
+                        help="one sample of every benchmark at the catalogue's quick "
+                             "parameters, leaving out the replica and the instruction counts "
+                             "(whole-table figures), into a scratch folder; for trying things")
     parser.add_argument("--offline", action="store_true",
                         help="download no interpreters; use what is installed or cached")
     parser.add_argument("--bench", "-b", action="append", default=[], metavar="REGEX",
@@ -141,15 +156,18 @@ def main(argv: Sequence[str] | None = None) -> int:
               "installs taskbench from the committed HEAD, so commit before measuring.")
 
     full = not args.quick and not args.bench
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    run_dir = STAGING / stamp / "results" if full else SCRATCH
+    run_dir = (STAGING if full else SCRATCH) / _stamp() / "results"
     with AsvDriver(CONFIG, results_dir=run_dir) as driver:
         _announce("Machine")
         if driver.machine(details).returncode != 0:
             print("error: `asv machine` failed; see its message above.", file=sys.stderr)
             return 2
-        facts.update(run_dir / details["machine"] / facts.FACTS_FILE,
-                     [{"python": o.name, **o.facts} for o in outcomes if o.facts])
+        try:
+            facts.update(run_dir / details["machine"] / facts.FACTS_FILE,
+                         [{"python": o.name, **o.facts} for o in outcomes if o.facts])
+        except (facts.FactsError, OSError) as error:
+            print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
+                  file=sys.stderr)
         _announce("Benchmarks" + ("" if full else f" (a try-out: results go to {run_dir})"))
         bench = args.bench + (quick_patterns() if args.quick and not args.bench else [])
         try:
@@ -166,7 +184,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if full:
         _announce("Results")
         results_dir = AsvDriver(CONFIG).folder("results_dir", "results")
-        report = merge([run_dir], results_dir)
+        try:
+            report = merge([run_dir], results_dir)
+        except (OSError, ValueError) as error:
+            print(f"error: the merge into {results_dir} failed and left it as it was ({error});"
+                  f" the run is kept in {run_dir}: `python -m taskbench.jobs.merge {run_dir} "
+                  f"{results_dir}` retries.", file=sys.stderr)
+            return 1
         print("\n".join(report.lines()))
         failures = _present(results_dir)
     else:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +34,7 @@ from taskbench.interpreters.config import CONFIG, ConfigError, configured_python
 from taskbench.interpreters.names import interpreter_order
 from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver
+from taskbench.jobs.asvdriver import AsvDriver, head_commit
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, summarise
 from taskbench.reports.results import Figure, load
 
@@ -89,8 +88,7 @@ def measure(pythons: Sequence[str]) -> Path:
         raise PrecisionError(f"{', '.join(map(repr, unknown))} not in asv.conf.json's pythons; "
                              f"known: {', '.join(configured)}")
     machine = machines.details()["machine"]
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                            check=True).stdout.strip()
+    commit = head_commit()
     os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
                                           os.environ.get("PATH", "")])
     runs = []
@@ -98,7 +96,8 @@ def measure(pythons: Sequence[str]) -> Path:
         for run in ("first", "second"):
             results_dir = Path(temporary) / run
             with AsvDriver(CONFIG, results_dir=results_dir) as driver:
-                driver.machine(machines.details())
+                if driver.machine(machines.details()).returncode != 0:
+                    raise PrecisionError("`asv machine` failed; its message is above")
                 for python in pythons:
                     print(f"$ asv run ({run} run) {python}: {THROUGHPUT.name}", flush=True)
                     status = driver.run(machine=machine, environments=[f"virtualenv:{python}"],

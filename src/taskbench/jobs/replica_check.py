@@ -29,6 +29,7 @@ from taskbench.interpreters.config import CONFIG, ConfigError, configured_python
 from taskbench.interpreters.names import executable_name
 from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.jobs import machine as machines
+from taskbench.jobs.asvdriver import head_commit
 from taskbench.reports.precision import PRECISION_DIR
 
 # The post's program, step for step: a nested do-nothing coroutine, process_time around
@@ -63,8 +64,15 @@ def _rows(output: str) -> dict[int, float]:
     return rows
 
 
+# The bare interpreters of .pythons/bin import taskbench from this checkout's src/.
+SOURCE = Path(__file__).resolve().parents[2]
+
+
 def _run(command: list[str]) -> dict[int, float]:
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(SOURCE), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    result = subprocess.run(command, capture_output=True, text=True, check=False,
+                            env=environment)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {result.stderr.strip()[-400:]}")
     return _rows(result.stdout)
@@ -77,8 +85,7 @@ def check(pythons: Sequence[str], rounds: int) -> Path:
     if unknown:
         raise ValueError(f"{', '.join(map(repr, unknown))} not in asv.conf.json's pythons; "
                          f"known: {', '.join(configured)}")
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                            check=True).stdout.strip()
+    commit = head_commit()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="taskbench-replica-") as temporary:
         script = Path(temporary) / "post.py"
@@ -92,7 +99,14 @@ def check(pythons: Sequence[str], rounds: int) -> Path:
                 print(f"{name}: round {round_number} of {rounds}", flush=True)
                 measured["script"].append(_run([python, str(script)]))
                 measured["replica"].append(_run([python, "-m", "taskbench", "--replica"]))
-            for count in sorted(measured["script"][0]):
+            runs = [*measured["script"], *measured["replica"]]
+            counts = sorted(set.intersection(*(set(run) for run in runs)))
+            partial = sorted(set.union(*(set(run) for run in runs)) - set(counts))
+            if not counts or partial:
+                raise RuntimeError(f"{name}: not every run gave a rate for every count "
+                                   f"(missing: {', '.join(map(str, partial)) or 'all'}); "
+                                   "a clock too coarse for the cycle?")
+            for count in counts:
                 rows.append({"interpreter": name, "count": count,
                              **{kind: [run[count] for run in runs]
                                 for kind, runs in measured.items()}})

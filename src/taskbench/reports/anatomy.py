@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from taskbench.catalogue import (
     ANATOMY_COUNT,
+    CLASSIC_SPAWN,
     FLOOR,
     GC_COUNTS,
     MEMORY,
@@ -35,7 +36,7 @@ from taskbench.reports.results import Figure
 from taskbench.reports.stats import Estimate, complement, difference, estimate, ratio, verdict
 from taskbench.reports.views import Cell, Index, Table, label, na, ranged
 
-BASELINE = ("create_task+wait", "asyncio")
+BASELINE = CLASSIC_SPAWN
 PUMP_COUNT = PUMP.headline["count"][0]
 WIDGETS = TEXTUAL_SHARE.headline["widgets"][0]
 MEMORY_COUNT = MEMORY.headline["count"][0]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Sequence
 
 from taskbench import files
-from taskbench.catalogue import BY_NAME, EXACT, Benchmark
+from taskbench.catalogue import BY_NAME, EXACT, REPLICA_KIND, SAMPLED, Benchmark
 from taskbench.reports.results import Figure, latest, load
 from taskbench.reports.stats import asv_says_different
 
@@ -130,7 +130,11 @@ def format_rows(rows: Sequence[Row], a: str, b: str, factor: float, exact_factor
                  f"intervals) finds the samples different; exact counts when it passes "
                  f"{exact_factor:g}.")
     if any(mark.endswith("~") for mark in marks):
-        lines.append("~: no samples on one side (an older run): judged by the factor alone.")
+        why = ("the replica measures its table in one process" if any(
+            row.entry.kind == REPLICA_KIND for row in rows if row.different is None)
+            else "")
+        lines.append("~: no samples on one side (an older run" + (f"; {why}" if why else "")
+                     + "): judged by the factor alone.")
     return "\n".join(lines)
 
 
@@ -157,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--exact-factor", type=_factor, default=DEFAULT_EXACT_FACTOR,
                         help=f"the same for exact counts (default {DEFAULT_EXACT_FACTOR})")
     parser.add_argument("--only", choices=["all", "sampled", "exact"], default="all",
-                        help="compare only sampled figures or only exact counts")
+                        help="compare only sampled figures (not the replica's one-process "
+                             "table) or only exact counts")
     parser.add_argument("--machine", default=None, help="the machine to compare on")
     parser.add_argument("--results", type=files.path_argument, default=Path("results"))
     args = parser.parse_args(argv)
@@ -167,7 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.only != "all":
-        rows = [row for row in rows if (row.entry.kind == EXACT) == (args.only == "exact")]
+        wanted = EXACT if args.only == "exact" else SAMPLED
+        rows = [row for row in rows if row.entry.kind == wanted]
     if not rows:
         kind = "" if args.only == "all" else f"{args.only} "
         print(f"error: {args.a} and {args.b} have no {kind}figure in common to compare",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from taskbench.catalogue import ANATOMY_COUNT, GC_COUNTS
+from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, GC_COUNTS, SPAWN_API
 from taskbench.reports.anatomy import WIDGETS, Anatomy, Speedup
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import ranged
@@ -63,19 +63,26 @@ def _signed_sentence(estimates: dict[str, Estimate], subject: str,
     return f"{subject} is not distinguishable from zero ({_tally(verdicts)})."
 
 
+# What each spawn API or loop is said to do, in the order the findings give them. Every key
+# must be a combination the catalogue measures (checked below), so that a renamed API fails
+# loudly instead of dropping its sentence.
+SPEEDUP_SUBJECTS: dict[tuple[str, str], str] = {
+    (CLASSIC_SPAWN[0], "uvloop"): "uvloop runs the classic cycle",
+    ("eager_task_factory", CLASSIC_SPAWN[1]):
+        "`eager_task_factory` runs it (a do-nothing task finishes inside `create_task`)",
+    ("eager_start", CLASSIC_SPAWN[1]): "`create_task(eager_start=True)` runs it",
+    ("gather", CLASSIC_SPAWN[1]): "`gather` makes tasks",
+    ("TaskGroup", CLASSIC_SPAWN[1]): "`TaskGroup` makes tasks",
+}
+_UNKNOWN = set(SPEEDUP_SUBJECTS) - {combo[:2] for combo in SPAWN_API.combinations()}
+if _UNKNOWN:
+    raise ValueError(f"findings name spawn combinations the catalogue lacks: {sorted(_UNKNOWN)}")
+
+
 def sentences(found: dict[str, Anatomy]) -> list[str]:
     """The findings as Markdown list items, each range over the interpreters that have it."""
-    lines: list[str | None] = [
-        _speedup_sentence(found, ("create_task+wait", "uvloop"),
-                          "uvloop runs the classic cycle"),
-        _speedup_sentence(found, ("eager_task_factory", "asyncio"),
-                          "`eager_task_factory` runs it (a do-nothing task finishes inside "
-                          "`create_task`)"),
-        _speedup_sentence(found, ("eager_start", "asyncio"), "`create_task(eager_start=True)`"
-                          " runs it"),
-        _speedup_sentence(found, ("gather", "asyncio"), "`gather` makes tasks"),
-        _speedup_sentence(found, ("TaskGroup", "asyncio"), "`TaskGroup` makes tasks"),
-    ]
+    lines: list[str | None] = [_speedup_sentence(found, key, subject)
+                               for key, subject in SPEEDUP_SUBJECTS.items()]
     overheads = {env: a.overhead_us for env, a in found.items() if a.overhead_us is not None}
     if overheads:
         values = [est.value for est in overheads.values()]

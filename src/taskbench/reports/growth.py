@@ -20,6 +20,7 @@ from taskbench.catalogue import (
     CLASSIC_COUNTS,
     GC_COUNTS,
     INSTRUCTION_COUNTS,
+    INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
     REPLICA_FAULTS,
@@ -62,8 +63,9 @@ def instructions_table(index: Index, machine: str) -> Table:
             figure = index.get(machine, env, INSTRUCTIONS, api, loop)
             cells.append(_count(figure.value if figure is not None else None))
         rows.append([label(env), *cells])
+    low, high = INSTRUCTION_PAIR
     return Table("instructions", f"Instructions per task on `{machine}` (valgrind, from "
-                                 f"{INSTRUCTION_COUNTS[0]:,} to {TO_SMALL:,} tasks; exact: "
+                                 f"{low:,} to {high:,} tasks; exact: "
                                  "they repeat to within a fraction of a percent)",
                  ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
                  ["n/a: the interpreter or loop lacks the API, or valgrind cannot count it "

@@ -11,6 +11,7 @@ figures had intervals are shown without that column.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from pathlib import Path
 from typing import Any, Dict
@@ -30,31 +31,54 @@ class PrecisionError(Exception):
     """A precision record cannot be read or made; the message says which and what to do."""
 
 
+def _rate(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{value!r} is not a positive rate")
+    return number
+
+
+def _names(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{what} is not a list of names")
+    return value
+
+
+def _checked(record: Any) -> Record:
+    """The record with its numbers converted, or ValueError/KeyError/TypeError saying why."""
+    if not isinstance(record, dict):
+        raise ValueError("not a precision record")
+    if not isinstance(record["machine"], str):
+        raise ValueError("machine is not a name")
+    _names(record["commits"], "commits"), _names(record["pythons"], "pythons")
+    if record.get("kind") == "replica-check":
+        int(record["rounds"])
+        if not isinstance(record["rows"], list) or not record["rows"]:
+            raise ValueError("rows is not a list of rows")
+        for row in record["rows"]:
+            row["count"], row["interpreter"] = int(row["count"]), str(row["interpreter"])
+            for key in ("script", "replica"):
+                if not isinstance(row[key], list) or not row[key]:
+                    raise ValueError(f"{key} is not a list of rates")
+                row[key] = [_rate(value) for value in row[key]]
+        return record
+    if not isinstance(record.get("pairs"), list):
+        raise ValueError("not a precision record")
+    for pair in record["pairs"]:
+        pair["count"], pair["interpreter"] = int(pair["count"]), str(pair["interpreter"])
+        pair["first"], pair["second"] = _rate(pair["first"]), _rate(pair["second"])
+    return record
+
+
 def read_records(directory: Path = PRECISION_DIR) -> list[Record]:
     """Every record in ``directory``, or PrecisionError naming a file that cannot be read."""
     records = []
     for path in sorted(directory.glob("*.json")):
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(record, dict):
-                raise ValueError("not a precision record")
-            if record.get("kind") == "replica-check":
-                for row in record["rows"]:
-                    row["count"] = int(row["count"])
-                    row["script"] = [float(v) for v in row["script"]]
-                    row["replica"] = [float(v) for v in row["replica"]]
-                    str(row["interpreter"])
-                records.append(record)
-                continue
-            if not isinstance(record.get("pairs"), list):
-                raise ValueError("not a precision record")
-            for pair in record["pairs"]:
-                pair["count"] = int(pair["count"])
-                float(pair["first"]), float(pair["second"]), str(pair["interpreter"])
+            records.append(_checked(json.loads(path.read_text(encoding="utf-8"))))
         except (OSError, ValueError, TypeError, KeyError) as error:
-            raise PrecisionError(f"{path} cannot be read ({error}); restore it from git or "
-                                 "measure again") from None
-        records.append(record)
+            raise PrecisionError(f"{path} cannot be read ({type(error).__name__}: {error}); "
+                                 "restore it from git or measure again") from None
     return records
 
 

@@ -94,7 +94,10 @@ def _check_complete(name: str, body: str, index: Index) -> None:
     for machine in index.machines():
         shown = index.environments(machine, [THROUGHPUT]) if name == "crossversion" else \
             list(anatomies(index, machine))
-        missing = [env for env in shown if f" {env} |" not in body and f"| {env} " not in body]
+        # Whole cells, not substrings: "3.14-debian" is inside "3.14-debian PYTHON_JIT=1".
+        cells = {cell.strip() for line in body.splitlines() if line.startswith("|")
+                 for cell in line.strip().strip("|").split("|")}
+        missing = [env for env in shown if env not in cells]
         if missing:
             raise ReadmeError(f"the {name} block would leave out {', '.join(missing)} on "
                               f"{machine}, which the results hold")
@@ -137,10 +140,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         text = args.readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        print(f"error: cannot read {args.readme}: {reason}", file=sys.stderr)
+        return 2
+    try:
         new = updated(text, generate(args.results, args.precision))
     except OSError as error:
-        print(f"error: cannot read {args.readme}: {error.strerror or error}", file=sys.stderr)
-        return 2
+        print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
+        return 1
     except (ReadmeError, markdown.MarkerError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
@@ -152,7 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.readme}'s generated blocks match the results")
         return 0
     if new != text:
-        files.write_text(args.readme, new)
+        try:
+            files.write_text(args.readme, new)
+        except OSError as error:
+            print(f"error: cannot write {args.readme} (left as it was): {error}",
+                  file=sys.stderr)
+            return 1
         print(f"updated the generated blocks of {args.readme}")
     else:
         print(f"{args.readme}'s generated blocks were already up to date")

@@ -36,13 +36,6 @@ class Estimate:
         """Whether ``point`` lies inside the interval (True when there is none: unknown)."""
         return not self.has_interval or (self.low <= point <= self.high)  # type: ignore[operator]
 
-    def scaled(self, factor: float) -> Estimate:
-        bounds = self._bounds()
-        if bounds is None:
-            return Estimate(self.value * factor)
-        ends = sorted((bounds[0] * factor, bounds[1] * factor))
-        return Estimate(self.value * factor, ends[0], ends[1])
-
     def inverse(self, numerator: float = 1.0) -> Estimate:
         """``numerator / self``: a rate turned into a time per unit, or back."""
         bounds = self._bounds()

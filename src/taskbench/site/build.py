@@ -17,8 +17,11 @@ from taskbench import files
 from taskbench.interpreters.config import CONFIG, ConfigError
 from taskbench.jobs.asvdriver import AsvDriver
 from taskbench.site.intervals import add_intervals, install_script
+from taskbench.site.preview import DEFAULT_PORT
 from taskbench.site.vendor import ERRORBARS, SiteError, default_cache, fetch_checked, vendor_site
 
+BROWSE = (f"Browse it with `make preview`, then open http://127.0.0.1:{DEFAULT_PORT}/ "
+          "(`make preview PORT=N` serves it on port N).")
 NAV_ANCHOR = '<li id="nav-li-regressions"><a href="#/regressions">Regressions</a></li>'
 NAV_LINK = ('<li id="nav-li-crossversion">'
             '<a href="crossversion.html">Interpreters side by side</a></li>')
@@ -75,6 +78,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SiteError as error:
         print(f"error: the site was not built: {error}", file=sys.stderr)
         return 1
-    print(f"The site is in {html_dir}, with every file served from it. Browse it with "
-          "`make preview`, then open http://127.0.0.1:8080/")
+    print(f"The site is in {html_dir}, with every file served from it. {BROWSE}")
     return 0

@@ -5,7 +5,7 @@ standard library's HTTP server, bound to the loopback address.
 
 Usage::
 
-    python -m taskbench.site.preview [--port 8080] [--config asv.conf.json]
+    python -m taskbench.site.preview [--port PORT] [--config asv.conf.json]
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Sequence
 
 from taskbench import files
 from taskbench.interpreters.config import CONFIG, ConfigError, config_path, load_config
+
+DEFAULT_PORT = 8080
 
 
 def _port(text: str) -> int:
@@ -34,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.site.preview", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 after Ctrl-C, 2 when there is no site or the port is taken.")
-    parser.add_argument("--port", type=_port, default=8080)
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT)
     parser.add_argument("--config", type=files.path_argument, default=CONFIG)
     args = parser.parse_args(argv)
     try:

@@ -17,7 +17,7 @@ the tools venv only.
 ``memory``         bytes per pending task (tracemalloc)
 ``pump``           a message pump: a task and a queue per widget
 ``textual_app``    Textual itself, mounting N widgets
-``instructions``   instructions per task, counted by valgrind's callgrind
+``instructions``   instructions per task, counted by valgrind's cachegrind
 ``buildinfo``      how the running interpreter was built (printed as JSON)
 ``asvenv``         run by asv after installing taskbench: the pinned clients
 =================  ============================================================================

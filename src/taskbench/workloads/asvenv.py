@@ -43,11 +43,6 @@ def pins(requirements: Path) -> list[str]:
     return re.findall(r"^([A-Za-z0-9_.-]+==[^\s\\;]+)", text, re.MULTILINE)
 
 
-def client_requirements() -> dict[str, list[str]]:
-    """The pinned requirements of each client, or an empty list where it cannot run."""
-    return {client: pins(path) if path else [] for client, path in client_files().items()}
-
-
 def _pip(arguments: Sequence[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pip", *arguments],
                           capture_output=True, text=True, check=False)

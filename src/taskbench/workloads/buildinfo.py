@@ -43,8 +43,9 @@ def _recorded(flag_in_config: bool, flag_in_cflags: bool, config_args: str) -> s
     """``yes`` when sysconfig shows the option, ``no`` when it shows a configure line without
     it, ``unknown`` when there is no configure line (PyPy, some distributions).
 
-    Debian builds with PGO and LTO but keeps the flags out of sysconfig on purpose, so for
-    its packages :mod:`taskbench.provision` records what Debian's packaging does instead.
+    Debian builds with PGO and LTO but keeps the flags out of sysconfig on purpose, so for its
+    packages :mod:`taskbench.interpreters.provision` records what Debian's packaging does
+    instead.
     """
     if flag_in_config or flag_in_cflags:
         return "yes"

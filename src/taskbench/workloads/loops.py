@@ -32,7 +32,7 @@ def loop_factory(name: str) -> LoopFactory:
         except ImportError as error:
             raise Unavailable(
                 f"uvloop is not installed here ({error}); it has wheels for CPython on "
-                "Linux and macOS only, and taskbench.asvenv installs it where one exists"
+                "Linux and macOS only, and taskbench.workloads.asvenv installs it where one exists"
             ) from None
         factory: LoopFactory = uvloop.new_event_loop
         return factory

@@ -83,10 +83,17 @@ async def _eager_start_error() -> TypeError | None:
 
 
 async def _eager_factory_error() -> TypeError | None:
+    loop = asyncio.get_running_loop()
+    previous = loop.get_task_factory()
+    loop.set_task_factory(asyncio.eager_task_factory)  # type: ignore[attr-defined,unused-ignore]
+    coroutine = nop_task()
     try:
-        await _eager_task_factory(1)
+        await loop.create_task(coroutine)
     except TypeError as error:
+        coroutine.close()  # refused before it ran: close it, or Python warns it was never awaited
         return error
+    finally:
+        loop.set_task_factory(previous)
     return None
 
 
