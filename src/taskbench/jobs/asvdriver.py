@@ -155,3 +155,7 @@ class AsvDriver:
 
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
+
+    def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
+        """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""
+        return self.call("check", f"--python={python}", **options)
