@@ -9,7 +9,7 @@ venv:
 bench: venv valgrind
 	$(VENV_PYTHON) -m taskbench.jobs.main $(ARGS)
 
-# Everything: the fast tier, then the slow one (real asv runs, the browser, rehearsals).
+# Everything, both tiers in one pytest run (real asv runs, the browser, rehearsals too).
 test: venv browser
 	$(VENV_PYTHON) -m pytest $(ARGS)
 

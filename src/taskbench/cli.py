@@ -147,7 +147,8 @@ def _independent(counts: Sequence[int], processes: int) -> None:
             print(f"process {round_number} of {processes}: {count:,} tasks",
                   file=sys.stderr, flush=True)
             samples[count].append(median(_one_process(count)))
-    print(f"median of {processes} processes; low and high: the slowest and fastest process")
+    print(f"median of {processes} process{'es' if processes > 1 else ''}; low and high: the "
+          "slowest and fastest process")
     print(f"{'count':>12}  {'tasks/s':>12}  {'low':>12}  {'high':>12}")
     for count in counts:
         rates = samples[count]

@@ -187,6 +187,18 @@ def test_an_invalid_results_file_is_refused_and_the_rest_merged(
     assert (results / "box" / good.name).read_bytes() == good.read_bytes()
 
 
+def test_results_whose_machine_json_was_lost_are_named_not_skipped(
+        places: tuple[Path, Path]) -> None:
+    incoming, results = places
+    good = write_results(incoming / "job", _figures(2e5), python="3.13", started=3000)
+    orphan = incoming / "cut" / "box" / good.name
+    orphan.parent.mkdir(parents=True)
+    orphan.write_text("garbage")
+    report = merge([incoming], results)
+    assert "without a machine.json" in _refused(report, good.name)
+    assert report.added == [f"box/{good.name}"]
+
+
 def test_a_results_file_of_another_machine_is_refused(places: tuple[Path, Path],
                                                       tmp_path: Path) -> None:
     incoming, results = places
