@@ -61,3 +61,11 @@ def test_outside_a_checkout_the_commit_is_a_message_not_a_traceback(
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     with pytest.raises(ValueError, match="not inside a git checkout"):
         head_commit()
+
+
+def test_new_environments_get_virtualenvs_own_pip_whatever_its_cache_holds(
+        tmp_path: Path) -> None:
+    # A newer pip from virtualenv's periodic update breaks 3.8 environments (pip 26 needs 3.9).
+    environ = AsvDriver(home=tmp_path / "home").environ()
+    assert environ["VIRTUALENV_PIP"] == "embed"
+    assert environ["VIRTUALENV_NO_PERIODIC_UPDATE"] == "1"

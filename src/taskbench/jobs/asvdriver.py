@@ -24,6 +24,8 @@ from typing import Any, Mapping, Sequence
 from taskbench.catalogue import ROUNDS
 from taskbench.interpreters.config import CONFIG, config_path, load_config
 
+SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
+
 
 def head_commit() -> str:
     """The commit asv measures (``HEAD``), or ValueError outside a git checkout."""
@@ -98,7 +100,11 @@ class AsvDriver:
         return [sys.executable, "-m", "asv", *args, "--config", str(self.config_file())]
 
     def environ(self) -> dict[str, str]:
-        extra = dict(self.env)
+        # virtualenv seeds new environments with its own embedded pip, never with a newer
+        # one its background "periodic update" left in ~/.cache/virtualenv: that one it also
+        # hands to Python 3.8, which it does not run on (seen here: pip 26.2.1, a TypeError
+        # at import, and no 3.8 environment).
+        extra = {**SEEDING, **self.env}
         if self.home is not None:
             self.home.mkdir(parents=True, exist_ok=True)
             extra["HOME"] = str(self.home)
