@@ -23,10 +23,6 @@ from taskbench.workloads.instructions import available, count_phases, per_task, 
 
 # Parameters -> instructions per task, or the reason they were not counted.
 Counted = Dict[Tuple[Any, ...], Union[float, str]]
-# Each spawn API and loop over INSTRUCTION_PAIR; the classic cycle up to each count of
-# INSTRUCTION_COUNTS from the one before it, with the collector on and off.
-PAIR = INSTRUCTION_PAIR
-CLASSIC = CLASSIC_SPAWN
 
 
 def count_everything() -> Counted | str:
@@ -43,18 +39,19 @@ def count_everything() -> Counted | str:
                 counted[(api, loop)] = missing
             else:
                 runnable.append((api, loop))
-    phases = [(api, loop, count, "on") for api, loop in runnable for count in PAIR]
-    phases += [CLASSIC + (count, collector) for collector in ("on", "off")
+    phases = [(api, loop, count, "on") for api, loop in runnable for count in INSTRUCTION_PAIR]
+    phases += [CLASSIC_SPAWN + (count, collector) for collector in ("on", "off")
                for count in INSTRUCTION_COUNTS]
     phases = list(dict.fromkeys(phases))  # the classic cycle at 1,000 may be both kinds
     totals = dict(zip(phases, count_phases(phases)))
+    first, second = INSTRUCTION_PAIR
     for api, loop in runnable:
-        counted[(api, loop)] = per_task(totals[(api, loop, PAIR[0], "on")],
-                                        totals[(api, loop, PAIR[1], "on")], *PAIR)
+        counted[(api, loop)] = per_task(totals[(api, loop, first, "on")],
+                                        totals[(api, loop, second, "on")], first, second)
     for collector in ("on", "off"):
         for low, high in zip(INSTRUCTION_COUNTS, INSTRUCTION_COUNTS[1:]):
-            counted[(collector, high)] = per_task(totals[CLASSIC + (low, collector)],
-                                                  totals[CLASSIC + (high, collector)],
+            counted[(collector, high)] = per_task(totals[CLASSIC_SPAWN + (low, collector)],
+                                                  totals[CLASSIC_SPAWN + (high, collector)],
                                                   low, high)
     return counted
 

@@ -75,12 +75,14 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
         for name in dirs + names:
             if (here / name).is_symlink():
                 report.refused.append(f"{here / name}: a symbolic link")
-        if "machine.json" not in names or (here / "machine.json").is_symlink():
+        if "machine.json" not in names:
             orphans = sorted(name for name in names if name != "benchmarks.json" and
                              (name.endswith(".json") or name.endswith(".jsonl")))
-            if orphans and "machine.json" not in names:
+            if orphans:
                 report.refused.append(f"{here}: {', '.join(orphans)} without a machine.json "
                                       "to say whose they are; left out")
+            continue
+        if (here / "machine.json").is_symlink():  # refused above, with the other links
             continue
         try:
             data = json.loads((here / "machine.json").read_text(encoding="utf-8"))

@@ -146,10 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         new = updated(text, generate(args.results, args.precision))
-    except OSError as error:
-        print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
-        return 1
-    except (ReadmeError, markdown.MarkerError) as error:
+    except (OSError, ReadmeError, markdown.MarkerError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
     if args.check:
