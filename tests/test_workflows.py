@@ -286,6 +286,7 @@ def test_publish_pushes_nothing_off_the_default_branch(
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *map(str, args)],
                        check=True, capture_output=True)
     write_results(tmp_path / "in" / "a", {THROUGHPUT: {(1,): [5.0, 6.0]}}, machine="gha-x")
+    (work / "asv.conf.json").write_text('{"version": 1, "results_dir": "results"}')
     monkeypatch.chdir(work)
     monkeypatch.setenv("GITHUB_REF", "refs/heads/feature")
     assert publish.main([str(tmp_path / "in"), "--wait", "0"]) == 0

@@ -23,6 +23,7 @@ import subprocess
 import sys
 from typing import NoReturn, Sequence
 
+from taskbench.arguments import bounded
 from taskbench.catalogue import CLASSIC_COUNTS, ROUNDS
 from taskbench.workloads.cycle import create_and_wait, validate_count
 from taskbench.workloads.replica import Row, replica_table
@@ -51,16 +52,6 @@ def _counts(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _processes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= MAX_PROCESSES:
-        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_PROCESSES}, not {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench",
@@ -76,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"task counts to measure (default: the classic table, {CLASSIC_COUNTS[0]:,} to "
              f"{CLASSIC_COUNTS[-1]:,} in steps of {CLASSIC_COUNTS[1] - CLASSIC_COUNTS[0]:,})")
     parser.add_argument(
-        "--processes", type=_processes, default=ROUNDS, metavar="P",
+        "--processes", type=bounded(int, 1, MAX_PROCESSES), default=ROUNDS, metavar="P",
         help=f"fresh interpreters each count is measured in (default: {ROUNDS})")
     parser.add_argument(
         "--replica", action="store_true",

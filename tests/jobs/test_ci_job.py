@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_results
+from taskbench.asvadapter.results import load
 from taskbench.catalogue import THROUGHPUT
 from taskbench.jobs import ci
-from taskbench.reports.results import load
 
 
 def test_an_existing_environment_is_named_after_the_interpreter(tmp_path: Path) -> None:

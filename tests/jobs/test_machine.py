@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from taskbench import host
 from taskbench.jobs import machine
 from taskbench.jobs.machine import details, machine_name, os_name
 
@@ -34,7 +35,7 @@ UBUNTU_CODENAME=noble
 def _release(tmp_path: Path, text: str) -> dict[str, str]:
     path = tmp_path / "os-release"
     path.write_text(text)
-    return machine._os_release(path)
+    return host.os_release(path)
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +113,7 @@ def test_ubuntu_is_named_without_its_point_release(tmp_path: Path) -> None:
 
 def test_without_a_codename_or_a_release_file_the_name_is_shorter(tmp_path: Path) -> None:
     assert os_name({"NAME": "Arch Linux", "ID": "arch"}, "Linux") == "Arch Linux"
-    assert machine._os_release(tmp_path / "absent") == {}
+    assert host.os_release(tmp_path / "absent") == {}
     assert os_name({}, "Linux") == "Linux"
 
 

@@ -17,7 +17,8 @@ import pytest
 from conftest import run_python, write_results
 from taskbench.catalogue import THROUGHPUT
 from taskbench.jobs import merge as merge_module
-from taskbench.jobs.merge import Report, main, merge, valid_machine_name
+from taskbench.jobs.machine import valid_machine_name
+from taskbench.jobs.merge import Report, main, merge
 
 NAME = "aaaaaaaa-virtualenv-py{}.json"  # asv's name for write_results' default commit
 

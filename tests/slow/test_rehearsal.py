@@ -28,9 +28,9 @@ from typing import Any, Callable
 import pytest
 
 from conftest import ROOT
+from taskbench.asvadapter.results import load
 from taskbench.catalogue import MEMORY, THROUGHPUT
 from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
-from taskbench.reports.results import load
 from test_workflows import Expressions, flow, text_of
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from taskbench import files
+from taskbench import files, host
 
 # Debian's development suite: where releases newer than the system's first appear.
 DEVELOPMENT_SUITE = "sid"
@@ -64,14 +64,9 @@ def debian_mirror(sources_dir: Path = Path("/etc/apt/sources.list.d"),
     return None
 
 
-def system_suite(os_release: Path = Path("/etc/os-release")) -> str:
+def system_suite(os_release: Path = host.OS_RELEASE) -> str:
     """This system's own suite (``bookworm``), from os-release."""
-    try:
-        text = os_release.read_text(encoding="utf-8")
-    except OSError:
-        return "stable"
-    fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return fields.get("VERSION_CODENAME", "stable").strip('"') or "stable"
+    return host.os_release(os_release).get("VERSION_CODENAME") or "stable"
 
 
 class PrivateApt:

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from taskbench import files
+from taskbench import arguments, host
+from taskbench.asvadapter.config import CONFIG, ConfigError, configured_pythons, load_config
 from taskbench.interpreters import sources
-from taskbench.interpreters.config import ConfigError, configured_pythons, load_config
 from taskbench.interpreters.facts import stamped
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.sources import Outcome
@@ -33,8 +32,7 @@ BUILDINFO = Path(__file__).resolve().parent.parent / "workloads" / "buildinfo.py
 
 
 def default_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "taskbench" / "pythons"
+    return host.cache_dir("pythons")
 
 
 def build_facts(executable: Path) -> dict[str, Any] | str:
@@ -131,9 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m taskbench.interpreters", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when at least one interpreter is available, 1 when none is, "
                "2 for a configuration that cannot be read.")
-    parser.add_argument("--config", type=files.path_argument, default=Path("asv.conf.json"))
-    parser.add_argument("--dest", type=files.path_argument, default=DEFAULT_DEST)
-    parser.add_argument("--cache", type=files.path_argument, default=None,
+    parser.add_argument("--config", type=arguments.path, default=CONFIG)
+    parser.add_argument("--dest", type=arguments.path, default=DEFAULT_DEST)
+    parser.add_argument("--cache", type=arguments.path, default=None,
                         help="where downloads are unpacked (default: ~/.cache/taskbench/pythons)")
     parser.add_argument("--offline", action="store_true",
                         help="use only what is installed or cached; download nothing")

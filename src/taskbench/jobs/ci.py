@@ -32,16 +32,16 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import files
+from taskbench import arguments, files
+from taskbench.asvadapter.config import CONFIG, ConfigError
+from taskbench.asvadapter.driver import AsvDriver, head_commit
+from taskbench.catalogue import quick_patterns
 from taskbench.interpreters import facts
-from taskbench.interpreters.config import CONFIG, ConfigError
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST, build_facts
 from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver, head_commit
-from taskbench.jobs.main import quick_patterns
-from taskbench.jobs.merge import valid_machine_name
+from taskbench.jobs.preamble import interpreter_argument, machine_argument, use_provisioned
 
 # What asv would install into an environment it builds, for the existing one on Windows.
 ASV_RUNNER = "asv_runner==0.3.2"
@@ -76,27 +76,47 @@ def name_existing_results(machine_dir: Path, name: str) -> list[Path]:
     return renamed
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.ci", description=__doc__.split("\n\n")[0],
         epilog="Exit status: asv's (0, or 2 when a benchmark failed: the results measured "
                "are kept), 1 when the interpreter cannot run, 2 for bad arguments.")
-    parser.add_argument("--name", required=True, help="the interpreter's name, e.g. 3.13t")
-    parser.add_argument("--python", required=True, type=files.path_argument, help="its executable")
-    parser.add_argument("--machine", required=True, help="stable machine name for results/")
-    parser.add_argument("--out", type=files.path_argument, default=Path("ci-results"),
+    parser.add_argument("--name", required=True, type=interpreter_argument,
+                        help="the interpreter's name, e.g. 3.13t")
+    parser.add_argument("--python", required=True, type=arguments.path, help="its executable")
+    parser.add_argument("--machine", required=True, type=machine_argument,
+                        help="stable machine name for results/")
+    parser.add_argument("--out", type=arguments.path, default=Path("ci-results"),
                         help="the job's own results folder (default: ci-results)")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--windows-mode", action="store_true",
                         help="use the interpreter as asv's existing environment, as on Windows "
                              "(the default there)")
-    args = parser.parse_args(argv)
-    try:
-        wanted = parse_name(args.name)
-    except ValueError as error:
-        parser.error(str(error))
-    if not valid_machine_name(args.machine):
-        parser.error(f"--machine {args.machine!r} is not a plain folder name")
+    return parser
+
+
+def measure_existing(driver: AsvDriver, args: argparse.Namespace, bench: list[str]) -> int:
+    """asv's ``existing`` environment (Windows): the interpreter itself, named after."""
+    status = prepare_existing(args.python)
+    if status != 0:
+        return status
+    status = driver.run(machine=args.machine, range_spec=None, set_commit_hash=head_commit(),
+                        environments=[f"existing:{args.python}"], bench=bench,
+                        quick=args.quick).returncode
+    name_existing_results(args.out / args.machine, args.name)
+    return status
+
+
+def measure_virtualenv(driver: AsvDriver, args: argparse.Namespace, bench: list[str]) -> int:
+    """A virtualenv asv builds from the interpreter, found under its name on PATH."""
+    link_executable(DEFAULT_DEST, parse_name(args.name), args.python)
+    use_provisioned()
+    return driver.run(machine=args.machine, environments=[f"virtualenv:{args.name}"],
+                      bench=bench, quick=args.quick).returncode
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     facts_found = build_facts(args.python)
     if isinstance(facts_found, str):
         print(f"error: {args.python} {facts_found}", file=sys.stderr)
@@ -112,21 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             facts.update(args.out / args.machine / facts.FACTS_FILE,
                          [{"python": args.name, **facts_found}])
             bench = quick_patterns() if args.quick else []
-            if windows:
-                status = prepare_existing(args.python)
-                if status != 0:
-                    return status
-                status = driver.run(machine=args.machine, range_spec=None,
-                                    set_commit_hash=head_commit(),
-                                    environments=[f"existing:{args.python}"], bench=bench,
-                                    quick=args.quick).returncode
-                name_existing_results(args.out / args.machine, args.name)
-                return status
-            link_executable(DEFAULT_DEST, wanted, args.python)
-            os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
-                                                  os.environ.get("PATH", "")])
-            return driver.run(machine=args.machine, environments=[f"virtualenv:{args.name}"],
-                              bench=bench, quick=args.quick).returncode
+            measure = measure_existing if windows else measure_virtualenv
+            return measure(driver, args, bench)
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

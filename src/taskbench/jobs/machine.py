@@ -15,20 +15,17 @@ import platform
 import re
 from pathlib import Path
 
-from taskbench.jobs.merge import valid_machine_name
+from taskbench import host
+
+MACHINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 
 
-def _os_release(path: Path = Path("/etc/os-release")) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return fields
-    for line in text.splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            fields[key.strip()] = value.strip().strip('"')
-    return fields
+def valid_machine_name(name: str) -> bool:
+    """A machine name that is one plain folder name (no separator, no ``..``), and not
+    ``benchmarks.json``, the file asv keeps beside the machine folders."""
+    # fullmatch: ``$`` would also match before a final newline.
+    return (bool(MACHINE_NAME.fullmatch(name)) and ".." not in name
+            and name != "benchmarks.json")
 
 
 def _cpu_model(path: Path = Path("/proc/cpuinfo")) -> str:
@@ -56,7 +53,7 @@ def os_name(release: dict[str, str] | None = None, system: str | None = None) ->
         return f"macOS {platform.mac_ver()[0].split('.')[0] or '?'}"
     if system == "Windows":
         return f"Windows {platform.release()}"
-    release = _os_release() if release is None else release
+    release = host.os_release() if release is None else release
     name = " ".join(filter(None, [release.get("NAME"), release.get("VERSION_ID")]))
     codename = release.get("VERSION_CODENAME")
     return f"{name} ({codename})" if name and codename else name or system
@@ -75,7 +72,7 @@ def machine_name(os_release: dict[str, str] | None = None, arch: str | None = No
             raise ValueError(f"TASKBENCH_MACHINE={override!r} is not a plain folder name "
                              "(letters, digits, '.', '_', '+', '-'; no '/' or '..')")
         return override
-    release = _os_release() if os_release is None else os_release
+    release = host.os_release() if os_release is None else os_release
     system = (release.get("ID", "") + release.get("VERSION_ID", "")) or platform.system()
     arch = arch or platform.machine() or "unknown"
     num_cpu = num_cpu or os.cpu_count() or 1
@@ -84,7 +81,7 @@ def machine_name(os_release: dict[str, str] | None = None, arch: str | None = No
 
 def details() -> dict[str, str]:
     """The fields ``asv machine`` records, each given explicitly (ValueError: bad name)."""
-    release = _os_release()
+    release = host.os_release()
     return {
         "machine": machine_name(release),
         "os": os_name(release),

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,19 +29,11 @@ from typing import Any, Sequence
 
 from asv import results as asv_results
 
-from taskbench import files
+from taskbench import arguments
+from taskbench.asvadapter.results import load_file, run_stamp
 from taskbench.interpreters import facts
-from taskbench.reports.results import load_file
-
-MACHINE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
-
-
-def valid_machine_name(name: str) -> bool:
-    """A machine name that is one plain folder name (no separator, no ``..``), and not
-    ``benchmarks.json``, the file asv keeps beside the machine folders."""
-    # fullmatch, not match: ``$`` also matches before a final newline, so "box\n" passed.
-    return (bool(MACHINE_NAME.fullmatch(name)) and ".." not in name
-            and name != "benchmarks.json")
+from taskbench.jobs.machine import valid_machine_name
+from taskbench.jobs.preamble import annotate
 
 
 @dataclass
@@ -60,11 +51,6 @@ class Report:
         out += [f"  kept: {name}" for name in self.kept]
         out += [f"  refused: {reason}" for reason in self.refused]
         return out
-
-
-def _run_stamp(results: Any) -> tuple[int, int]:
-    started = [value for value in results.started_at.values() if isinstance(value, int)]
-    return int(results.date or 0), max(started, default=0)
 
 
 def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
@@ -153,7 +139,7 @@ def _plan_machine(source: Path, machine: str, target: Path, staging: Path,
             # or a text date is refused here rather than stop this merge (or a later one).
             expected = Path(asv_results.get_filename(machine, results.commit_hash,
                                                      results.env_name)).name
-            stamp = _run_stamp(results)
+            stamp = run_stamp(results)
         except (ValueError, TypeError) as error:
             report.refused.append(f"{path}: not asv's results file ({type(error).__name__}: "
                                   f"{error}); left out")
@@ -164,7 +150,7 @@ def _plan_machine(source: Path, machine: str, target: Path, staging: Path,
             continue
         if current.exists():
             try:
-                committed = _run_stamp(load_file(current, machine))
+                committed = run_stamp(load_file(current, machine))
             except (ValueError, TypeError):
                 committed = None
             if committed is not None and committed >= stamp:
@@ -270,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m taskbench.jobs.merge", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when the merge ran (anything refused is listed), 2 when it "
                "could not start.")
-    parser.add_argument("paths", nargs="+", type=files.path_argument, metavar="INCOMING... RESULTS")
+    parser.add_argument("paths", nargs="+", type=arguments.path, metavar="INCOMING... RESULTS")
     args = parser.parse_args(argv)
     if len(args.paths) < 2:
         parser.error("give at least one incoming folder and the results folder")
@@ -287,8 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in report.lines():
         print(line)
     for reason in report.refused:
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            print(f"::warning::merge refused {reason}")
+        annotate(f"merge refused {reason}")
     return 0
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from taskbench import files
+from taskbench import files, host
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def matches(data: bytes, integrity: str) -> bool:
 
 
 def default_cache() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "taskbench" / "npm"
+    return host.cache_dir("npm")
 
 
 def npm_pack(package: str, cache: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The one driver of asv: every job and test that runs asv builds its command line here.
+"""The one driver of asv: every job, view and test that runs asv builds its command line here.
 
 asv reads one configuration file; a job that needs its results, site or environments
 somewhere else (a scratch folder for a try-out, a temporary one for a test) gets a copy of
@@ -21,8 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Mapping, Sequence
 
+from taskbench.asvadapter.config import CONFIG, config_path, load_config
 from taskbench.catalogue import ROUNDS
-from taskbench.interpreters.config import CONFIG, config_path, load_config
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
 
@@ -69,13 +69,13 @@ class AsvDriver:
     def settings(self) -> dict[str, Any]:
         return load_config(self.config)
 
-    def folder(self, key: str, default: str) -> Path:
+    def folder(self, key: str) -> Path:
         """A folder of the effective configuration (overrides applied), relative to it."""
         override = {"results_dir": self.results_dir, "html_dir": self.html_dir,
                     "env_dir": self.env_dir}.get(key)
         if override is not None:
             return override
-        return self.config.parent / config_path(self.settings, key, default)
+        return self.config.parent / config_path(self.settings, key)
 
     def config_file(self) -> Path:
         """The configuration asv is given: the real one, or a copy with the overrides."""
@@ -88,9 +88,9 @@ class AsvDriver:
         settings.update({
             "repo": str(base / str(settings.get("repo", "."))),
             "benchmark_dir": str(base / str(settings.get("benchmark_dir", "benchmarks"))),
-            "results_dir": str(self.folder("results_dir", "results").resolve()),
-            "html_dir": str(self.folder("html_dir", "html").resolve()),
-            "env_dir": str(self.folder("env_dir", "env").resolve()),
+            "results_dir": str(self.folder("results_dir").resolve()),
+            "html_dir": str(self.folder("html_dir").resolve()),
+            "env_dir": str(self.folder("env_dir").resolve()),
         })
         path = Path(self._temporary.name) / "asv.conf.json"
         path.write_text(json.dumps(settings, indent=1), encoding="utf-8")
@@ -127,18 +127,11 @@ class AsvDriver:
                       environments: Sequence[str] = (), bench: Sequence[str] = (),
                       quick: bool = False, rounds: int = ROUNDS) -> list[str]:
         """The arguments of ``asv run`` for one measurement (see the module docstring)."""
-        args = ["run"]
-        if range_spec is not None:
-            args.append(range_spec)
+        args = ["run"] + ([range_spec] if range_spec is not None else [])
         args += [f"--machine={machine}", "--show-stderr", "--record-samples"]
         if set_commit_hash is not None:
             args.append(f"--set-commit-hash={set_commit_hash}")
-        for spec in environments:
-            args += ["-E", spec]
-        for pattern in bench:
-            args += ["--bench", pattern]
-        args += ["--quick"] if quick else ["-a", f"rounds={rounds}"]
-        return args
+        return args + _selection(environments, bench, quick, rounds)
 
     def run(self, *, capture: bool = False, timeout: float | None = None, **arguments: Any
             ) -> subprocess.CompletedProcess[str]:
@@ -151,12 +144,7 @@ class AsvDriver:
         """``asv continuous BASE HEAD``: both commits measured into the results folder and
         asv's comparison printed; its status is 1 when HEAD is slower, 2 when a run failed."""
         args = ["continuous", base, head, f"--machine={machine}", "--show-stderr",
-                "--record-samples"]
-        for spec in environments:
-            args += ["-E", spec]
-        for pattern in bench:
-            args += ["--bench", pattern]
-        args += ["--quick"] if quick else ["-a", f"rounds={rounds}"]
+                "--record-samples", *_selection(environments, bench, quick, rounds)]
         return self.call(*args, capture=capture, timeout=timeout)
 
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
@@ -165,3 +153,11 @@ class AsvDriver:
     def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
         """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""
         return self.call("check", f"--python={python}", **options)
+
+
+def _selection(environments: Sequence[str], bench: Sequence[str], quick: bool, rounds: int
+               ) -> list[str]:
+    """What a measurement runs: environments, benchmarks, and how many processes each."""
+    args = [option for spec in environments for option in ("-E", spec)]
+    args += [option for pattern in bench for option in ("--bench", pattern)]
+    return args + (["--quick"] if quick else ["-a", f"rounds={rounds}"])
