@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from taskbench.catalogue import PUMP, TEXTUAL_CPU, TEXTUAL_SHARE, TEXTUAL_TASKS, benchmark
+from taskbench.workloads import Unavailable
 from taskbench.workloads.pump import message_pump
 from taskbench.workloads.textual_app import check_textual, start_app, task_share
 from taskbench.workloads.timing import Samples, asv_samples, rate_samples
@@ -37,14 +38,14 @@ class TextualTasks:
     def setup_cache(self) -> dict[int, float] | str:
         try:
             check_textual()
-        except NotImplementedError as reason:
+        except Unavailable as reason:
             return str(reason)
         return {widgets: start_app(widgets).tasks_per_widget
                 for widgets in TEXTUAL_TASKS.axes[0].values}
 
     def setup(self, tasks: dict[int, float] | str, widgets: int) -> None:
         if isinstance(tasks, str):  # setup_cache's reason Textual is missing
-            raise NotImplementedError(tasks)
+            raise Unavailable(tasks)
 
     def track_tasks_per_widget(self, tasks: dict[int, float], widgets: int) -> float:
         return tasks[widgets]

@@ -5,8 +5,10 @@ round, and each row shows the median with the lowest and highest of those proces
 suite's own way of measuring (see :mod:`taskbench.workloads.timing`). ``--replica`` runs the
 original experiment instead: one process, counts ascending, one cycle per row.
 
-``python -m taskbench compare A B`` compares two interpreters' results instead (see
-:mod:`taskbench.reports.compare`); it needs the tools venv.
+Subcommands work on results rather than measure: ``python -m taskbench compare A B`` compares
+two interpreters' results (:mod:`taskbench.reports.compare`). A subcommand's arguments are
+parsed by its own module, imported only when it is chosen, because those modules need the
+tools venv.
 
 Like the workloads, this module uses the standard library only: it runs on every interpreter
 the suite measures.
@@ -15,6 +17,7 @@ the suite measures.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -30,6 +33,11 @@ from taskbench.workloads.replica import Row, replica_table
 from taskbench.workloads.timing import median, rate_samples
 
 MAX_PROCESSES = 100
+# Subcommands: the module that parses and runs each, and what it does.
+COMMANDS = {
+    "compare": ("taskbench.reports.compare",
+                "compare two interpreters' results, benchmark by benchmark (tools venv)"),
+}
 
 
 def parse_counts(text: str) -> list[int]:
@@ -73,7 +81,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--replica", action="store_true",
         help="run the original experiment instead: one process, counts ascending")
     parser.add_argument("--sample", type=_counts, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_module, summary) in COMMANDS.items():
+        # No option of its own ("\0" is never typed): every argument after the name goes,
+        # unparsed, to the command's own parser, --help included.
+        command = commands.add_parser(name, help=summary, add_help=False, prefix_chars="\0")
+        command.add_argument("arguments", nargs="*")
     return parser
+
+
+def run_command(name: str, arguments: Sequence[str]) -> int:
+    """Import the subcommand's module and hand it its arguments."""
+    try:
+        status: int = importlib.import_module(COMMANDS[name][0]).main(list(arguments))
+    except ImportError as error:  # asv, Jinja2 ...: what the tools venv has
+        print(f"error: {name} needs the tools venv, which {sys.executable} is not ({error}); "
+              f"run it with the tools venv's Python (.venv/bin/python -m taskbench {name}, "
+              "after make venv)", file=sys.stderr)
+        return 2
+    return status
 
 
 def _quiet_exit(message: str) -> NoReturn:
@@ -152,17 +178,9 @@ def _print_row(row: Row) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["compare"]:
-        try:
-            from taskbench.reports.compare import main as compare_main
-        except ImportError as error:
-            print(f"error: compare reads asv's results with asv, which is not installed for "
-                  f"{sys.executable} ({error}); run it with the tools venv's Python "
-                  "(.venv/bin/python -m taskbench compare, after make venv)", file=sys.stderr)
-            return 2
-        return compare_main(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    args = build_parser().parse_args(argv)
+    if args.command is not None:
+        return run_command(args.command, args.arguments)
     _on_interrupt("" if args.sample else "\ninterrupted: nothing was kept (this command "
                   "writes no files)")
     try:

@@ -100,10 +100,9 @@ class AsvDriver:
         return [sys.executable, "-m", "asv", *args, "--config", str(self.config_file())]
 
     def environ(self) -> dict[str, str]:
-        # virtualenv seeds new environments with its own embedded pip, never with a newer
-        # one its background "periodic update" left in ~/.cache/virtualenv: that one it also
-        # hands to Python 3.8, which it does not run on (seen here: pip 26.2.1, a TypeError
-        # at import, and no 3.8 environment).
+        # New environments get virtualenv's own embedded pip, never a newer one its background
+        # update left in ~/.cache/virtualenv: a newer pip need not run on the oldest
+        # interpreter configured (pip 26 does not import on Python 3.8).
         extra = {**SEEDING, **self.env}
         if self.home is not None:
             self.home.mkdir(parents=True, exist_ok=True)

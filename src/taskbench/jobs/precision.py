@@ -35,7 +35,7 @@ from taskbench.catalogue import THROUGHPUT
 from taskbench.interpreters.names import interpreter_order
 from taskbench.jobs import machine as machines
 from taskbench.jobs.preamble import known_pythons, use_provisioned
-from taskbench.reports.precision import PRECISION_DIR, PrecisionError, summarise
+from taskbench.reports.precision import PRECISION_DIR, PrecisionError
 
 Key = Tuple[str, int]
 
@@ -70,7 +70,7 @@ def write_record(machine: str, commits: list[str], first: dict[Key, Figure],
     pairs = [_pair(key, first[key], second[key]) for key in keys]
     pythons = sorted({key[0] for key in keys}, key=interpreter_order)
     record = {"machine": machine, "commits": commits, "benchmark": THROUGHPUT.name,
-              "pythons": pythons, "pairs": pairs, "summary": summarise(pairs)}
+              "pythons": pythons, "pairs": pairs}
     target = directory / f"{machine}-{'-'.join(commit[:8] for commit in commits)}.json"
     files.write_text(target, json.dumps(record, indent=1) + "\n")
     return target

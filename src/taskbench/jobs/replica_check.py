@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,13 +108,8 @@ def check(pythons: Sequence[str], rounds: int) -> Path:
                              **{kind: [run[count] for run in runs]
                                 for kind, runs in measured.items()}})
     machine = machines.details()["machine"]
-    deviations = [abs(statistics.median(row["replica"]) / statistics.median(row["script"]) - 1)
-                  * 100 for row in rows]
     record = {"machine": machine, "commits": [commit], "kind": "replica-check",
-              "pythons": list(pythons), "rounds": rounds, "rows": rows,
-              "summary": {"rows": len(rows),
-                          "median_percent": round(statistics.median(deviations), 2),
-                          "worst_percent": round(max(deviations), 2)}}
+              "pythons": list(pythons), "rounds": rounds, "rows": rows}
     target = PRECISION_DIR / f"{machine}-replica-{commit[:8]}.json"
     files.write_text(target, json.dumps(record, indent=1) + "\n")
     return target

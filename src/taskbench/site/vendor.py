@@ -137,8 +137,8 @@ def read_member(tarball: Path, member: str) -> bytes:
             if extracted is None:
                 raise SiteError(f"{tarball.name}: {member} cannot be read")
             return extracted.read()
-    # A gzip stream cut short raises EOFError, damaged deflate data zlib.error, and tarfile
-    # passes both on while reading a member: without them a bad cache file was a traceback.
+    # A gzip stream cut short raises EOFError and damaged deflate data zlib.error, which
+    # tarfile passes on while reading a member: both mean a bad file in the cache.
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise SiteError(f"{tarball} is not a readable npm tarball ({error}); delete it to "
                         "fetch it again") from None
