@@ -6,15 +6,15 @@ from taskbench.catalogue import PUMP, TEXTUAL_CPU, TEXTUAL_SHARE, TEXTUAL_TASKS,
 from taskbench.workloads import Unavailable
 from taskbench.workloads.pump import message_pump
 from taskbench.workloads.textual_app import check_textual, start_app, task_share
-from taskbench.workloads.timing import Samples, asv_samples, rate_samples
+from taskbench.workloads.timing import Samples, asv_samples, seconds_per_unit
 
 
 @benchmark(PUMP)
 class MessagePump:
-    """Widgets per second of CPU time: N tasks, each with a queue, one message, shut down."""
+    """CPU seconds per widget: N tasks, each with a queue, one message, shut down."""
 
-    def track_widgets_per_second(self, count: int) -> Samples:
-        return asv_samples(rate_samples(message_pump, count))
+    def track_seconds_per_widget(self, count: int) -> Samples:
+        return asv_samples(seconds_per_unit(message_pump, count, cycle=PUMP.cycle_at(count)))
 
 
 @benchmark(TEXTUAL_SHARE, TEXTUAL_CPU)
@@ -25,10 +25,10 @@ class TextualStartup:
         check_textual()
 
     def track_task_share_percent(self, widgets: int) -> Samples:
-        return asv_samples([100 * task_share(widgets)])
+        return asv_samples(100 * task_share(widgets))
 
     def track_startup_cpu_seconds(self, widgets: int) -> Samples:
-        return asv_samples([start_app(widgets).cpu_seconds])
+        return asv_samples(start_app(widgets).cpu_seconds)
 
 
 @benchmark(TEXTUAL_TASKS)

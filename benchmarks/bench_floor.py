@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from taskbench.catalogue import FLOOR, benchmark
 from taskbench.workloads.floor import floor_workload
-from taskbench.workloads.timing import Samples, asv_samples, rate_samples
+from taskbench.workloads.timing import Samples, asv_samples, seconds_per_unit
 
 
 @benchmark(FLOOR)
 class Floor:
-    """Coroutines (or callbacks) per second of CPU time, without any task."""
+    """CPU seconds per coroutine (or callback), without any task."""
 
     def setup(self, floor: str, count: int) -> None:
         self.workload = floor_workload(floor)
 
-    def track_calls_per_second(self, floor: str, count: int) -> Samples:
-        return asv_samples(rate_samples(self.workload, count))
+    def track_seconds_per_call(self, floor: str, count: int) -> Samples:
+        return asv_samples(seconds_per_unit(self.workload, count, cycle=FLOOR.cycle_at(count)))

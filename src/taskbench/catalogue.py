@@ -1,4 +1,5 @@
-"""Every benchmark of the suite, declared once: name, parameters, unit, direction, rounds.
+"""Every benchmark of the suite, declared once: name, parameters, unit, direction, kind of
+figure, and how many interleaved blocks measure it.
 
 ``benchmarks/`` applies these declarations to its asv classes (:func:`benchmark`), and the
 reports, ``compare``, the main job and precision read them from here, so a benchmark's name,
@@ -19,6 +20,7 @@ from typing import Any, Callable, Iterator, Sequence, Tuple, TypeVar
 from taskbench.workloads.floor import FLOORS
 from taskbench.workloads.loops import LOOPS
 from taskbench.workloads.spawn import SPAWN_APIS
+from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM
 
 # The classic table: 100,000 to 1,000,000 tasks in steps of 100,000, as the post measured it.
 CLASSIC_COUNTS: tuple[int, ...] = tuple(n * 100_000 for n in range(1, 11))
@@ -26,11 +28,13 @@ CLASSIC_COUNTS: tuple[int, ...] = tuple(n * 100_000 for n in range(1, 11))
 STARTUP_COUNTS: tuple[int, ...] = (1, 10, 100, 1_000, 10_000)
 # The secondary axes (spawn API, loop, floor) at start-up scale and at the table's first row.
 SECONDARY_COUNTS: tuple[int, ...] = (1_000, 100_000)
-# The count the anatomy compares interpreters at: the classic table's first row.
+# The count the headline and the anatomy compare interpreters at: the classic table's first
+# row; and its last row, where a task costs most.
 ANATOMY_COUNT = 100_000
-# The collector's share may grow with the live objects, so its axis reaches the table's
-# middle row; each count is also a row of Throughput, measured with the collector on.
-GC_COUNTS: tuple[int, ...] = (1_000, 100_000, 500_000)
+LARGEST_COUNT = CLASSIC_COUNTS[-1]
+# The collector's share may grow with the live objects, so its axis reaches the table's last
+# row; each count is also measured with the collector on, as a figure of the same kind.
+GC_COUNTS: tuple[int, ...] = (1_000, ANATOMY_COUNT, LARGEST_COUNT)
 # Bytes per task barely depend on the count; two points show that it is flat.
 MEMORY_COUNTS: tuple[int, ...] = (1_000, 100_000)
 # A UI with a thousand widgets, and a very large one: each widget costs a task and a queue.
@@ -48,13 +52,14 @@ INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 100_000)
 # what every other combination is held against.
 CLASSIC_SPAWN: tuple[str, str] = (SPAWN_APIS[0], LOOPS[0])
 
-# Separate processes asv measures each sampled figure in (``asv run -a rounds=3``, which the
-# driver passes): asv runs round 3 of every benchmark, then round 2, then round 1, so drift
-# during a run spreads over all figures instead of moving one of them.
+# Separate processes asv measures each sampled figure in when one machine measures one
+# interpreter alone (a CI runner: ``asv run -a rounds=3``); where several interpreters share
+# a machine, the main job measures them in interleaved blocks instead (see Blocks).
 ROUNDS = 3
 
-# What a figure is: samples from ROUNDS processes (median and interval), an exact count
-# (instructions, bytes: one value that repeats), or the replica (one process, no interval).
+# What a figure is: one value per process, from several processes (a sampled figure, with an
+# interval), an exact count (instructions, bytes: one value that repeats), or the replica
+# (one process, the post's method, no interval).
 SAMPLED, EXACT, REPLICA_KIND = "sampled", "exact", "replica"
 
 Params = Tuple[Any, ...]
@@ -68,6 +73,18 @@ class Axis:
     values: tuple[Any, ...]
 
 
+@dataclass(frozen=True)
+class Blocks:
+    """How many interleaved blocks measure a sampled figure (:mod:`taskbench.jobs.blocks`):
+    at least ``least``; then, while its 95% interval on some interpreter is wider than
+    ±``percent`` (when a target is set), one more, up to ``most``. A block measures every
+    interpreter once, one process each, so every sample is paired by block."""
+
+    least: int = 3
+    most: int = 3
+    percent: float | None = None
+
+
 @dataclass(frozen=True, eq=False)  # each entry is one object, found by identity
 class Benchmark:
     """One asv benchmark (a ``track_`` method) and what a reader needs to know of its figures.
@@ -78,7 +95,10 @@ class Benchmark:
     :data:`REPLICA_KIND` (measured once per environment, in ``setup_cache``). ``headline``
     names the parameter values a reader is pointed to first (the anatomy's one-column figures
     read theirs from it; tables of every measured value show the rest too); ``quick`` the values
-    ``make bench ARGS=--quick`` measures (empty: not part of a quick run).
+    ``make bench ARGS=--quick`` measures (empty: not part of a quick run). ``cycle`` is the
+    kind of figure every process reports (:data:`FIRST` or :data:`WARM`, see
+    :mod:`taskbench.workloads.timing`), or None: the first run from ``ONE_RUN_FROM`` units
+    up, warm runs below (:meth:`cycle_at`). ``blocks`` says how many blocks measure it.
     """
 
     name: str
@@ -91,6 +111,8 @@ class Benchmark:
     timeout: int = 600
     headline: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     quick: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    cycle: str | None = None
+    blocks: Blocks = Blocks()
 
     @property
     def module(self) -> str:
@@ -103,6 +125,10 @@ class Benchmark:
     @property
     def method(self) -> str:
         return self.name.split(".")[2]
+
+    def cycle_at(self, count: int) -> str:
+        """The kind of figure this benchmark's processes report at ``count`` units."""
+        return self.cycle or (FIRST if count >= ONE_RUN_FROM else WARM)
 
     @property
     def param_names(self) -> list[str]:
@@ -130,45 +156,52 @@ class Benchmark:
         return "^(" + "|".join(re.escape(call) for call in calls) + ")$"
 
 
-THROUGHPUT = Benchmark(
-    "bench_create_wait.Throughput.track_tasks_per_second",
-    "create_task + wait: tasks per second of CPU time",
-    (Axis("count", STARTUP_COUNTS + CLASSIC_COUNTS),), "tasks/s", "higher", "throughput-5",
-    timeout=900, headline={"count": CLASSIC_COUNTS}, quick={"count": (1_000,)})
+TASK_COST = Benchmark(
+    "bench_create_wait.TaskCost.track_seconds_per_task",
+    "create_task + wait: CPU seconds per task, warm (after a discarded cycle)",
+    (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-1",
+    cycle=WARM, blocks=Blocks(5, 16, 2.0), headline={"count": (ANATOMY_COUNT,)},
+    quick={"count": (1_000,)})
+FIRST_CYCLE = Benchmark(
+    "bench_create_wait.FirstCycle.track_seconds_per_task",
+    "create_task + wait: CPU seconds per task in a fresh process's first cycle, as the "
+    "post's first row", (Axis("count", (ANATOMY_COUNT, LARGEST_COUNT)),), "seconds", "lower",
+    "first-cycle-1", cycle=FIRST, blocks=Blocks(3, 8, 4.0), timeout=900,
+    headline={"count": (ANATOMY_COUNT, LARGEST_COUNT)})
 REPLICA = Benchmark(
-    "bench_create_wait.Replica.track_tasks_per_second",
-    "the replica: the original script's table, one process, counts ascending",
-    (Axis("count", CLASSIC_COUNTS),), "tasks/s", "higher", "replica-1", REPLICA_KIND,
+    "bench_create_wait.Replica.track_seconds_per_task",
+    "the replica: the post's script, one process, counts ascending: CPU seconds per task",
+    (Axis("count", CLASSIC_COUNTS),), "seconds", "lower", "replica-2", REPLICA_KIND,
     timeout=1800)
 REPLICA_FAULTS = Benchmark(
     "bench_create_wait.Replica.track_minor_faults_per_task",
     "minor page faults per task in the replica's cycle",
-    REPLICA.axes, "faults/task", "lower", "replica-1", REPLICA_KIND, timeout=1800)
+    REPLICA.axes, "faults/task", "lower", "replica-2", REPLICA_KIND, timeout=1800)
 MEMORY = Benchmark(
     "bench_create_wait.MemoryPerTask.track_bytes_per_task",
     "bytes allocated per pending task (tracemalloc)",
     (Axis("count", MEMORY_COUNTS),), "bytes", "lower", "memory-per-task-2", EXACT,
     headline={"count": (100_000,)}, quick={"count": (1_000,)})
 SPAWN_API = Benchmark(
-    "bench_spawn_api.SpawnAPI.track_tasks_per_second",
-    "tasks per second of CPU time by spawn API and event loop",
+    "bench_spawn_api.SpawnAPI.track_seconds_per_task",
+    "CPU seconds per task by spawn API and event loop",
     (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(LOOPS)),
-     Axis("count", SECONDARY_COUNTS)), "tasks/s", "higher", "spawn-api-4",
+     Axis("count", SECONDARY_COUNTS)), "seconds", "lower", "spawn-api-5",
     headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
 WITHOUT_GC = Benchmark(
-    "bench_gc.WithoutGC.track_tasks_per_second",
-    "create_task + wait with the collector off: tasks per second of CPU time",
-    (Axis("count", GC_COUNTS),), "tasks/s", "higher", "without-gc-4",
+    "bench_gc.WithoutGC.track_seconds_per_task",
+    "create_task + wait with the collector off: CPU seconds per task",
+    (Axis("count", GC_COUNTS),), "seconds", "lower", "without-gc-5",
     headline={"count": GC_COUNTS}, quick={"count": (1_000,)})
 FLOOR = Benchmark(
-    "bench_floor.Floor.track_calls_per_second",
-    "the floor: coroutines awaited directly, call_soon callbacks, per second of CPU time",
-    (Axis("floor", tuple(FLOORS)), Axis("count", SECONDARY_COUNTS)), "calls/s", "higher",
-    "floor-4", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
+    "bench_floor.Floor.track_seconds_per_call",
+    "the floor: coroutines awaited directly, call_soon callbacks: CPU seconds per call",
+    (Axis("floor", tuple(FLOORS)), Axis("count", SECONDARY_COUNTS)), "seconds", "lower",
+    "floor-5", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
 PUMP = Benchmark(
-    "bench_clients.MessagePump.track_widgets_per_second",
-    "message pump: widgets per second of CPU time",
-    (Axis("count", PUMP_COUNTS),), "widgets/s", "higher", "message-pump-4",
+    "bench_clients.MessagePump.track_seconds_per_widget",
+    "message pump: CPU seconds per widget",
+    (Axis("count", PUMP_COUNTS),), "seconds", "lower", "message-pump-5",
     headline={"count": (10_000,)}, quick={"count": (1_000,)})
 TEXTUAL_TASKS = Benchmark(
     "bench_clients.TextualTasks.track_tasks_per_widget",
@@ -178,12 +211,12 @@ TEXTUAL_TASKS = Benchmark(
 TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
-    TEXTUAL_TASKS.axes, "%", None, "textual-startup-5", headline={"widgets": (1_000,)},
+    TEXTUAL_TASKS.axes, "%", None, "textual-startup-6", headline={"widgets": (1_000,)},
     quick={"widgets": (1_000,)})
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
     "Textual start-up: CPU seconds to mount and draw the widgets",
-    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-5",
+    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6",
     headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)})
 
 INSTRUCTIONS = Benchmark(
@@ -200,7 +233,7 @@ INSTRUCTIONS_BY_COUNT = Benchmark(
     headline={"count": INSTRUCTION_COUNTS[1:]})
 
 CATALOGUE: tuple[Benchmark, ...] = (
-    THROUGHPUT, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
+    TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
     TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 

@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 from typing import NoReturn, Sequence
@@ -30,7 +31,7 @@ from taskbench.arguments import bounded
 from taskbench.catalogue import CLASSIC_COUNTS, ROUNDS
 from taskbench.workloads.cycle import create_and_wait, validate_count
 from taskbench.workloads.replica import Row, replica_table
-from taskbench.workloads.timing import median, rate_samples
+from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM, seconds_per_unit
 
 MAX_PROCESSES = 100
 # Subcommands: the module that parses and runs each, and what it does.
@@ -134,7 +135,7 @@ def _on_interrupt(message: str) -> None:
 _children: list[subprocess.Popen[str]] = []
 
 
-def _one_process(count: int) -> list[float]:
+def _one_process(count: int) -> float:
     # In a session of its own, so that Ctrl-C reaches only this process, which then ends
     # the child itself (a child interrupted while starting would print a traceback).
     # Ctrl-C is held back until the child is on the list the handler kills: one arriving in
@@ -153,8 +154,8 @@ def _one_process(count: int) -> list[float]:
     if child.returncode != 0:
         raise RuntimeError(f"the process measuring {count:,} tasks exited with status "
                            f"{child.returncode}")
-    samples: list[float] = json.loads(out)
-    return samples
+    rate: float = json.loads(out)
+    return rate
 
 
 def _independent(counts: Sequence[int], processes: int) -> None:
@@ -163,13 +164,13 @@ def _independent(counts: Sequence[int], processes: int) -> None:
         for count in counts:
             print(f"process {round_number} of {processes}: {count:,} tasks",
                   file=sys.stderr, flush=True)
-            samples[count].append(median(_one_process(count)))
+            samples[count].append(_one_process(count))
     print(f"median of {processes} process{'es' if processes > 1 else ''}; low and high: the "
           "slowest and fastest process")
     print(f"{'count':>12}  {'tasks/s':>12}  {'low':>12}  {'high':>12}")
     for count in counts:
         rates = samples[count]
-        print(f"{count:>12,}  {median(rates):>12,.0f}  {min(rates):>12,.0f}  "
+        print(f"{count:>12,}  {statistics.median(rates):>12,.0f}  {min(rates):>12,.0f}  "
               f"{max(rates):>12,.0f}", flush=True)
 
 
@@ -186,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.sample:
             (count,) = args.sample
-            print(json.dumps(rate_samples(create_and_wait, count)))
+            cycle = FIRST if count >= ONE_RUN_FROM else WARM
+            print(json.dumps(1 / seconds_per_unit(create_and_wait, count, cycle=cycle)))
             return 0
         print(f"{platform.python_implementation()} {platform.python_version()} "
               f"({sys.executable})", flush=True)

@@ -124,12 +124,15 @@ class AsvDriver:
     def run_arguments(self, *, machine: str, range_spec: str | None = "HEAD^!",
                       set_commit_hash: str | None = None,
                       environments: Sequence[str] = (), bench: Sequence[str] = (),
-                      quick: bool = False, rounds: int = ROUNDS) -> list[str]:
+                      quick: bool = False, rounds: int = ROUNDS,
+                      launch_method: str | None = None) -> list[str]:
         """The arguments of ``asv run`` for one measurement (see the module docstring)."""
         args = ["run"] + ([range_spec] if range_spec is not None else [])
         args += [f"--machine={machine}", "--show-stderr", "--record-samples"]
         if set_commit_hash is not None:
             args.append(f"--set-commit-hash={set_commit_hash}")
+        if launch_method is not None:
+            args.append(f"--launch-method={launch_method}")
         return args + _selection(environments, bench, quick, rounds)
 
     def run(self, *, capture: bool = False, timeout: float | None = None, **arguments: Any

@@ -19,7 +19,7 @@ from typing import Any, Coroutine, cast
 
 from taskbench.workloads import Unavailable
 from taskbench.workloads.cycle import create_and_wait, validate_count
-from taskbench.workloads.timing import median, rate_samples
+from taskbench.workloads.timing import seconds_per_unit
 
 
 def check_textual() -> None:
@@ -112,6 +112,5 @@ def task_share(widgets: int) -> float:
     start-up's CPU time.
     """
     startup = start_app(widgets)
-    per_second = median(rate_samples(create_and_wait, max(startup.tasks_created, 1),
-                                     samples=1))
-    return startup.tasks_created / per_second / startup.cpu_seconds
+    per_task = seconds_per_unit(create_and_wait, max(startup.tasks_created, 1), runs=1)
+    return startup.tasks_created * per_task / startup.cpu_seconds

@@ -1,29 +1,33 @@
-"""Units per second of CPU time, as samples asv keeps and draws its statistics from.
+"""CPU seconds per unit of work: one figure per process, the same kind on every interpreter.
 
 A workload takes a count and, run inside an event loop, returns how many units (tasks,
 coroutines, callbacks, widgets) it finished. :func:`time_workload` runs it once on a fresh
 loop and reads ``process_time`` around it inside the running loop, as the classic script
-does. :func:`rate_samples` turns runs into samples of units per second:
+does. :func:`seconds_per_unit` turns runs into the one figure a process reports, of one of
+two kinds, named by the catalogue for every benchmark and shown with every figure:
 
-* from :data:`ONE_RUN_FROM` units up, a sample is one run, the first in its process, so it pays
-  for growing the heap just as the classic script's first row did; one sample per process.
-* below that, a sample is a batch of runs lasting at least ``min_batch_seconds`` of CPU time
-  (coarse ``process_time`` clocks still give a rate), after one discarded batch: in a fresh
-  process the first small runs pay for caches and lazy imports, not for tasks.
+* :data:`FIRST`: the first run in the process, as the post's first row was: it also pays for
+  growing the heap to hold the tasks.
+* :data:`WARM`: after one discarded run, the mean of :data:`WARM_RUNS` runs: the steady cost a
+  program pays once its heap and caches are warm. Below :data:`ONE_RUN_FROM` units a run is
+  too short for the clock, so each "run" is a batch of runs lasting at least
+  ``MIN_BATCH_SECONDS`` of CPU time.
 
-Each batch starts from a collected heap (untimed): measured here, that took the spread of
-batches at 100K tasks from about 12% to about 2%.
+Measured on this project's machine, a first run differs from the later ones by an amount
+that depends on the interpreter (slower on some, faster on others), so the two kinds are
+never mixed in one figure, and a figure is never the least of several runs (that would pick
+a first run on one interpreter and a warm one on another). Each run starts from a collected
+heap (untimed). The mean of the warm runs is total CPU time over total units.
 
-asv runs a benchmark's ``rounds`` in separate processes, interleaved with the other
-benchmarks; :func:`asv_samples` hands it every sample of a process, and asv pools them over
-the rounds into its median and 99% confidence interval.
+asv runs each benchmark in a process of its own; :func:`asv_samples` hands it the process's
+figure as one sample, and the figures of separate processes, taken in interleaved blocks
+across interpreters (:mod:`taskbench.jobs.blocks`), are what every interval is made from.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import statistics
 import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict
@@ -35,11 +39,13 @@ Workload = Callable[[int], Awaitable[int]]
 # What a sampled track_ benchmark returns: see asv_samples.
 Samples = Dict[str, Any]
 
-# From this many units a sample is one run; below it, a batch of runs (see the docstring).
+# The two kinds of figure (see the module docstring).
+FIRST, WARM = "first", "warm"
+# From this many units a run is timed alone; below it, runs are timed in batches.
 ONE_RUN_FROM = 100_000
-# Samples one process takes of a small count: cheap, and they narrow asv's interval.
-SMALL_COUNT_SAMPLES = 5
 MIN_BATCH_SECONDS = 0.05
+# Measured runs (or batches) after the discarded one, in a warm figure.
+WARM_RUNS = 3
 
 
 @dataclass(frozen=True)
@@ -68,54 +74,56 @@ def time_workload(workload: Workload, count: int, *,
         loop.close()
 
 
-def samples_per_process(count: int) -> int:
-    """How many samples one process takes of ``count`` units (see the module docstring)."""
-    return 1 if count >= ONE_RUN_FROM else SMALL_COUNT_SAMPLES
+def _batch(workload: Workload, count: int, loop_factory: LoopFactory, gc_enabled: bool,
+           min_seconds: float) -> Run:
+    """One run of ``count`` units, or, below :data:`ONE_RUN_FROM`, runs until they last
+    ``min_seconds`` of CPU time, from a collected heap."""
+    finished, cpu_seconds = 0, 0.0
+    gc.collect()
+    while finished == 0 or cpu_seconds <= 0 or (
+            count < ONE_RUN_FROM and cpu_seconds < min_seconds):
+        run = time_workload(workload, count, loop_factory=loop_factory, gc_enabled=gc_enabled)
+        if run.completed != count:
+            raise RuntimeError(f"{run.completed} of {count} finished")
+        finished += run.completed
+        cpu_seconds += run.cpu_seconds
+    return Run(finished, cpu_seconds)
 
 
-def rate_samples(workload: Workload, count: int, *, samples: int | None = None,
-                 min_batch_seconds: float = MIN_BATCH_SECONDS,
-                 loop_factory: LoopFactory = asyncio.new_event_loop,
-                 gc_enabled: bool = True) -> list[float]:
-    """Samples of units per second of CPU time for ``workload(count)``, in this process.
+def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
+                     runs: int = WARM_RUNS, min_batch_seconds: float = MIN_BATCH_SECONDS,
+                     loop_factory: LoopFactory = asyncio.new_event_loop,
+                     gc_enabled: bool = True) -> float:
+    """This process's figure for ``workload(count)``: CPU seconds per unit, of the kind
+    ``cycle`` names (:data:`FIRST` or :data:`WARM`, see the module docstring).
 
     Raises:
         RuntimeError: when a run finishes fewer units than it was given.
-        ValueError: for a bad count or number of samples.
+        ValueError: for a bad count, kind or number of runs.
     """
     validate_count(count)
-    wanted = samples_per_process(count) if samples is None else samples
-    if wanted < 1:
-        raise ValueError(f"samples must be at least 1, not {wanted}")
-    warm_up = 0 if count >= ONE_RUN_FROM else 1
-    rates = []
-    for batch in range(warm_up + wanted):
-        finished = 0
-        cpu_seconds = 0.0
-        gc.collect()
-        while finished == 0 or cpu_seconds <= 0 or (
-                count < ONE_RUN_FROM and cpu_seconds < min_batch_seconds):
-            run = time_workload(workload, count, loop_factory=loop_factory,
-                                gc_enabled=gc_enabled)
-            if run.completed != count:
-                raise RuntimeError(f"{run.completed} of {count} finished")
-            finished += run.completed
-            cpu_seconds += run.cpu_seconds
-        if batch >= warm_up:
-            rates.append(finished / cpu_seconds)
-    return rates
+    if cycle not in (FIRST, WARM):
+        raise ValueError(f"unknown kind of cycle {cycle!r}; choose {FIRST!r} or {WARM!r}")
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, not {runs}")
+
+    def batch() -> Run:
+        return _batch(workload, count, loop_factory, gc_enabled, min_batch_seconds)
+
+    if cycle == FIRST:
+        first = batch()
+        return first.cpu_seconds / first.completed
+    batch()  # discarded: it pays for caches, lazy imports and a heap grown to size
+    measured = [batch() for _ in range(runs)]
+    return sum(run.cpu_seconds for run in measured) / sum(run.completed for run in measured)
 
 
-def asv_samples(samples: list[float]) -> Samples:
+def asv_samples(*figures: float) -> Samples:
     """A ``track_`` result that asv reads as samples, as it reads a ``time_`` benchmark's.
 
     asv's runner takes any benchmark result holding ``samples`` and ``number`` as a list of
-    samples: it pools them over the rounds and stores the median, its 99% confidence
-    interval, the quartiles and (with ``--record-samples``) the samples themselves.
+    samples: it pools those of every process (and, with ``--append-samples``, of every run)
+    and stores the median, its 99% confidence interval, the quartiles and (with
+    ``--record-samples``) the samples themselves.
     """
-    return {"samples": [float(sample) for sample in samples], "number": 1}
-
-
-def median(samples: list[float]) -> float:
-    """The median of ``samples``: what one figure reports."""
-    return float(statistics.median(samples))
+    return {"samples": [float(figure) for figure in figures], "number": 1}
