@@ -7,6 +7,7 @@ itself would write; no test reads the committed numbers as expected values.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 import subprocess
@@ -97,12 +98,44 @@ def samples_around(value: float, spread: float = 0.01, n: int = 5) -> list[float
 
 
 
+def write_block_log(results_dir: Path, machine: str = "box") -> Path:
+    """A block log saying each figure's samples came from blocks 0, 1, 2 ... in order, for
+    every results file of ``machine`` (as a run in blocks that lost nothing writes it)."""
+    from taskbench import blocklog
+    from taskbench.asvadapter.results import load_file, run_stamp
+
+    records = []
+    for path in sorted((results_dir / machine).glob("*.json")):
+        if path.name == "machine.json":
+            continue
+        results = load_file(path, machine)
+        figures = {}
+        for key in results.get_all_result_keys():
+            grid = results.get_result_params(key) or []
+            samples = results.get_result_samples(key, grid)
+            for combo, sample in zip(itertools.product(*grid), samples):
+                if sample:
+                    figures[f"{key}({', '.join(combo)})"] = list(range(len(sample)))
+        records.append({"commit": results.commit_hash, "env_name": results.env_name,
+                        "run": run_stamp(results)[1], "figures": figures})
+    log = results_dir / machine / blocklog.BLOCKS_FILE
+    blocklog.write(log, records)
+    return log
+
+
+def per_block(seconds: float, spread: float = 0.01, n: int = 8) -> list[float]:
+    """``n`` per-process values around ``seconds``, alternating ``±spread`` (a fraction)."""
+    return [seconds * (1 + spread * (-1) ** block * (block % 3) / 2) for block in range(n)]
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Path:
     """Results of three interpreters on one machine, made up so that every view has
-    something to show: a real speed-up, a difference within noise, an n/a, a replica, and
-    one interpreter measured only by an older version of the classic benchmark."""
+    something to show: a real speed-up, a difference too small to decide, an n/a, a replica,
+    paired blocks, and one interpreter measured only by an older version of the headline
+    benchmark."""
     from taskbench.catalogue import (
+        FIRST_CYCLE,
         FLOOR,
         INSTRUCTIONS,
         INSTRUCTIONS_BY_COUNT,
@@ -111,41 +144,43 @@ def world(tmp_path: Path) -> Path:
         REPLICA,
         REPLICA_FAULTS,
         SPAWN_API,
+        TASK_COST,
         TEXTUAL_SHARE,
         TEXTUAL_TASKS,
-        THROUGHPUT,
         WITHOUT_GC,
     )
 
     folder = tmp_path / "results"
-    for python, scale in (("3.12", 1.0), ("3.13", 1.3)):
+    for python, speed in (("3.12", 1.0), ("3.13", 1.3)):
+        task = 1e-5 / speed  # seconds per task
         write_results(folder, {
-            THROUGHPUT: {(count,): samples_around(1e5 * scale * (0.8 if count == 1_000_000
-                                                                  else 1), 0.01, 15)
-                         for count in THROUGHPUT.axes[0].values},
-            REPLICA: {(100_000,): 1.1e5 * scale},
+            TASK_COST: {(count,): per_block(task) for count in TASK_COST.axes[0].values},
+            FIRST_CYCLE: {(100_000,): per_block(task * 1.1, n=5),
+                          (1_000_000,): per_block(task * 1.25, n=5)},
+            REPLICA: {(100_000,): task * 0.9},
             REPLICA_FAULTS: {(100_000,): 0.5, (1_000_000,): 0.75},
-            INSTRUCTIONS: {("create_task+wait", "asyncio"): 40_000 / scale,
-                           ("gather", "uvloop"): 25_000 / scale},
-            INSTRUCTIONS_BY_COUNT: {("on", 10_000): 40_000 / scale,
-                                    ("on", 100_000): 48_000 / scale,
-                                    ("off", 10_000): 37_000 / scale,
-                                    ("off", 100_000): 37_000 / scale},
-            SPAWN_API: {("create_task+wait", "asyncio", 100_000): samples_around(1e5 * scale),
-                        ("create_task+wait", "uvloop", 100_000):
-                            samples_around(1.25e5 * scale, 0.01, 15),
-                        ("gather", "asyncio", 100_000): samples_around(1.01e5 * scale, 0.05, 3)},
-            WITHOUT_GC: {(count,): samples_around(2e5 * scale, 0.01, 15)
-                         for count in WITHOUT_GC.axes[0].values},
-            FLOOR: {("await", 100_000): samples_around(1e7), ("call_soon", 100_000):
-                    samples_around(1e6)},
+            INSTRUCTIONS: {("create_task+wait", "asyncio"): 40_000 / speed,
+                           ("gather", "uvloop"): 25_000 / speed},
+            INSTRUCTIONS_BY_COUNT: {("on", 10_000): 40_000 / speed,
+                                    ("on", 100_000): 48_000 / speed,
+                                    ("off", 10_000): 37_000 / speed,
+                                    ("off", 100_000): 37_000 / speed},
+            SPAWN_API: {("create_task+wait", "asyncio", 100_000): per_block(task, n=3),
+                        ("create_task+wait", "uvloop", 100_000): per_block(task / 1.25, n=3),
+                        ("gather", "asyncio", 100_000): per_block(task / 1.01, 0.05, n=3)},
+            WITHOUT_GC: {(count,): per_block(task / 2, n=3) for count in WITHOUT_GC.axes[0].values},
+            FLOOR: {("await", 100_000): per_block(1e-7, n=3),
+                    ("call_soon", 100_000): per_block(1e-6, n=3)},
             MEMORY: {(100_000,): 700.0},
-            PUMP: {(10_000,): samples_around(5e4)},
+            PUMP: {(10_000,): per_block(2e-5, n=3)},
             TEXTUAL_TASKS: {(1_000,): 3.0},
-            TEXTUAL_SHARE: {(1_000,): samples_around(2.0, 0.1)},
+            TEXTUAL_SHARE: {(1_000,): per_block(2.0, 0.1, n=3)},
         }, python=python)
-    write_results(folder, {THROUGHPUT: {(100_000,): 9e4, (1_000_000,): 8e4}}, python="3.8")
-    data = json.loads((folder / "box" / f"{'a' * 8}-virtualenv-py3.8.json").read_text())
-    data["results"][THROUGHPUT.name][2] = "throughput-0"  # an older version of the benchmark
-    (folder / "box" / f"{'a' * 8}-virtualenv-py3.8.json").write_text(json.dumps(data))
+    write_results(folder, {TASK_COST: {(100_000,): 1.1e-5}, FIRST_CYCLE: {(1_000_000,): 1.3e-5}},
+                  python="3.8")
+    old = folder / "box" / f"{'a' * 8}-virtualenv-py3.8.json"
+    data = json.loads(old.read_text())
+    data["results"][TASK_COST.name][2] = "task-cost-0"  # an older version of the benchmark
+    old.write_text(json.dumps(data))
+    write_block_log(folder)
     return folder

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import write_results
-from taskbench.catalogue import MEMORY, THROUGHPUT
+from taskbench.catalogue import MEMORY, TASK_COST
 from taskbench.jobs import pr, publish
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,7 +285,7 @@ def test_publish_pushes_nothing_off_the_default_branch(
                  ["-C", work, "push", "-q", "origin", "HEAD:main"]):
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *map(str, args)],
                        check=True, capture_output=True)
-    write_results(tmp_path / "in" / "a", {THROUGHPUT: {(1,): [5.0, 6.0]}}, machine="gha-x")
+    write_results(tmp_path / "in" / "a", {TASK_COST: {(1,): [5.0, 6.0]}}, machine="gha-x")
     (work / "asv.conf.json").write_text('{"version": 1, "results_dir": "results"}')
     monkeypatch.chdir(work)
     monkeypatch.setenv("GITHUB_REF", "refs/heads/feature")
@@ -299,7 +299,7 @@ def test_publish_pushes_nothing_off_the_default_branch(
 def test_the_pull_request_says_when_there_are_no_exact_figures(tmp_path: Path) -> None:
     base, head = "b" * 40, "d" * 40
     for commit in (base, head):
-        write_results(tmp_path, {THROUGHPUT: {(1,): [5.0, 6.0]}}, python="3.12", commit=commit)
+        write_results(tmp_path, {TASK_COST: {(1,): [5.0, 6.0]}}, python="3.12", commit=commit)
     status, text = pr.exact_verdict(tmp_path, "3.12", base, head, "box")
     assert status == 0 and pr.NO_EXACT in text
     for commit, count in ((base, 700.0), (head, 800.0)):

@@ -8,12 +8,12 @@ from typing import Callable
 
 from conftest import samples_around, write_results
 from taskbench.asvadapter.results import latest, load, parameter
-from taskbench.catalogue import SPAWN_API, THROUGHPUT
+from taskbench.catalogue import SPAWN_API, TASK_COST
 
 
 def test_samples_become_a_median_with_asvs_interval(results_writer: Callable[..., Path]
                                                     ) -> None:
-    folder = results_writer({THROUGHPUT: {(100_000,): samples_around(2e5, 0.02),
+    folder = results_writer({TASK_COST: {(100_000,): samples_around(2e5, 0.02),
                                           (1_000,): 3e5}})
     figures = {f.params: f for f in load(folder).figures if f.value is not None}
     sampled, single = figures[(100_000,)], figures[(1_000,)]
@@ -35,7 +35,7 @@ def test_parameters_are_the_values_asv_stored_the_repr_of(
 
 
 def test_matrix_variables_name_the_environment(results_writer: Callable[..., Path]) -> None:
-    folder = results_writer({THROUGHPUT: {(1,): 5.0}}, python="3.14-debian",
+    folder = results_writer({TASK_COST: {(1,): 5.0}}, python="3.14-debian",
                             env_vars={"PYTHON_JIT": "1"})
     (figure,) = [f for f in load(folder).figures if f.value is not None]
     assert figure.environment == "3.14-debian PYTHON_JIT=1"
@@ -43,10 +43,10 @@ def test_matrix_variables_name_the_environment(results_writer: Callable[..., Pat
 
 def test_unreadable_files_are_named_and_the_rest_still_read(
         results_writer: Callable[..., Path]) -> None:
-    folder = results_writer({THROUGHPUT: {(1,): 5.0}}, python="3.8")
-    broken = write_results(folder, {THROUGHPUT: {(1,): 6.0}}, python="3.9")
+    folder = results_writer({TASK_COST: {(1,): 5.0}}, python="3.8")
+    broken = write_results(folder, {TASK_COST: {(1,): 6.0}}, python="3.9")
     broken.write_text(broken.read_text()[:100])
-    wrong_machine = write_results(folder, {THROUGHPUT: {(1,): 7.0}}, python="3.10")
+    wrong_machine = write_results(folder, {TASK_COST: {(1,): 7.0}}, python="3.10")
     data = json.loads(wrong_machine.read_text())
     data["params"]["machine"] = "elsewhere"
     wrong_machine.write_text(json.dumps(data))
@@ -60,7 +60,7 @@ def test_unreadable_files_are_named_and_the_rest_still_read(
 
 def test_a_machine_folder_whose_machine_json_disagrees_is_skipped_and_named(
         results_writer: Callable[..., Path]) -> None:
-    folder = results_writer({THROUGHPUT: {(1,): 5.0}})
+    folder = results_writer({TASK_COST: {(1,): 5.0}})
     (folder / "box" / "machine.json").write_text('{"machine": "other", "version": 1}')
     loaded = load(folder)
     assert not loaded.figures
@@ -73,16 +73,16 @@ def test_a_missing_folder_is_a_problem_not_an_empty_success(tmp_path: Path) -> N
 
 
 def test_the_newest_run_is_taken_whole(results_writer: Callable[..., Path]) -> None:
-    results_writer({THROUGHPUT: {(1,): 5.0, (10,): 6.0}}, commit="a" * 40, date=1)
-    folder = results_writer({THROUGHPUT: {(1,): 7.0}}, commit="b" * 40, date=2)
+    results_writer({TASK_COST: {(1,): 5.0, (10,): 6.0}}, commit="a" * 40, date=1)
+    folder = results_writer({TASK_COST: {(1,): 7.0}}, commit="b" * 40, date=2)
     newest = [f for f in latest(load(folder).figures) if f.value is not None]
     assert [(f.params, f.value) for f in newest] == [((1,), 7.0)]
 
 
 def test_a_rerun_of_the_same_commit_is_newer_by_when_it_ran(
         results_writer: Callable[..., Path]) -> None:
-    results_writer({THROUGHPUT: {(1,): 5.0}}, python="3.8", started=1_000)
-    folder = results_writer({THROUGHPUT: {(1,): 9.0}}, python="3.8", commit="c" * 40,
+    results_writer({TASK_COST: {(1,): 5.0}}, python="3.8", started=1_000)
+    folder = results_writer({TASK_COST: {(1,): 9.0}}, python="3.8", commit="c" * 40,
                             started=2_000)
     newest = [f.value for f in latest(load(folder).figures) if f.value is not None]
     assert newest == [9.0]

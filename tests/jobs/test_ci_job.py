@@ -10,13 +10,13 @@ import pytest
 
 from conftest import write_results
 from taskbench.asvadapter.results import load
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import TASK_COST
 from taskbench.jobs import ci
 
 
 def test_an_existing_environment_is_named_after_the_interpreter(tmp_path: Path) -> None:
     folder = tmp_path / "out"
-    asv_named = write_results(folder, {THROUGHPUT: {(1,): [5.0, 6.0, 7.0]}},
+    asv_named = write_results(folder, {TASK_COST: {(1,): [5.0, 6.0, 7.0]}},
                               python="3.13", machine="gha-windows-2022-x64")
     asv_named = asv_named.rename(asv_named.with_name(
         "aaaaaaaa-existing-py_C_hostedtoolcache_windows_Python_3.13.1_x64_python.exe.json"))
@@ -54,7 +54,7 @@ def test_an_interpreter_that_cannot_run_is_named(tmp_path: Path,
 
 def test_pypy_is_named_as_asv_names_it(tmp_path: Path) -> None:
     folder = tmp_path / "out"
-    path = write_results(folder, {THROUGHPUT: {(1,): [5.0, 6.0]}}, python="3.10",
+    path = write_results(folder, {TASK_COST: {(1,): [5.0, 6.0]}}, python="3.10",
                          machine="gha-windows-2022-x64")
     data = json.loads(path.read_text())
     data["env_name"] = "existing-py_C_pypy_python.exe"

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from conftest import ROOT
-from taskbench.catalogue import CATALOGUE
+from taskbench.catalogue import CATALOGUE, TASK_COST
 from taskbench.jobs import main as mainjob
 
 
@@ -27,17 +28,6 @@ def test_bad_patterns_are_refused_before_anything_runs(
     assert mainjob.run(["--bench", pattern]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
-
-
-def test_patterns_asv_accepts_are_accepted() -> None:
-    # Inherited methods, parameter combinations and bare class names all select something.
-    assert mainjob.check_patterns(["Throughput", r"SpawnAPI.*\('gather'", "TextualTasks",
-                                   r"Replica\.track_minor"]) is None
-
-
-def test_quick_patterns_cover_every_benchmark_that_declares_quick_values() -> None:
-    patterns = mainjob.quick_patterns()
-    assert len(patterns) == len([entry for entry in CATALOGUE if entry.quick])
 
 
 def test_outside_the_repository_the_configuration_is_named(
@@ -100,10 +90,22 @@ def test_each_try_out_measures_into_a_folder_of_its_own(
         def run(self, **kwargs: object) -> SimpleNamespace:
             return SimpleNamespace(returncode=0)
 
+    measured: list[list[str]] = []
+
+    def run_blocks(folder: Path, machine: str, environments: object, targets: list[Any],
+                   **options: object) -> SimpleNamespace:
+        measured.append([target.call for target in targets])
+        return SimpleNamespace(statuses=[0])
+
     monkeypatch.setattr(mainjob, "AsvDriver", Driver)
+    monkeypatch.setattr(mainjob, "environment_names", lambda config: ["virtualenv-py3.12"])
+    monkeypatch.setattr(mainjob, "run_blocks", run_blocks)
+    monkeypatch.setattr(mainjob, "record", lambda *args: None)
     monkeypatch.setattr(mainjob, "_stamp", lambda: next(stamps))
     assert mainjob.run(["--quick"]) == 0
-    assert mainjob.run(["--bench", "Throughput"]) == 0
+    assert mainjob.run(["--bench", "TaskCost"]) == 0
+    assert len(measured[0]) > len(CATALOGUE) // 2  # every benchmark's quick figures
+    assert measured[1] == [f"{TASK_COST.name}({count})" for count in TASK_COST.axes[0].values]
     assert used == [Path(".asv", "scratch", stamp, "results")
                     for stamp in ("20260101-000000", "20260101-000001")]
     out = capsys.readouterr().out

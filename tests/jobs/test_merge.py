@@ -15,7 +15,7 @@ from typing import Any, Callable
 import pytest
 
 from conftest import run_python, write_results
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import TASK_COST
 from taskbench.jobs import merge as merge_module
 from taskbench.jobs.machine import valid_machine_name
 from taskbench.jobs.merge import Report, main, merge
@@ -24,7 +24,7 @@ NAME = "aaaaaaaa-virtualenv-py{}.json"  # asv's name for write_results' default 
 
 
 def _figures(value: float) -> dict[Any, Any]:
-    return {THROUGHPUT: {(100_000,): [value, value * 1.01, value * 0.99]}}
+    return {TASK_COST: {(100_000,): [value, value * 1.01, value * 0.99]}}
 
 
 def _tree(folder: Path) -> dict[str, object]:

@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from conftest import run_python, samples_around, write_results
-from taskbench.catalogue import MEMORY, REPLICA, TEXTUAL_SHARE, THROUGHPUT
+from taskbench.catalogue import MEMORY, REPLICA, TASK_COST, TEXTUAL_SHARE
 from taskbench.reports.compare import main
 
 
@@ -29,36 +29,36 @@ def test_a_real_slowdown_is_marked_and_exits_one(world: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _compare(capsys, world, "3.13", "3.12")
     assert status == 1
-    mark, ratio, a, b, _name = _line(out, f"{THROUGHPUT.name}(100000)")
+    mark, ratio, a, b, _name = _line(out, f"{TASK_COST.name}(100000)")
     assert mark == "+" and float(ratio) == pytest.approx(1.3, rel=1e-3)
-    assert float(a) > float(b)  # 3.13 makes more tasks per second: rates are inverted
+    assert float(a) < float(b)  # 3.13 takes less time per task: the ratio is B over A
     assert "asv's test" in out and "Mann-Whitney" in out
 
 
 def test_a_faster_candidate_exits_zero(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _compare(capsys, world, "3.12", "3.13")
     assert status == 0
-    assert _line(out, f"{THROUGHPUT.name}(100000)")[0] == "-"
+    assert _line(out, f"{TASK_COST.name}(100000)")[0] == "-"
 
 
 def test_a_ratio_past_the_factor_is_not_marked_when_the_samples_overlap(
         results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    results_writer({THROUGHPUT: {(100_000,): samples_around(1e5, 0.3, 3)}}, python="3.12")
-    folder = results_writer({THROUGHPUT: {(100_000,): samples_around(0.85e5, 0.3, 3)}},
+    results_writer({TASK_COST: {(100_000,): samples_around(1e-5, 0.3, 3)}}, python="3.12")
+    folder = results_writer({TASK_COST: {(100_000,): samples_around(1.18e-5, 0.3, 3)}},
                             python="3.13")
     status, out, _ = _compare(capsys, folder, "3.12", "3.13")
-    line = _line(out, f"{THROUGHPUT.name}(100000)")
+    line = _line(out, f"{TASK_COST.name}(100000)")
     assert float(line[0]) > 1.10  # no mark: the first field is the ratio itself
     assert status == 0
 
 
 def test_figures_without_samples_fall_back_to_the_factor_and_say_so(
         results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    results_writer({THROUGHPUT: {(100_000,): 1e5}}, python="3.12")
-    folder = results_writer({THROUGHPUT: {(100_000,): 0.8e5}}, python="3.13")
+    results_writer({TASK_COST: {(100_000,): 1e-5}}, python="3.12")
+    folder = results_writer({TASK_COST: {(100_000,): 1.25e-5}}, python="3.13")
     status, out, _ = _compare(capsys, folder, "3.12", "3.13")
     assert status == 1
-    assert _line(out, f"{THROUGHPUT.name}(100000)")[0] == "+~"
+    assert _line(out, f"{TASK_COST.name}(100000)")[0] == "+~"
     assert "judged by the factor alone" in out
 
 
@@ -74,12 +74,12 @@ def test_exact_counts_are_judged_by_a_tight_factor(results_writer: Callable[...,
 
 def test_the_replica_is_no_sampled_figure_and_says_why_it_has_no_samples(
         results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    results_writer({THROUGHPUT: {(100_000,): samples_around(1e5, 0.01, 3)},
-                    REPLICA: {(100_000,): 1e5}}, python="3.12")
-    folder = results_writer({THROUGHPUT: {(100_000,): samples_around(0.7e5, 0.01, 3)},
-                             REPLICA: {(100_000,): 0.7e5}}, python="3.13")
+    results_writer({TASK_COST: {(100_000,): samples_around(1e-5, 0.01, 3)},
+                    REPLICA: {(100_000,): 1e-5}}, python="3.12")
+    folder = results_writer({TASK_COST: {(100_000,): samples_around(1.43e-5, 0.01, 3)},
+                             REPLICA: {(100_000,): 1.43e-5}}, python="3.13")
     _, out, _ = _compare(capsys, folder, "3.12", "3.13", "--only", "sampled")
-    assert REPLICA.name not in out and f"{THROUGHPUT.name}(100000)" in out
+    assert REPLICA.name not in out and f"{TASK_COST.name}(100000)" in out
     _, out, _ = _compare(capsys, folder, "3.12", "3.13")
     assert _line(out, f"{REPLICA.name}(100000)")[0] == "+~"
     assert "the replica measures its table in one process" in out
@@ -89,7 +89,7 @@ def test_direction_comes_from_the_catalogue_not_from_benchmarks_json(
         world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (world / "benchmarks.json").write_text(json.dumps({"version": 2}))  # no units at all
     status, out, _ = _compare(capsys, world, "3.13", "3.12")
-    assert status == 1 and _line(out, f"{THROUGHPUT.name}(100000)")[0] == "+"
+    assert status == 1 and _line(out, f"{TASK_COST.name}(100000)")[0] == "+"
     (world / "benchmarks.json").write_text("[1, 2]")
     assert _compare(capsys, world, "3.13", "3.12")[0] == 1
 
@@ -103,10 +103,10 @@ def test_shares_are_not_compared_as_costs(world: Path,
 
 def test_a_commit_picks_that_run(results_writer: Callable[..., Path],
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    results_writer({THROUGHPUT: {(1,): 5.0}}, commit="1" * 40, date=1)
-    folder = results_writer({THROUGHPUT: {(1,): 10.0}}, commit="2" * 40, date=2)
+    results_writer({TASK_COST: {(1,): 10.0}}, commit="1" * 40, date=1)
+    folder = results_writer({TASK_COST: {(1,): 5.0}}, commit="2" * 40, date=2)
     status, out, _ = _compare(capsys, folder, "3.13@1111", "3.13@2222")
-    assert status == 0 and _line(out, f"{THROUGHPUT.name}(1)")[0] == "-~"
+    assert status == 0 and _line(out, f"{TASK_COST.name}(1)")[0] == "-~"
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -126,7 +126,7 @@ def test_bad_input_exits_two_with_words(world: Path, args: list[str], message: s
 
 def test_a_corrupt_file_is_named_and_the_rest_compared(
         world: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    broken = write_results(world, {THROUGHPUT: {(1,): 1.0}}, python="3.9")
+    broken = write_results(world, {TASK_COST: {(1,): 1.0}}, python="3.9")
     broken.write_text("{")
     status, out, err = _compare(capsys, world, "3.12", "3.13")
     assert status == 0 and "compared" in out

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import write_results
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import TASK_COST
 from taskbench.reports.page import write_page
 
 
@@ -30,14 +30,14 @@ def test_the_page_answers_first_and_shows_every_interpreter(world: Path, tmp_pat
 
 
 def test_text_from_results_is_escaped(results_writer: object, tmp_path: Path) -> None:
-    folder = write_results(tmp_path / "results", {THROUGHPUT: {(1,): 5.0}},
+    folder = write_results(tmp_path / "results", {TASK_COST: {(1,): 5.0}},
                            python="3.13", env_vars={"X": "<b>"}).parent.parent
     page = write_page(folder, tmp_path / "html").read_text()
     assert "3.13 X=&lt;b&gt;" in page and "<b>" not in page
 
 
 def test_problems_are_listed_on_the_page(world: Path, tmp_path: Path) -> None:
-    broken = write_results(world, {THROUGHPUT: {(1,): 1.0}}, python="3.9")
+    broken = write_results(world, {TASK_COST: {(1,): 1.0}}, python="3.9")
     broken.write_text("[")
     (world / "box" / "interpreters.jsonl").write_text('{"python": \n')
     page = write_page(world, tmp_path / "html").read_text()

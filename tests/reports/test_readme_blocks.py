@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, run_python, write_results
 from taskbench import files
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import TASK_COST
 from taskbench.reports import readme
 from taskbench.reports.sections import Section, sections
 
@@ -48,7 +48,7 @@ def test_unreadable_results_are_refused_instead_of_dropping_an_interpreter(
         world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = _readme(tmp_path / "README.md")
     before = target.read_bytes()
-    broken = write_results(world, {THROUGHPUT: {(1,): 1.0}}, python="pypy3.9")
+    broken = write_results(world, {TASK_COST: {(1,): 1.0}}, python="pypy3.9")
     broken.write_text(broken.read_text()[:50])
     assert readme.main([str(target), "--results", str(world)]) == 1
     err = capsys.readouterr().err

@@ -1,16 +1,27 @@
-"""Intervals carried through derived figures, and asv's test deciding what is real."""
+"""A figure's interval from its per-process values, intervals carried through derived
+figures, and asv's test for figures that cannot be paired."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
 from conftest import samples_around
-from taskbench.asvadapter.results import Figure, load
-from taskbench.catalogue import THROUGHPUT
-from taskbench.reports.stats import Estimate, complement, difference, ratio, verdict
+from taskbench.asvadapter.results import load
+from taskbench.catalogue import TASK_COST
+from taskbench.reports.stats import (
+    Estimate,
+    asv_says_different,
+    complement,
+    difference,
+    estimate,
+    half_width_percent,
+    log_interval,
+    ratio,
+)
 
 
 def test_a_ratio_spans_every_quotient_of_values_inside_the_intervals() -> None:
@@ -33,30 +44,34 @@ def test_an_inverse_turns_a_rate_into_a_time_per_unit() -> None:
     assert (per_task.value, per_task.low, per_task.high) == pytest.approx((5, 2.5, 10))
 
 
-def _pair(results_writer: Callable[..., Path], first: list[float], second: list[float]
-          ) -> tuple[Figure, Figure]:
-    results_writer({THROUGHPUT: {(100_000,): first}}, python="3.12")
-    folder = results_writer({THROUGHPUT: {(100_000,): second}}, python="3.13")
-    found = {f.python: f for f in load(folder).figures if f.value is not None}
-    return found["3.12"], found["3.13"]
+def test_a_figures_interval_is_a_t_interval_on_logarithms_around_the_geometric_mean() -> None:
+    found = log_interval([1.0, 4.0])
+    assert found is not None and found.value == pytest.approx(2.0)
+    # t(0.975, 1) = 12.706; sem of (0, log 4) = log(4)/2.
+    half = 12.706 * math.log(4) / 2
+    assert found.low == pytest.approx(2 * math.exp(-half), rel=1e-3)
+    assert found.high == pytest.approx(2 * math.exp(half), rel=1e-3)
+    assert log_interval([3.0]) is None
+    assert half_width_percent([1.0, 1.0, 1.0]) == pytest.approx(0.0)
+    width = half_width_percent([0.98, 1.0, 1.02, 0.99, 1.01])
+    assert width is not None and 1.0 < width < 2.5
 
 
-def test_clearly_separated_samples_are_a_real_difference(
+def test_a_figure_with_one_sample_has_its_value_and_no_interval(
         results_writer: Callable[..., Path]) -> None:
-    a, b = _pair(results_writer, samples_around(1e5, 0.01, 15), samples_around(1.3e5, 0.01, 15))
-    assert verdict(a, b) == "real"
+    folder = results_writer({TASK_COST: {(100_000,): [2e-5], (1_000,): [1e-5, 1.1e-5]}})
+    found = {f.params: estimate(f) for f in load(folder).figures if f.value is not None}
+    alone, two = found[(100_000,)], found[(1_000,)]
+    assert alone is not None and not alone.has_interval and alone.value == 2e-5
+    assert two is not None and two.has_interval
+    assert two.value == pytest.approx(math.sqrt(1e-5 * 1.1e-5))
 
 
-def test_overlapping_samples_are_within_noise_whatever_the_sign(
+def test_asvs_own_test_still_judges_unpaired_figures(
         results_writer: Callable[..., Path]) -> None:
-    a, b = _pair(results_writer, samples_around(1e5, 0.05, 3), samples_around(1.02e5, 0.05, 3))
-    assert verdict(a, b) == "within noise"
-    assert verdict(b, a) == "within noise"
-
-
-def test_figures_without_samples_have_no_verdict(results_writer: Callable[..., Path]) -> None:
-    results_writer({THROUGHPUT: {(100_000,): 1e5}}, python="3.12")
-    folder = results_writer({THROUGHPUT: {(100_000,): 2e5}}, python="3.13")
-    a, b = sorted((f for f in load(folder).figures if f.value is not None),
+    results_writer({TASK_COST: {(100_000,): samples_around(1e-5, 0.01, 15)}}, python="3.12")
+    folder = results_writer({TASK_COST: {(100_000,): samples_around(1.3e-5, 0.01, 15)}},
+                            python="3.13")
+    a, b = sorted((f for f in load(folder).figures if f.params == (100_000,)),
                   key=lambda f: f.python)
-    assert verdict(a, b) == "no interval"
+    assert asv_says_different(a, b) is True

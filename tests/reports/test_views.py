@@ -1,4 +1,4 @@
-"""The view models and their Markdown: every interpreter shown, intervals and marks kept."""
+"""The view models and their Markdown: every interpreter shown, intervals, verdicts and marks."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from taskbench.asvadapter.results import latest, load
 from taskbench.reports import markdown
-from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
+from taskbench.reports.anatomy import anatomies
+from taskbench.reports.anatomy_tables import cost_table, speedup_table
 from taskbench.reports.classic import (
     classic_table,
     cost_sentence,
@@ -17,37 +17,47 @@ from taskbench.reports.classic import (
     steps_table,
 )
 from taskbench.reports.findings import sentences
-from taskbench.reports.views import Index
+from taskbench.reports.views import Index, read_index
 
 
 @pytest.fixture
 def index(world: Path) -> Index:
-    loaded = load(world)
-    assert not loaded.problems
-    return Index(latest(loaded.figures))
+    found, problems = read_index(world)
+    assert not problems
+    return found
 
 
-def test_the_classic_table_has_every_interpreter_in_version_order(index: Index) -> None:
+def test_the_classic_table_has_every_interpreter_and_kind_of_figure(index: Index) -> None:
     table = classic_table(index, "box")
     assert table.header == ["count", "3.8", "3.12", "3.13"]
-    row = next(row for row in table.rows if row[0].text == "100,000")
-    assert row[1].text == "90" and row[1].kind == "older"  # no samples, older benchmark
-    assert row[2].text.startswith("100 (") and row[2].kind == ""  # median (interval)
+    warm = next(row for row in table.rows if row[0].text == "100,000 (warm)")
+    assert warm[1].text == "91" and warm[1].kind == "older"  # an older benchmark version
+    assert warm[2].text.startswith("100 (") and warm[2].kind == ""  # mean (interval)
+    first = next(row for row in table.rows if row[0].text == "1,000,000 (first cycle)")
+    assert first[1].text == "77" and first[1].kind == "single"  # one process, no interval
     text = markdown.table(table)
-    assert "| 100,000 | 90† | 100 (" in text
+    assert "| 100,000 (warm) | 91† | 100 (" in text
     assert "†: measured by an earlier version of the benchmark" in text
+    assert "‡: one process, no interval" in text
 
 
-def test_steps_name_what_differs_and_judge_with_asvs_test(index: Index) -> None:
+def test_steps_name_what_differs(index: Index) -> None:
     assert ("3.12", "3.13", "version") in steps(index.environments("box"))
     assert ("3.11", "3.11-debian", "build") in steps(["3.11", "3.11-debian"])
     assert ("3.14-debian", "3.14-debian PYTHON_JIT=1", "JIT") in steps(
         ["3.14-debian", "3.14-debian PYTHON_JIT=1"])
+
+
+def test_steps_are_judged_pair_by_pair_and_unpaired_ones_say_so(index: Index) -> None:
     table = steps_table(index, "box")
     row = next(row for row in table.rows if row[0].text == "3.12 → 3.13")
-    assert row[2].kind == "real" and row[2].text.endswith("faster")
+    # 3.13 takes 1/1.3 of 3.12's time in every block: 30% faster, decided.
+    assert row[2].kind == "real" and row[2].text.startswith("30.0% faster: 1.300×")
     older = next(row for row in table.rows if row[0].text == "3.8 → 3.12")
-    assert "no interval" in older[2].text
+    assert older[2].text == "n/a"  # an older benchmark version is never compared
+    assert older[3].text.startswith("unpaired: ") and older[3].kind == "unpaired"
+    text = markdown.table(table)
+    assert "Holm" in text and "§: not measured in the same blocks" in text
 
 
 def test_the_replica_stands_beside_the_posts_figures(index: Index) -> None:
@@ -58,12 +68,13 @@ def test_the_replica_stands_beside_the_posts_figures(index: Index) -> None:
     assert first[2].kind == "single"  # one process, no interval
 
 
-def test_the_answer_gives_the_cheapest_and_dearest_task(index: Index) -> None:
+def test_the_answer_gives_the_cheapest_and_dearest_task_and_its_kind(index: Index) -> None:
     sentence = cost_sentence(index, "box")
-    assert "(3.13)" in sentence and "(3.8)" in sentence and "µs" in sentence
+    assert "(3.13)" in sentence and "(3.12)" in sentence and "µs" in sentence
+    assert "warm" in sentence and "a first cycle" in sentence
 
 
-def test_the_anatomy_keeps_real_effects_and_noise_apart(index: Index) -> None:
+def test_the_anatomy_keeps_decided_effects_and_the_rest_apart(index: Index) -> None:
     found = anatomies(index, "box")
     assert list(found) == ["3.12", "3.13"]
     speedups = speedup_table(found, "box")
@@ -71,15 +82,16 @@ def test_the_anatomy_keeps_real_effects_and_noise_apart(index: Index) -> None:
     gather = speedups.header.index("gather (asyncio)")
     row = speedups.rows[0]
     assert row[uvloop].kind == "real" and row[uvloop].text.startswith("1.25×")
-    assert row[gather].kind == "noise" and row[gather].text.startswith("within noise")
+    assert row[gather].kind == "noise" and row[gather].text.startswith("undecided")
     costs = markdown.table(cost_table(found, "box"))
-    assert "| 3.12 | 10.00 (" in costs  # µs per task at 100,000 tasks/s
+    assert "| 3.12 | 10.0" in costs  # µs per task at 100,000 tasks
     lines = "\n".join(sentences(found))
     assert "uvloop runs the classic cycle at 1.25 times" in lines
     assert "real on 2 of 2 interpreters" in lines
-    assert "`gather` makes tasks at 1.01 times" in lines and "within noise on 3.12, 3.13" in lines
-    # The collector's share: half the CPU time, real on both.
-    assert "share of the cycle's CPU time at 500,000 tasks: 3.12 50%" in lines
+    assert "`gather` makes tasks at 1.00 times" in lines and "within noise on 3.12, 3.13" in lines
+    # The collector's share: without it, half the warm cost, against a first cycle 1.25 times
+    # the warm cost: 60%, the same in every block.
+    assert "share of the cycle's CPU time at 1,000,000 tasks: 3.12 60% (60–60)" in lines
 
 
 def test_markers_are_required_once_and_in_order() -> None:

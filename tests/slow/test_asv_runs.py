@@ -23,8 +23,14 @@ import pytest
 from conftest import ROOT
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import Figure, load
-from taskbench.catalogue import CATALOGUE, SAMPLED, THROUGHPUT, Benchmark
-from taskbench.jobs.main import quick_patterns
+from taskbench.catalogue import (
+    CATALOGUE,
+    FIRST_CYCLE,
+    SAMPLED,
+    TASK_COST,
+    Benchmark,
+    quick_patterns,
+)
 from taskbench.jobs.merge import merge
 
 pytestmark = pytest.mark.slow
@@ -90,8 +96,8 @@ def test_a_quick_run_measures_every_benchmark_with_its_samples(quick_run: Path) 
                 assert figure.value > 0
                 if entry.kind == SAMPLED:
                     assert figure.samples, (entry.name, combo)
-                    # asv gives an interval from two samples up.
-                    assert (figure.interval is not None) == (len(figure.samples) > 1)
+                    # A quick run is one process per figure: one sample each.
+                    assert len(figure.samples) == 1, (entry.name, combo)
 
 
 def test_rounds_are_separate_processes_whose_samples_asv_pools(tmp_path: Path) -> None:
@@ -99,11 +105,11 @@ def test_rounds_are_separate_processes_whose_samples_asv_pools(tmp_path: Path) -
         driver.machine({"machine": MACHINE}, capture=True)
         run = driver.run(machine=MACHINE, range_spec=None, set_commit_hash=_head(),
                          environments=[HERE], rounds=3,
-                         bench=[rf"^{THROUGHPUT.name}\(1000\)$"], capture=True, timeout=600)
+                         bench=[rf"^{TASK_COST.name}\(1000\)$"], capture=True, timeout=600)
     assert run.returncode == 0, run.stdout[-2000:]
     (figure,) = [f for f in load(tmp_path / "results").figures if f.value is not None]
-    # Five samples per process (a small count), three processes.
-    assert figure.samples is not None and len(figure.samples) == 15
+    # One figure per process, three processes.
+    assert figure.samples is not None and len(figure.samples) == 3
     assert figure.interval is not None and figure.interval[0] <= figure.value <= figure.interval[1]
 
 
@@ -113,7 +119,7 @@ def _start(tmp: Path, staging: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         driver.command(*driver.run_arguments(machine=MACHINE, range_spec=None,
                                              set_commit_hash=_head(), environments=[HERE],
-                                             bench=[rf"^{THROUGHPUT.name}\(1000000\)$"])),
+                                             bench=[rf"^{FIRST_CYCLE.name}\(1000000\)$"])),
         cwd=ROOT, env=driver.environ(), text=True, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -128,7 +134,7 @@ def test_a_run_killed_midway_leaves_results_as_they_were(tmp_path: Path,
     process = _start(tmp_path, staging)
     assert process.stdout is not None
     for line in process.stdout:  # until asv is measuring the million-task cycle
-        if THROUGHPUT.name in line:
+        if FIRST_CYCLE.name in line:
             break
     os.killpg(process.pid, getattr(signal, signal_name))
     process.communicate(timeout=120)

@@ -29,7 +29,7 @@ import pytest
 
 from conftest import ROOT
 from taskbench.asvadapter.results import load
-from taskbench.catalogue import MEMORY, THROUGHPUT
+from taskbench.catalogue import MEMORY, TASK_COST
 from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
 from test_workflows import Expressions, flow, text_of
 
@@ -259,7 +259,7 @@ def test_a_job_whose_benchmark_fails_still_uploads_what_it_measured(
     assert "upload what was measured, even when a benchmark failed: skipped" not in log
     figures = load(rehearsal.artifacts / "results-ubuntu-24.04-3.12").figures
     values = {f.benchmark: f.value for f in figures if f.params in ((1_000,), ("1000",))}
-    assert values[THROUGHPUT.name] and values[MEMORY.name] is None, values
+    assert values[TASK_COST.name] and values[MEMORY.name] is None, values
 
 
 def test_the_windows_entry_point_names_its_results_after_the_interpreter(

@@ -27,7 +27,7 @@ import pytest
 from conftest import ROOT, samples_around, write_results
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import Figure, latest, load
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import TASK_COST
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -60,11 +60,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         driver.machine({"machine": "taskbench-test"}, capture=True)
         run = driver.run(machine="taskbench-test", range_spec=None, set_commit_hash=head,
                          environments=[f"existing:{sys.executable}"], quick=True,
-                         bench=[rf"^{THROUGHPUT.name}\(1000\)$"], capture=True, timeout=600)
+                         bench=[rf"^{TASK_COST.name}\(1000\)$"], capture=True, timeout=600)
         assert run.returncode == 0, run.stdout[-2000:]
     for python, scale in (("3.12", 1.0), ("3.13", 1.2)):
-        write_results(results, {THROUGHPUT: {(count,): samples_around(1e5 * scale, 0.05, 5)
-                                             for count in THROUGHPUT.axes[0].values}},
+        write_results(results, {TASK_COST: {(count,): samples_around(1e-5 / scale, 0.05, 5)
+                                             for count in TASK_COST.axes[0].values}},
                       machine=MADE_UP, python=python, commit=head, date=date)
     config = json.loads((ROOT / "asv.conf.json").read_text())
     config.update({"repo": str(ROOT), "benchmark_dir": str(ROOT / "benchmarks"),
@@ -116,7 +116,7 @@ def _figures(site: Path, *, graphed: bool = True) -> list[Figure]:
     """The classic table's newest figures; ``graphed``: only those asv graphs, measured by
     the suite as it is now (asv starts a benchmark's history afresh at a new version)."""
     return [f for f in latest(load(site / "results").figures)
-            if f.benchmark == THROUGHPUT.name and f.value is not None
+            if f.benchmark == TASK_COST.name and f.value is not None
             and (f.current or not graphed)]
 
 
@@ -151,7 +151,7 @@ def _legend_names(figure: Figure) -> list[str]:
 
 def test_asv_graph_draws_a_line_for_every_interpreter(browser: Any, server: str,
                                                       site: Path) -> None:
-    browser.get(server + "#" + THROUGHPUT.name)
+    browser.get(server + "#" + TASK_COST.name)
     figures = _figures(site)
 
     def missing_from(labels: list[str]) -> set[str]:
@@ -173,7 +173,7 @@ def test_asv_graph_draws_a_line_for_every_interpreter(browser: Any, server: str,
 
 
 def test_asv_graphs_draw_every_interval_as_an_error_bar(browser: Any, server: str) -> None:
-    browser.get(server + "#" + THROUGHPUT.name + f"?machine={MADE_UP}")
+    browser.get(server + "#" + TASK_COST.name + f"?machine={MADE_UP}")
     bars = _until(browser, """
         const plot = $('#main-graph').data('plot');
         if (!plot) return null;

@@ -10,13 +10,14 @@ from typing import Any, Coroutine
 
 import pytest
 
-from taskbench.workloads import timing
 from taskbench.workloads.cycle import MAX_COUNT, create_and_wait, nop_task, validate_count
 from taskbench.workloads.timing import (
+    FIRST,
     ONE_RUN_FROM,
-    SMALL_COUNT_SAMPLES,
+    WARM,
+    WARM_RUNS,
     asv_samples,
-    rate_samples,
+    seconds_per_unit,
     time_workload,
 )
 
@@ -84,7 +85,7 @@ def test_bad_counts_are_refused_with_the_value_named(bad: object) -> None:
     with pytest.raises(ValueError, match="task count"):
         validate_count(bad)
     with pytest.raises(ValueError, match="task count"):
-        rate_samples(create_and_wait, bad)  # type: ignore[arg-type]
+        seconds_per_unit(create_and_wait, bad)  # type: ignore[arg-type]
 
 
 def test_the_upper_bound_says_why() -> None:
@@ -113,45 +114,68 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return recorded
 
 
-def test_a_small_count_gets_a_discarded_warm_up_and_one_sample_per_batch(
-        events: list[str]) -> None:
+def _runs(events: list[str]) -> list[str]:
+    """The runs of each batch, batches split where the heap was collected."""
+    return "".join("|" if event == "collect" else "r" for event in events).split("|")[1:]
+
+
+def test_a_small_count_is_warm_batches_after_a_discarded_one(events: list[str]) -> None:
     async def workload(count: int) -> int:
         events.append("run")
         _busy(0.002)
         return count
 
-    rates = rate_samples(workload, 10, samples=3, min_batch_seconds=0.005)
-    assert len(rates) == 3 and all(rate > 0 for rate in rates)
-    batches = "".join("|" if event == "collect" else "r" for event in events).split("|")[1:]
-    # A warm-up batch and three measured ones, each starting from a collected heap and
-    # each long enough to reach the batch's CPU time.
-    assert len(batches) == 4 and all(len(runs) >= 2 for runs in batches), events
+    seconds = seconds_per_unit(workload, 10, cycle=WARM, min_batch_seconds=0.005)
+    # About 2 ms of CPU per run of 10 units, whatever the batching.
+    assert 0.0001 < seconds < 0.001
+    batches = _runs(events)
+    # A discarded batch and the measured ones, each from a collected heap, each long enough
+    # to reach the batch's CPU time.
+    assert len(batches) == 1 + WARM_RUNS and all(len(runs) >= 2 for runs in batches), events
 
 
-def test_a_large_count_is_one_run_per_sample_with_no_warm_up(
-        events: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_first_figure_is_the_first_run_alone(events: list[str]) -> None:
     async def workload(count: int) -> int:
         events.append("run")
         _busy(0.001)
         return count
 
-    assert timing.samples_per_process(ONE_RUN_FROM) == 1
-    assert timing.samples_per_process(ONE_RUN_FROM - 1) == SMALL_COUNT_SAMPLES
-    rates = rate_samples(workload, ONE_RUN_FROM)
-    assert len(rates) == 1
+    assert seconds_per_unit(workload, ONE_RUN_FROM, cycle=FIRST) > 0
     assert events == ["collect", "run"]
 
 
-def test_rates_refuse_a_workload_that_loses_units() -> None:
+def test_a_warm_figure_at_a_large_count_is_the_mean_of_runs_after_a_discarded_one(
+        events: list[str]) -> None:
+    costs = iter([0.05, 0.001, 0.002, 0.003])  # the discarded run is the slow one
+
+    async def workload(count: int) -> int:
+        events.append("run")
+        _busy(next(costs))
+        return count
+
+    seconds = seconds_per_unit(workload, ONE_RUN_FROM, cycle=WARM, runs=3)
+    assert events == ["collect", "run"] * 4
+    assert seconds == pytest.approx(0.006 / (3 * ONE_RUN_FROM), rel=0.5)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"cycle": "coldest"}, "unknown kind of cycle 'coldest'"),
+    ({"runs": 0}, "runs must be at least 1"),
+])
+def test_bad_options_are_refused_by_name(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        seconds_per_unit(create_and_wait, 10, **options)
+
+
+def test_a_workload_that_loses_units_is_refused() -> None:
     async def loses_one(count: int) -> int:
         return count - 1
 
     with pytest.raises(RuntimeError, match="99 of 100 finished"):
-        rate_samples(loses_one, 100, samples=1)
+        seconds_per_unit(loses_one, 100, runs=1)
 
 
-def test_samples_are_handed_to_asv_as_its_own_timing_results_are() -> None:
-    samples = rate_samples(create_and_wait, 500, samples=2, min_batch_seconds=0.001)
-    result = asv_samples(samples)
-    assert result == {"samples": samples, "number": 1}
-    assert all(isinstance(value, float) and value > 0 for value in result["samples"])
+def test_a_process_figure_is_handed_to_asv_as_one_sample() -> None:
+    seconds = seconds_per_unit(create_and_wait, 500, runs=2, min_batch_seconds=0.001)
+    assert asv_samples(seconds) == {"samples": [seconds], "number": 1}
+    assert 0 < seconds < 0.001

@@ -62,3 +62,16 @@ def folder(key: str, config: Path = CONFIG) -> Path:
 def results_dir(config: Path = CONFIG) -> Path:
     """Where the results are (``results/``)."""
     return folder("results_dir", config)
+
+
+def environment_names(config: Path = CONFIG) -> list[str]:
+    """The environments asv would run for the configuration at ``config`` (its matrix, with
+    asv's own names), leaving out those whose interpreter asv does not find on PATH."""
+    from asv import environment, util
+    from asv.config import Config
+
+    try:
+        loaded = Config.load(str(config))
+        return [env.name for env in environment.get_environments(loaded, None, verbose=False)]
+    except util.UserError as error:
+        raise ConfigError(f"{config}: {error}") from None

@@ -32,7 +32,7 @@ from taskbench.asvadapter.config import CONFIG
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load, load_file, run_stamp
 from taskbench.catalogue import BY_NAME, CATALOGUE, SAMPLED, Benchmark, Params
-from taskbench.reports.inference import half_width_percent
+from taskbench.reports.stats import half_width_percent
 
 # call name -> asv environment name -> block -> the process's value
 Measured = dict[str, dict[str, dict[int, float]]]

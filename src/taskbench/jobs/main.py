@@ -28,21 +28,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from taskbench.asvadapter.config import CONFIG, ConfigError, configured_pythons, load_config
+from taskbench.arguments import bounded
+from taskbench.asvadapter.config import (
+    CONFIG,
+    ConfigError,
+    configured_pythons,
+    environment_names,
+    load_config,
+)
 from taskbench.asvadapter.config import results_dir as configured_results
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load
-from taskbench.catalogue import check_patterns, quick_patterns
+from taskbench.catalogue import check_patterns
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import machine as machines
+from taskbench.jobs.blocks import Target, record, run_blocks, select
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
 SCRATCH = Path(".asv") / "scratch"
 STAGING = Path(".asv") / "staging"
 INTERRUPTED = 130
+# The time the blocks may take, at most: a block that would end past it is not started.
+MINUTES = 40.0
 
 
 @dataclass
@@ -85,28 +95,32 @@ def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:
 
 
 def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
-            bench: Sequence[str], quick: bool) -> int | None:
-    """Step 2: the machine recorded, then ``asv run``; asv's status, None when interrupted."""
+            targets: Sequence[Target], quick: bool, minutes: float) -> int | None:
+    """Step 2: the machine recorded, then the figures measured in interleaved blocks and
+    combined into the run's folder; asv's worst status, None when interrupted."""
     with AsvDriver(CONFIG, results_dir=run.folder) as driver:
         _announce("Machine")
         if driver.machine(details).returncode != 0:
             print("error: `asv machine` failed; see its message above.", file=sys.stderr)
             return 2
-        try:
-            facts.update(run.folder / details["machine"] / facts.FACTS_FILE,
-                         [{"python": o.name, **o.facts} for o in outcomes if o.facts])
-        except (facts.FactsError, OSError) as error:
-            print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
-                  file=sys.stderr)
-        _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to "
-                                                       f"{run.folder})"))
-        try:
-            return driver.run(machine=details["machine"], bench=bench, quick=quick).returncode
-        except KeyboardInterrupt:
-            print(f"\ninterrupted: results/ is unchanged; what finished is in {run.folder} "
-                  "(not merged). Run `make bench` again to measure everything.",
-                  file=sys.stderr)
-            return None
+    try:
+        facts.update(run.folder / details["machine"] / facts.FACTS_FILE,
+                     [{"python": o.name, **o.facts} for o in outcomes if o.facts])
+    except (facts.FactsError, OSError) as error:
+        print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
+              file=sys.stderr)
+    _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
+    blocks_folder = run.folder.parent / "blocks"
+    try:
+        measured = run_blocks(blocks_folder, details["machine"], environment_names(CONFIG),
+                              targets, minutes=minutes, quick=quick)
+        record(measured, details["machine"], run.folder)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: results/ is unchanged; the blocks that finished are in "
+              f"{blocks_folder} (not merged). Run `make bench` again to measure everything.",
+              file=sys.stderr)
+        return None
+    return max(measured.statuses, default=0)
 
 
 def merge_run(run: Run) -> Path | None:
@@ -182,6 +196,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--bench", "-b", action="append", default=[], metavar="REGEX",
                         help="only benchmarks matching REGEX (repeatable; into the scratch "
                              "folder)")
+    parser.add_argument("--minutes", type=bounded(float, 1.0, 24 * 60.0), default=MINUTES,
+                        help="no block starts that would end past this many minutes of "
+                             f"measuring (default {MINUTES:g})")
     return parser
 
 
@@ -204,8 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     full = not args.quick and not args.bench
     run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
-    bench = args.bench + (quick_patterns() if args.quick and not args.bench else [])
-    status = measure(run, details, outcomes, bench, args.quick)
+    targets = select(args.bench, quick=args.quick and not args.bench)
+    status = measure(run, details, outcomes, targets, args.quick, args.minutes)
     if status is None:
         return INTERRUPTED
     measured = run.measured()

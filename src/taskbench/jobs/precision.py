@@ -31,7 +31,7 @@ from taskbench import arguments, files
 from taskbench.asvadapter.config import CONFIG, ConfigError, results_dir
 from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.asvadapter.results import Figure, load
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import TASK_COST as THROUGHPUT
 from taskbench.interpreters.names import interpreter_order
 from taskbench.jobs import machine as machines
 from taskbench.jobs.preamble import known_pythons, use_provisioned

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_COUNTS, SPAWN_API, THROUGHPUT
+from taskbench.catalogue import ANATOMY_COUNT, SPAWN_API, TASK_COST
 from taskbench.reports.anatomy import Anatomy
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
 from taskbench.reports.stats import estimate
@@ -48,12 +48,12 @@ def classic_chart(index: Index, machine: str) -> str:
     """Tasks/s against count, one line per interpreter with its intervals as error bars, and
     the post's own M1 figures as a labelled reference line."""
     figure, axes = _figure(9, 5.5)
-    for env in index.environments(machine, [THROUGHPUT]):
+    for env in index.environments(machine, [TASK_COST]):
         points = []
-        for count in CLASSIC_COUNTS:
-            found = index.get(machine, env, THROUGHPUT, count)
-            est = estimate(found) if found is not None else None
-            if est is not None:
+        for count in TASK_COST.axes[0].values:
+            seconds = index.estimate(machine, env, TASK_COST, count)
+            if seconds is not None:
+                est = seconds.inverse()
                 points.append((count, (est.value / 1000, _k(est.low), _k(est.high))))
         if points:
             centres, errors = _errors([value for _, value in points])
@@ -85,7 +85,8 @@ def spawn_chart(found: dict[str, Anatomy], machine: str) -> str:
             points = []
             for env in environments:
                 figure_found = found[env].spawn.get((api, loop))
-                est = estimate(figure_found) if figure_found is not None else None
+                seconds = estimate(figure_found)
+                est = seconds.inverse() if seconds is not None else None
                 if est is not None:
                     points.append((positions[env], (est.value / 1000, _k(est.low),
                                                     _k(est.high))))

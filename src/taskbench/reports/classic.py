@@ -1,35 +1,70 @@
-"""The classic table across interpreters, the replica beside the post, and which steps between
-versions are real: the view models of the cross-version page's first sections and of the
-README's table.
+"""What a task costs on each interpreter, which differences between interpreters are real, and
+the replica beside the post: the view models of the README's answer and the page's first
+sections.
+
+Every timed figure is CPU seconds per task, one per process; the views show thousand tasks
+per second (as the post did) and microseconds per task, each with its 95% interval. Two
+kinds of figure appear, each labelled where it is shown: warm (``TaskCost``) and the first
+cycle of a fresh process (``FirstCycle``, as the post's first row).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
-from taskbench.catalogue import CLASSIC_COUNTS, REPLICA, THROUGHPUT
+from taskbench.catalogue import (
+    ANATOMY_COUNT,
+    CLASSIC_COUNTS,
+    FIRST_CYCLE,
+    LARGEST_COUNT,
+    REPLICA,
+    TASK_COST,
+    Benchmark,
+)
 from taskbench.interpreters.names import parse_environment
+from taskbench.reports import inference
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
-from taskbench.reports.stats import estimate, ratio, verdict
-from taskbench.reports.views import Cell, Index, Table, figure_cell, label, na, ranged
+from taskbench.reports.stats import Estimate, ratio
+from taskbench.reports.views import MARKS, Cell, Index, Table, figure_cell, label, na, ranged
 
 THOUSANDS = 1_000
-# The counts the version steps and the summary are read at: the table's first and last rows.
-STEP_COUNTS = (CLASSIC_COUNTS[0], CLASSIC_COUNTS[-1])
+KIND_LABELS = {"warm": "warm", "first": "first cycle"}
+# The rows of the cost table: every figure of the classic cycle, warm and first.
+TABLE_ROWS: tuple[tuple[Benchmark, int], ...] = (
+    *((TASK_COST, count) for count in TASK_COST.axes[0].values),
+    *((FIRST_CYCLE, count) for count in FIRST_CYCLE.axes[0].values))
+# The figures the version steps are judged at: the headline, and the table's largest count.
+STEPS_AT: tuple[tuple[Benchmark, int], ...] = ((TASK_COST, ANATOMY_COUNT),
+                                               (FIRST_CYCLE, LARGEST_COUNT))
+HEADLINE = STEPS_AT[0]
+
+
+def kind_of(entry: Benchmark, count: int) -> str:
+    """``warm`` or ``first cycle``: the kind of figure, as every view labels it."""
+    return KIND_LABELS[entry.cycle_at(count)]
+
+
+def row_label(entry: Benchmark, count: int) -> str:
+    return f"{count:,} ({kind_of(entry, count)})"
+
+
+def rate(seconds: Estimate) -> Estimate:
+    """Seconds per task as tasks per second, with the interval turned round."""
+    return seconds.inverse()
 
 
 def classic_table(index: Index, machine: str) -> Table:
-    """Thousand tasks/s per count (rows) and interpreter (columns), each with its interval."""
-    environments = index.environments(machine, [THROUGHPUT])
-    rows = []
-    for count in index.values(machine, THROUGHPUT, "count"):
-        rows.append([label(f"{count:,}")] + [
-            figure_cell(index.get(machine, env, THROUGHPUT, count), THROUGHPUT,
-                        scale=THOUSANDS) for env in environments])
+    """Thousand tasks/s per count and kind (rows) and interpreter (columns), with intervals."""
+    environments = index.environments(machine, [TASK_COST, FIRST_CYCLE])
+    rows = [[label(row_label(entry, count))] + [
+        figure_cell(index.get(machine, env, entry, count), entry, per_unit=True,
+                    scale=THOUSANDS) for env in environments]
+        for entry, count in TABLE_ROWS if index.environments(machine, [entry])]
     return Table(
         "classic", f"Thousand tasks per second of CPU time on `{machine}`, create_task + wait, "
-                   "asyncio's loop: the median of separate processes, with asv's 99% "
-                   "confidence interval of the median",
+                   "asyncio's loop: the geometric mean of separate processes with its 95% "
+                   "interval; warm: after a discarded cycle, first cycle: a fresh process's",
         ["count", *environments], rows)
 
 
@@ -41,8 +76,8 @@ def replica_table(index: Index, machine: str) -> Table:
         reference = POST_TASKS_PER_SECOND.get(count)
         rows.append([label(f"{count:,}"),
                      Cell(f"{reference / THOUSANDS:,.0f}") if reference else na()] + [
-            figure_cell(index.get(machine, env, REPLICA, count), REPLICA, scale=THOUSANDS)
-            for env in environments])
+            figure_cell(index.get(machine, env, REPLICA, count), REPLICA, per_unit=True,
+                        scale=THOUSANDS) for env in environments])
     return Table("replica", f"The replica on `{machine}`: the post's script, one process, "
                             "counts ascending (thousand tasks/s)",
                  ["count", POST_LABEL, *environments], rows)
@@ -68,50 +103,94 @@ def steps(environments: Sequence[str]) -> list[tuple[str, str, str]]:
     return pairs
 
 
-def _step_cell(index: Index, machine: str, a: str, b: str, count: int) -> Cell:
-    first = index.get(machine, a, THROUGHPUT, count)
-    second = index.get(machine, b, THROUGHPUT, count)
-    first_estimate, second_estimate = estimate(first), estimate(second)
-    if first is None or second is None or first_estimate is None or second_estimate is None:
-        return na()
-    speed = ratio(second_estimate, first_estimate)
-    judged = verdict(first, second)
-    text = ranged(speed, digits=2, suffix="×")
-    if judged == "real":
-        return Cell(f"{text} {'faster' if speed.value > 1 else 'slower'}", "real")
-    if judged == "within noise":
-        return Cell(f"within noise: {text}", "noise")
-    return Cell(f"{text}, no interval", "older")
+@dataclass(frozen=True)
+class Step:
+    """B against A at one figure: a paired verdict, or, where the two were not measured in
+    the same blocks, the ratio of their own intervals."""
+
+    verdict: inference.Verdict | None
+    unpaired: Estimate | None
+
+
+def judge_steps(index: Index, machine: str, pairs: Sequence[tuple[str, str]],
+                entry: Benchmark, count: int) -> list[Step]:
+    """Every pair at one figure, the paired ones corrected together (Holm)."""
+    found: list[inference.Paired | None] = []
+    for a, b in pairs:
+        blocks_a = index.by_block(machine, a, entry, count)
+        blocks_b = index.by_block(machine, b, entry, count)
+        found.append(inference.paired(blocks_a, blocks_b)
+                     if blocks_a and blocks_b else None)
+    judged = iter(inference.verdicts([pair for pair in found if pair is not None]))
+    steps_found = []
+    for (a, b), pair in zip(pairs, found):
+        if pair is not None:
+            steps_found.append(Step(next(judged), None))
+            continue
+        first, second = (index.estimate(machine, env, entry, count) for env in (a, b))
+        steps_found.append(Step(None, ratio(first, second)
+                                if first is not None and second is not None else None))
+    return steps_found
+
+
+def _percent(speedup: float) -> str:
+    return f"{abs(speedup - 1) * 100:.1f}%"
+
+
+def step_cell(step: Step) -> Cell:
+    """A verdict's words, with B's speed over A's and its interval."""
+    if step.verdict is None:
+        if step.unpaired is None:
+            return na()
+        return Cell(f"unpaired: {ranged(step.unpaired, digits=2, suffix='×')}", "unpaired",
+                    MARKS["unpaired"][1])
+    verdict = step.verdict
+    text = ranged(verdict.paired.speedup, digits=3, suffix="×")
+    if verdict.outcome in (inference.FASTER, inference.SLOWER):
+        return Cell(f"{_percent(verdict.paired.speedup.value)} {verdict.outcome}: {text}",
+                    "real")
+    if verdict.outcome == inference.EQUIVALENT:
+        return Cell(f"equivalent within ±{inference.EQUIVALENCE_PERCENT:g}%: {text}", "noise")
+    more = (f"; about {verdict.blocks_to_decide} blocks would decide"
+            if verdict.blocks_to_decide else "")
+    return Cell(f"undecided: {text}{more}", "noise")
 
 
 def steps_table(index: Index, machine: str) -> Table:
-    """B's tasks/s over A's for every pair of :func:`steps`, with asv's verdict."""
-    environments = index.environments(machine, [THROUGHPUT])
-    rows = [[label(f"{a} → {b}"), label(kind)] + [
-        _step_cell(index, machine, a, b, count) for count in STEP_COUNTS]
-        for a, b, kind in steps(environments)]
+    """B's speed over A's for every pair of :func:`steps`, with its verdict, at each figure
+    of :data:`STEPS_AT`."""
+    environments = index.environments(machine, [TASK_COST, FIRST_CYCLE])
+    pairs = steps(environments)
+    columns = [judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
+               for entry, count in STEPS_AT]
+    rows = [[label(f"{a} → {b}"), label(kind)] + [step_cell(column[row]) for column in columns]
+            for row, (a, b, kind) in enumerate(pairs)]
     return Table(
-        "steps", f"Which differences are real on `{machine}`: B's tasks/s over A's "
-                 "(interval: every ratio of values inside the two intervals)",
-        ["A → B", "what differs", *(f"{count:,} tasks" for count in STEP_COUNTS)], rows,
-        notes=["A difference is real when asv's own test (`asv compare`'s) finds the samples "
-               "different and the ratio's interval excludes 1; otherwise it is within "
-               "noise, whatever its sign."], text_columns=2)
+        "steps", f"Which differences are real on `{machine}`, in this run: B's tasks/s over "
+                 "A's with its paired 95% interval",
+        ["A → B", "what differs", *(f"{count:,} tasks ({kind_of(entry, count)})"
+                                    for entry, count in STEPS_AT)], rows,
+        notes=[f"Each pair is compared block by block (every interpreter measured once per "
+               f"block, interleaved), and the tests are corrected for the {len(pairs)} pairs "
+               f"of each column (Holm): faster or slower when the difference is significant, "
+               f"equivalent when it is shown to lie within ±{inference.EQUIVALENCE_PERCENT:g}%, "
+               "undecided otherwise."], text_columns=2)
 
 
 def cost_sentence(index: Index, machine: str) -> str:
     """What a task costs here: microseconds of CPU per task, cheapest and dearest."""
-    count = STEP_COUNTS[0]
+    entry, count = HEADLINE
     costs = []
-    for env in index.environments(machine, [THROUGHPUT]):
-        est = index.estimate(machine, env, THROUGHPUT, count)
+    for env in index.environments(machine, [entry]):
+        est = index.estimate(machine, env, entry, count)
         if est is not None:
-            costs.append((est.inverse(1e6), env))
+            costs.append((est, env))
     if not costs:
         return ""
     costs.sort(key=lambda item: item[0].value)
     (cheap, cheap_env), (dear, dear_env) = costs[0], costs[-1]
     return (f"On `{machine}`, creating a do-nothing task and waiting for it costs from "
-            f"{ranged(cheap, digits=2)} µs of CPU time ({cheap_env}) to "
-            f"{ranged(dear, digits=2)} µs ({dear_env}) at {count:,} tasks, the post's "
-            f"first row; the post's M1 figure is {1e6 / POST_TASKS_PER_SECOND[count]:.2f} µs.")
+            f"{ranged(cheap, scale=1e-6, digits=2)} µs of CPU time ({cheap_env}) to "
+            f"{ranged(dear, scale=1e-6, digits=2)} µs ({dear_env}) at {count:,} tasks, "
+            f"{kind_of(entry, count)}; the post's M1 figure, a first cycle, is "
+            f"{1e6 / POST_TASKS_PER_SECOND[count]:.2f} µs.")

@@ -1,9 +1,9 @@
 """The findings: sentences that sum up the anatomy, claiming only what the intervals allow.
 
 Each sentence gives a range over the interpreters that have the figure, and says on how many
-of them the effect is real (asv's test and the interval agree) and on which it is within
-noise. A share or a cost whose interval holds zero is reported as within noise, not as a
-signed percentage.
+of them the effect is real (a paired verdict of faster or slower, corrected for every pair;
+or, unpaired, an interval that excludes no effect) and on which it is not. A share or a cost
+whose interval holds zero is reported as within noise, not as a signed percentage.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, GC_COUNTS, SPAWN_API
 from taskbench.reports.anatomy import WIDGETS, Anatomy, Speedup
+from taskbench.reports.inference import FASTER, SLOWER
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import ranged
 
@@ -29,7 +30,13 @@ def _speedup_sentence(found: dict[str, Anatomy], key: tuple[str, str], subject: 
         return None
     span = _span([s.estimate.value for _, s in measured], lambda v: f"{v:.2f}")
     return (f"{subject} at {span} times the tasks/s of `create_task` + `wait` "
-            f"({_tally({env: s.verdict for env, s in measured})}).")
+            f"({_tally({env: _speedup_verdict(s) for env, s in measured})}).")
+
+
+def _speedup_verdict(speedup: Speedup) -> str:
+    if speedup.verdict is None:
+        return classify(speedup.estimate, 1.0)
+    return "real" if speedup.verdict.outcome in (FASTER, SLOWER) else "within noise"
 
 
 def _tally(verdicts: dict[str, str]) -> str:

@@ -16,21 +16,20 @@ extra instructions are counted) is time per instruction: memory, caches and page
 from __future__ import annotations
 
 from taskbench.catalogue import (
-    ANATOMY_COUNT,
-    CLASSIC_COUNTS,
-    GC_COUNTS,
+    FIRST_CYCLE,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
     REPLICA_FAULTS,
-    THROUGHPUT,
 )
-from taskbench.reports.anatomy import gc_share, noise_aware
-from taskbench.reports.stats import Estimate, complement, ratio
+from taskbench.reports.anatomy import gc_share, paired_or_bounds
+from taskbench.reports.anatomy_tables import noise_aware
+from taskbench.reports.classic import kind_of
+from taskbench.reports.stats import Estimate, complement
 from taskbench.reports.views import Cell, Index, Table, label, na
 
-SMALL, LARGE = CLASSIC_COUNTS[0], CLASSIC_COUNTS[-1]
+SMALL, LARGE = FIRST_CYCLE.axes[0].values[0], FIRST_CYCLE.axes[0].values[-1]
 TO_SMALL, TO_LARGE = INSTRUCTION_COUNTS[1], INSTRUCTION_COUNTS[2]
 
 
@@ -71,11 +70,10 @@ def instructions_table(index: Index, machine: str) -> Table:
 
 
 def _fall(index: Index, machine: str, env: str) -> Estimate | None:
-    small = index.estimate(machine, env, THROUGHPUT, SMALL)
-    large = index.estimate(machine, env, THROUGHPUT, LARGE)
-    if small is None or large is None:
-        return None
-    return complement(ratio(large, small))  # 1 - large/small: the share lost
+    """The share of tasks/s lost from the smallest to the largest first-cycle count."""
+    found = paired_or_bounds(index, machine, env, (FIRST_CYCLE, (LARGE,)),
+                             (FIRST_CYCLE, (SMALL,)))
+    return None if found is None else complement(found[0].inverse())
 
 
 def _faults(index: Index, machine: str, env: str, count: int) -> float | None:
@@ -84,7 +82,7 @@ def _faults(index: Index, machine: str, env: str, count: int) -> float | None:
 
 def growth_table(index: Index, machine: str) -> Table:
     """Per interpreter: how much tasks/s fall from 100K to 1M, and what grows with N."""
-    environments = index.environments(machine, [THROUGHPUT, INSTRUCTIONS_BY_COUNT])
+    environments = index.environments(machine, [FIRST_CYCLE, INSTRUCTIONS_BY_COUNT])
     rows = []
     for env in environments:
         on = _growth(_exact(index, machine, env, "on", TO_SMALL),
@@ -96,16 +94,18 @@ def growth_table(index: Index, machine: str) -> Table:
             _count(_exact(index, machine, env, "on", TO_LARGE)), _percent(on),
             _percent(off),
             *(noise_aware(gc_share(index, machine, env, count), zero=0, scale=0.01,
-                          suffix="%") for count in (ANATOMY_COUNT, GC_COUNTS[-1])),
+                          suffix="%") for count in (SMALL, LARGE)),
             _count(_faults(index, machine, env, SMALL), 2),
             _count(_faults(index, machine, env, LARGE), 2)])
     return Table(
         "growth", f"Why tasks/s fall as N grows, on `{machine}`",
-        ["interpreter", f"tasks/s lost from {SMALL:,} to {LARGE:,}",
+        ["interpreter", f"tasks/s lost from {SMALL:,} to {LARGE:,} "
+                        f"({kind_of(FIRST_CYCLE, LARGE)})",
          f"instructions per task up to {TO_LARGE:,}",
          f"instructions per task, up to {TO_LARGE:,} over up to {TO_SMALL:,}, collector on",
          "the same, collector off",
-         *(f"GC share at {count:,}" for count in (ANATOMY_COUNT, GC_COUNTS[-1])),
+         *(f"GC share at {count:,} ({kind_of(FIRST_CYCLE, count)})"
+           for count in (SMALL, LARGE)),
          f"page faults per task at {SMALL:,} (replica)",
          f"page faults per task at {LARGE:,} (replica)"], rows,
         ["Instructions are exact counts; the tasks/s lost and the GC shares carry the "

@@ -3,10 +3,8 @@
 asv keeps its own statistics (median, 99% interval) for its graphs. The views judge with
 these, computed by scipy from the figures of separate processes (one value per process):
 
-* **A figure's interval** is a t interval on the logarithms of its per-process values,
-  turned back into a ratio: the centre is their geometric mean. CPU time per task is a
-  positive quantity whose noise here is one-sided and multiplicative (a slowdown of the
-  machine stretches a whole run), which logarithms make symmetric.
+* **A figure's interval** is :func:`taskbench.reports.stats.log_interval`: a t interval on
+  the logarithms of its per-process values.
 * **A verdict between two interpreters** uses only the blocks both were measured in
   (:mod:`taskbench.jobs.blocks` measures every interpreter once per block, interleaved), so
   drift of the machine from one block to the next cancels: the per-block differences of the
@@ -26,35 +24,12 @@ import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from taskbench.reports.stats import Estimate
+from taskbench.reports.stats import CONFIDENCE, Estimate
 
-CONFIDENCE = 0.95
 ALPHA = 1 - CONFIDENCE
 # A difference smaller than this either way counts as no difference (equivalence margin).
 EQUIVALENCE_PERCENT = 3.0
 FASTER, SLOWER, EQUIVALENT, UNDECIDED = "faster", "slower", "equivalent", "undecided"
-
-
-def log_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> Estimate | None:
-    """The geometric mean of positive ``values`` with its t interval on logarithms; None
-    with fewer than two values (no spread, no interval)."""
-    from scipy import stats
-
-    logs = [math.log(value) for value in values if value > 0]
-    if len(logs) < 2:
-        return None
-    mean = sum(logs) / len(logs)
-    spread = stats.sem(logs) * stats.t.ppf((1 + confidence) / 2, len(logs) - 1)
-    return Estimate(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread))
-
-
-def half_width_percent(values: Sequence[float]) -> float | None:
-    """How far a figure's 95% interval reaches from its centre, in percent (the larger
-    side); None with fewer than two values."""
-    interval = log_interval(values)
-    if interval is None or interval.high is None:
-        return None
-    return 100 * (interval.high / interval.value - 1)
 
 
 @dataclass(frozen=True)
@@ -84,17 +59,20 @@ def paired(seconds_a: Mapping[int, float], seconds_b: Mapping[int, float]
     # log(a/b) > 0: B took less time per unit, so B is faster.
     gains = [math.log(seconds_a[block] / seconds_b[block]) for block in common]
     mean = sum(gains) / len(gains)
-    error = stats.sem(gains)
-    if error == 0:  # identical differences in every block: an exact count, not a timing
-        return Paired(len(common), Estimate(math.exp(mean), math.exp(mean), math.exp(mean)),
-                      0.0 if mean else 1.0, 0.0 if abs(mean) < _margin() else 1.0)
-    spread = error * stats.t.ppf(1 - ALPHA / 2, len(gains) - 1)
-    different = stats.ttest_1samp(gains, 0.0).pvalue
-    above = stats.ttest_1samp(gains, -_margin(), alternative="greater").pvalue
-    below = stats.ttest_1samp(gains, _margin(), alternative="less").pvalue
+    freedom = len(gains) - 1
+    error = math.sqrt(sum((gain - mean) ** 2 for gain in gains) / freedom / len(gains))
+    if error <= 1e-12 * max(1.0, abs(mean)):  # the same in every block: no spread to test
+        same = Estimate(math.exp(mean), math.exp(mean), math.exp(mean))
+        return Paired(len(common), same, 0.0 if mean else 1.0,
+                      0.0 if abs(mean) < _margin() else 1.0)
+    spread = error * stats.t.ppf(1 - ALPHA / 2, freedom)
+    different = 2 * stats.t.sf(abs(mean) / error, freedom)
+    # Two one-sided tests: above -margin, and below +margin.
+    equivalent = max(stats.t.sf((mean + _margin()) / error, freedom),
+                     stats.t.cdf((mean - _margin()) / error, freedom))
     return Paired(len(common),
                   Estimate(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread)),
-                  float(different), float(max(above, below)))
+                  float(different), float(equivalent))
 
 
 def _margin() -> float:

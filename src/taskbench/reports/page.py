@@ -15,13 +15,12 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from taskbench import files
-from taskbench.asvadapter.results import latest, load
 from taskbench.interpreters import facts
 from taskbench.reports import charts
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.reference import POST_URL
 from taskbench.reports.sections import sections
-from taskbench.reports.views import Index
+from taskbench.reports.views import read_index
 
 PAGE = "crossversion.html"
 TEMPLATES = Path(__file__).with_name("templates")
@@ -36,8 +35,7 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
     """Write ``crossversion.html`` and its charts into ``html_dir``; return the page's path."""
     import jinja2
 
-    loaded = load(results_dir)
-    index = Index(latest(loaded.figures))
+    index, problems = read_index(results_dir)
     by_machine, fact_problems = facts.read_all(results_dir)
     found = sections(index, by_machine)
     for section in found:
@@ -52,7 +50,7 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["code"] = inline_code
     page = environment.get_template("crossversion.html.j2").render(
-        sections=found, problems=loaded.problems + fact_problems, post_url=POST_URL)
+        sections=found, problems=problems + fact_problems, post_url=POST_URL)
     target = html_dir / PAGE
     files.write_text(target, page)
     return target

@@ -26,12 +26,11 @@ from typing import Sequence
 
 from taskbench import arguments, files
 from taskbench.asvadapter.config import ConfigError, results_dir
-from taskbench.asvadapter.results import latest, load
 from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED
 from taskbench.reports import markdown
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
 from taskbench.reports.sections import Section, sections
-from taskbench.reports.views import Cell, Index, Table, label
+from taskbench.reports.views import Cell, Table, label, read_index
 
 
 class ReadmeError(Exception):
@@ -78,11 +77,11 @@ def benchmarks() -> str:
 
 def generate(results: Path, precision_dir: Path = PRECISION_DIR) -> dict[str, str]:
     """Every block's body, or ReadmeError when a block would lose data."""
-    loaded = load(results)
-    if loaded.problems:
+    index, problems = read_index(results)
+    if problems:
         raise ReadmeError("the results cannot all be read, so the blocks would lose what "
-                          "they hold:\n  " + "\n  ".join(loaded.problems))
-    found = sections(Index(latest(loaded.figures)))
+                          "they hold:\n  " + "\n  ".join(problems))
+    found = sections(index)
     for section in found:
         lost = section.missing()
         if lost:

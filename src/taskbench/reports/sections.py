@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from taskbench.catalogue import THROUGHPUT
+from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.interpreters import facts
 from taskbench.reports import growth
-from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
+from taskbench.reports.anatomy import anatomies
+from taskbench.reports.anatomy_tables import cost_table, speedup_table
 from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
 from taskbench.reports.findings import sentences
 from taskbench.reports.views import Cell, Index, Table, label
@@ -86,5 +87,6 @@ def sections(index: Index, records: dict[str, list[facts.Record]] | None = None
     return [Section(machine, cost_sentence(index, machine), steps_table(index, machine),
                     classic_table(index, machine), replica_table(index, machine),
                     facts_table(records.get(machine, []), machine),
-                    index.environments(machine, [THROUGHPUT]), _anatomy(index, machine))
+                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
+                    _anatomy(index, machine))
             for machine in index.machines()]

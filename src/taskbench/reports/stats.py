@@ -1,23 +1,31 @@
-"""Figures with their intervals, what follows from them, and when a difference is real.
+"""Figures with their intervals, and what follows from them when they cannot be paired.
 
-Every figure a reader sees comes with asv's 99% confidence interval of its median, computed
-by asv from the samples of separate processes (see :mod:`taskbench.workloads.timing`). A
-figure derived from two measured ones (a ratio, a difference, a share) carries an interval
-made from the two: the bounds of the result over every pair of values inside the two
-intervals. That is conservative (it assumes nothing about how the two relate), and it is
-the only propagation rule used, so that every derived figure can be read the same way.
+A figure's value and 95% interval come from its per-process values (:func:`log_interval`):
+a t interval on their logarithms, turned back into a ratio, centred on their geometric mean.
+CPU time per task is a positive quantity whose noise here is one-sided and multiplicative (a
+slowdown of the machine stretches a whole run), which logarithms make symmetric. Two figures
+measured in the same blocks are compared pair by pair
+(:func:`taskbench.reports.inference.paired`). Where they cannot be (an older run, or a CI
+runner that measured one interpreter alone), a figure derived from two measured ones (a
+ratio, a difference, a share) carries an interval made from the two: the bounds of the
+result over every pair of values inside the two intervals. That is conservative (it assumes
+nothing about how the two relate), and such figures are marked as unpaired.
 
-A difference is called real only when asv's own test finds the two sets of samples
-different (:func:`taskbench.asvadapter.stats.samples_differ`, what ``asv compare`` uses) and
-the interval of the ratio shown excludes 1. Otherwise it is "within noise", whatever its sign.
+``compare`` keeps asv's own test (:func:`asv_says_different`, what ``asv compare`` uses),
+which needs no pairing, for any two results.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Sequence
 
 from taskbench.asvadapter.results import Figure
 from taskbench.asvadapter.stats import samples_differ
+
+# The confidence of every interval the views show.
+CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -47,13 +55,35 @@ class Estimate:
         return (self.low, self.high) if self.low is not None and self.high is not None else None
 
 
+def log_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> Estimate | None:
+    """The geometric mean of positive ``values`` with its t interval on logarithms; None
+    with fewer than two values (no spread, no interval)."""
+    from scipy import stats
+
+    logs = [math.log(value) for value in values if value > 0]
+    if len(logs) < 2:
+        return None
+    mean = sum(logs) / len(logs)
+    spread = stats.sem(logs) * stats.t.ppf((1 + confidence) / 2, len(logs) - 1)
+    return Estimate(math.exp(mean), math.exp(mean - spread), math.exp(mean + spread))
+
+
+def half_width_percent(values: Sequence[float]) -> float | None:
+    """How far a figure's 95% interval reaches from its centre, in percent (the larger
+    side); None with fewer than two values."""
+    interval = log_interval(values)
+    if interval is None or interval.high is None:
+        return None
+    return 100 * (interval.high / interval.value - 1)
+
+
 def estimate(figure: Figure | None) -> Estimate | None:
-    """A figure's value and asv's interval; None when there is no figure or it has no value."""
+    """A figure's value and 95% interval from its per-process values (the geometric mean);
+    its value alone where it has fewer than two; None when there is no figure or value."""
     if figure is None or figure.value is None:
         return None
-    if figure.interval is None:
-        return Estimate(figure.value)
-    return Estimate(figure.value, *figure.interval)
+    found = log_interval(figure.samples) if figure.samples else None
+    return found if found is not None else Estimate(figure.value)
 
 
 def ratio(a: Estimate, b: Estimate) -> Estimate:
@@ -82,14 +112,3 @@ def asv_says_different(a: Figure, b: Figure) -> bool | None:
     if a.interval is None or b.interval is None:
         return None
     return samples_differ(a.samples, b.samples, a.interval, b.interval)
-
-
-def verdict(a: Figure, b: Figure) -> str:
-    """``"real"``, ``"within noise"`` or ``"no interval"`` for B against A (see the docstring)."""
-    different = asv_says_different(a, b)
-    if different is None:
-        return "no interval"
-    a_estimate, b_estimate = estimate(a), estimate(b)
-    if not different or a_estimate is None or b_estimate is None:
-        return "within noise"
-    return "within noise" if ratio(b_estimate, a_estimate).includes(1.0) else "real"

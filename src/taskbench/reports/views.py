@@ -10,9 +10,11 @@ by an older version of its benchmark, n/a), which both renderers mark the same w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
 
-from taskbench.asvadapter.results import Figure
+from taskbench import blocklog
+from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import Benchmark
 from taskbench.interpreters.names import interpreter_order
 from taskbench.reports.stats import Estimate, estimate
@@ -20,9 +22,11 @@ from taskbench.reports.stats import Estimate, estimate
 NOT_MEASURED = "n/a"
 # Marks shared by the Markdown and HTML renderers, explained under every table that has one.
 MARKS = {
-    "older": ("†", "measured by an earlier version of the benchmark, without samples: "
-                   "no interval"),
+    "older": ("†", "measured by an earlier version of the benchmark: shown as measured, "
+                   "never compared"),
     "single": ("‡", "one process, no interval"),
+    "unpaired": ("§", "not measured in the same blocks: the interval of every ratio of "
+                      "values inside the two intervals"),
 }
 
 
@@ -72,30 +76,51 @@ def ranged(est: Estimate, *, scale: float = 1.0, digits: int = 0, suffix: str = 
             f"{number(est.high, scale=scale, digits=digits)})")
 
 
-def figure_cell(figure: Figure | None, entry: Benchmark, *, scale: float = 1.0,
-                digits: int = 0, suffix: str = "") -> Cell:
-    """A measured figure with its interval, marked when it has none and why."""
+def figure_cell(figure: Figure | None, entry: Benchmark, *, per_unit: bool = False,
+                scale: float = 1.0, digits: int = 0, suffix: str = "") -> Cell:
+    """A measured figure with its interval, marked when it has none and why; ``per_unit``
+    shows a time per unit as units per second."""
     if figure is None:
         return na()
     est = estimate(figure)
     if est is None:
         return na("not measured: the interpreter or loop lacks the API, or the client does "
                   "not install there (the reason is in asv's log)")
-    text = ranged(est, scale=scale, digits=digits, suffix=suffix)
+    text = ranged(est.inverse() if per_unit else est, scale=scale, digits=digits,
+                  suffix=suffix)
     if not figure.current:
         return Cell(text, "older", MARKS["older"][1])
-    if entry.kind == "replica":
+    if not est.has_interval:
         return Cell(text, "single", MARKS["single"][1])
     return Cell(text)
 
 
 class Index:
-    """The newest figures, found by machine, environment, benchmark and parameters."""
+    """The newest figures, found by machine, environment, benchmark and parameters, with the
+    block each of their samples came from where a block log says (:mod:`taskbench.blocklog`).
+    """
 
-    def __init__(self, figures: Iterable[Figure]):
+    def __init__(self, figures: Iterable[Figure],
+                 block_logs: Mapping[str, dict[tuple[str, str], blocklog.Record]] | None = None):
         self._by_key: dict[tuple[str, str, str, tuple[Any, ...]], Figure] = {}
         for f in figures:
             self._by_key[(f.machine, f.environment, f.benchmark, f.params)] = f
+        self._block_logs = dict(block_logs or {})
+
+    def by_block(self, machine: str, environment: str, entry: Benchmark, *params: Any
+                 ) -> dict[int, float] | None:
+        """The figure's per-process values by the block each came from; None where no
+        block log describes its run (it cannot be paired)."""
+        figure = self.get(machine, environment, entry, *params)
+        if figure is None or not figure.current or not figure.samples or \
+                machine not in self._block_logs:
+            return None
+        found = blocklog.blocks_of(self._block_logs[machine], figure.commit, figure.env_name,
+                                   figure.run_started)
+        blocks = (found or {}).get(entry.call_name(tuple(params)))
+        if blocks is None or len(blocks) != len(figure.samples):
+            return None
+        return dict(zip(blocks, figure.samples))
 
     def get(self, machine: str, environment: str, entry: Benchmark, *params: Any
             ) -> Figure | None:
@@ -103,8 +128,10 @@ class Index:
 
     def estimate(self, machine: str, environment: str, entry: Benchmark, *params: Any
                  ) -> Estimate | None:
-        """The figure's value with its interval; None where it was not measured."""
-        return estimate(self.get(machine, environment, entry, *params))
+        """The figure's value with its interval; None where it was not measured by the
+        benchmark as declared now (an older version is shown, never compared)."""
+        figure = self.get(machine, environment, entry, *params)
+        return estimate(figure) if figure is not None and figure.current else None
 
     def value(self, machine: str, environment: str, entry: Benchmark, *params: Any
               ) -> float | None:
@@ -129,3 +156,18 @@ class Index:
         found = {params[position] for m, _, bench, params in self._by_key
                  if m == machine and bench == entry.name and len(params) > position}
         return sorted(found, key=lambda value: (isinstance(value, str), value))
+
+
+def read_index(results_dir: Path) -> tuple[Index, list[str]]:
+    """The newest figures under ``results_dir`` with their block logs, and every file that
+    could not be read (named, with what to do)."""
+    loaded = load(results_dir)
+    logs: dict[str, dict[tuple[str, str], blocklog.Record]] = {}
+    problems = list(loaded.problems)
+    for machine in sorted({figure.machine for figure in loaded.figures}):
+        try:
+            logs[machine] = blocklog.read(results_dir / machine / blocklog.BLOCKS_FILE)
+        except blocklog.BlockLogError as error:
+            problems.append(f"{error}; its figures are shown unpaired. Restore it from git or "
+                            "rerun `make bench`.")
+    return Index(latest(loaded.figures), logs), problems

@@ -1,0 +1,96 @@
+"""The anatomy's tables: spawn APIs against the classic cycle, and where a task's cost goes."""
+
+from __future__ import annotations
+
+from taskbench.catalogue import ANATOMY_COUNT, GC_COUNTS, SPAWN_API
+from taskbench.reports import inference
+from taskbench.reports.anatomy import (
+    BASELINE,
+    MEMORY_COUNT,
+    PUMP_COUNT,
+    WIDGETS,
+    WITH_COLLECTOR,
+    Anatomy,
+    Speedup,
+)
+from taskbench.reports.classic import kind_of
+from taskbench.reports.stats import Estimate
+from taskbench.reports.views import Cell, Table, label, na, ranged
+
+UNPAIRED = "unpaired: the interval of every value the two intervals allow"
+
+
+def noise_aware(est: Estimate | None, *, zero: float, scale: float = 1.0, digits: int = 0,
+                suffix: str = "") -> Cell:
+    """A derived figure; "within noise" (with its interval) when the interval holds ``zero``."""
+    if est is None:
+        return na()
+    text = ranged(est, scale=scale, digits=digits, suffix=suffix)
+    if not est.has_interval:
+        return Cell(text, "older", "no interval: one process")
+    if est.includes(zero):
+        return Cell(f"within noise ({text})", "noise")
+    return Cell(text)
+
+
+def speedup_cell(speedup: Speedup | None) -> Cell:
+    if speedup is None:
+        return na()
+    text = ranged(speedup.estimate, digits=2, suffix="×")
+    verdict = speedup.verdict
+    if verdict is None:
+        return noise_aware(speedup.estimate, zero=1.0, digits=2, suffix="×")
+    if verdict.outcome in (inference.FASTER, inference.SLOWER):
+        return Cell(text, "real")
+    if verdict.outcome == inference.EQUIVALENT:
+        return Cell(f"equivalent ({text})", "noise")
+    return Cell(f"undecided ({text})", "noise")
+
+
+def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
+    """Each spawn API and loop as a multiple of the classic cycle's tasks/s."""
+    keys = [(api, loop) for loop in SPAWN_API.axes[1].values
+            for api in SPAWN_API.axes[0].values if (api, loop) != BASELINE]
+    rows = [[label(env)] + [speedup_cell(found[env].speedups.get(key)) for key in keys]
+            for env in found]
+    return Table(
+        "speedups", f"Spawn APIs and loops on `{machine}` at {ANATOMY_COUNT:,} tasks "
+                    f"({kind_of(SPAWN_API, ANATOMY_COUNT)}): tasks/s as a multiple of "
+                    "create_task + wait on asyncio's loop, paired by block",
+        ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
+        ["n/a: the interpreter or loop lacks the API (asv's log says why). Bold: faster or "
+         "slower, corrected for every cell (Holm); equivalent: within "
+         f"±{inference.EQUIVALENCE_PERCENT:g}%."])
+
+
+def cost_table(found: dict[str, Anatomy], machine: str) -> Table:
+    """Where a task's cost goes, one row per interpreter."""
+    rows = []
+    for env, a in found.items():
+        rows.append([
+            label(env), noise_aware(a.task_us, zero=0, digits=2),
+            noise_aware(a.await_us, zero=0, digits=3),
+            noise_aware(a.call_soon_us, zero=0, digits=3),
+            noise_aware(a.overhead_us, zero=0, digits=2),
+            *(noise_aware(a.gc_share.get(count), zero=0, scale=0.01, suffix="%")
+              for count in GC_COUNTS),
+            Cell(f"{a.bytes_per_task.value:,.0f}") if a.bytes_per_task else na(),
+            noise_aware(a.pump_us, zero=0, digits=2),
+            Cell(f"{a.textual_tasks.value:.1f}") if a.textual_tasks else na(),
+            noise_aware(a.textual_share, zero=0, digits=1, suffix="%"),
+        ])
+    return Table(
+        "costs", f"Where a task's cost goes on `{machine}` (µs of CPU time per task at "
+                 f"{ANATOMY_COUNT:,} tasks, {kind_of(SPAWN_API, ANATOMY_COUNT)}, asyncio's loop)",
+        ["interpreter", "µs per task", "await floor, µs", "call_soon, µs",
+         "task above the floor, µs",
+         *(f"GC share at {count:,} ({kind_of(entry, count)})"
+           for count, entry in WITH_COLLECTOR.items()),
+         f"bytes per task (exact, {MEMORY_COUNT:,})", f"message pump, µs per widget "
+         f"({PUMP_COUNT:,})", f"Textual tasks per widget ({WIDGETS:,})",
+         f"task share of Textual start-up ({WIDGETS:,})"], rows,
+        ["The floor is the same coroutine awaited directly (no task) or a bare call_soon "
+         "callback; a task's cost above it is the difference. The GC share is 1 - (time "
+         "without the collector) / (time with it), from two figures of the same count and "
+         f"kind, paired by block where they can be (otherwise {UNPAIRED})."])
+
