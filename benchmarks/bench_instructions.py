@@ -1,5 +1,6 @@
-"""Instructions per task, counted by valgrind's cachegrind: figures that repeat exactly, so
-that a change in them is a change in the code, not in the machine.
+"""Instructions, cache misses and estimated cycles per task, counted by valgrind's cachegrind
+on simulated caches: figures that repeat exactly, so that a change in them is a change in the
+code, not in the machine.
 
 Both classes share one ``setup_cache`` (asv keys it by the function, so it runs once per
 environment): one valgrind process counts every phase either needs (see
@@ -13,17 +14,26 @@ from typing import Any, Dict, Tuple, Union
 
 from taskbench.catalogue import (
     CLASSIC_SPAWN,
+    ESTIMATED_CYCLES,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
+    L1_MISSES,
+    LL_MISSES,
     benchmark,
 )
 from taskbench.workloads import Unavailable
-from taskbench.workloads.instructions import available, count_phases, per_task, why_not_counted
+from taskbench.workloads.instructions import (
+    Cost,
+    available,
+    count_phases,
+    per_task,
+    why_not_counted,
+)
 
-# Parameters -> instructions per task, or the reason they were not counted.
-Counted = Dict[Tuple[Any, ...], Union[float, str]]
+# Parameters -> the cost per task, or the reason it was not counted.
+Counted = Dict[Tuple[Any, ...], Union[Cost, str]]
 
 
 def count_everything() -> Counted | str:
@@ -68,9 +78,16 @@ def _skip_if_not_counted(counted: Counted | str, *params: Any) -> None:
         raise Unavailable(found)
 
 
-@benchmark(INSTRUCTIONS)
+def _cost(counted: Counted, *params: Any) -> Cost:
+    found = counted[params]
+    assert isinstance(found, Cost)  # setup skipped the parameters without one
+    return found
+
+
+@benchmark(INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES)
 class Instructions:
-    """Instructions per task of each spawn API on each loop, from 1,000 to 2,000 tasks."""
+    """The cost per task of each spawn API on each loop, from 1,000 to 2,000 tasks:
+    instructions, cache misses, and the cycles they are estimated to cost."""
 
     setup_cache = staticmethod(count_everything)
 
@@ -78,7 +95,16 @@ class Instructions:
         _skip_if_not_counted(counted, api, loop)
 
     def track_instructions_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return float(counted[(api, loop)])
+        return _cost(counted, api, loop).instructions
+
+    def track_l1_misses_per_task(self, counted: Counted, api: str, loop: str) -> float:
+        return _cost(counted, api, loop).l1_misses
+
+    def track_ll_misses_per_task(self, counted: Counted, api: str, loop: str) -> float:
+        return _cost(counted, api, loop).ll_misses
+
+    def track_estimated_cycles_per_task(self, counted: Counted, api: str, loop: str) -> float:
+        return _cost(counted, api, loop).estimated_cycles
 
 
 @benchmark(INSTRUCTIONS_BY_COUNT)
@@ -93,4 +119,4 @@ class InstructionsByCount:
 
     def track_instructions_per_task(self, counted: Counted, collector: str,
                                     count: int) -> float:
-        return float(counted[(collector, count)])
+        return _cost(counted, collector, count).instructions

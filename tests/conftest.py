@@ -98,6 +98,18 @@ def samples_around(value: float, spread: float = 0.01, n: int = 5) -> list[float
 
 
 
+def write_benchmarks_json(results_dir: Path) -> Path:
+    """asv's benchmarks.json for the catalogue: every benchmark's name, version and params."""
+    from taskbench.catalogue import CATALOGUE
+
+    path = results_dir / "benchmarks.json"
+    path.write_text(json.dumps({"version": 2, **{
+        entry.name: {"name": entry.name, "version": entry.version, "unit": entry.unit,
+                     "params": [[repr(v) for v in axis.values] for axis in entry.axes]}
+        for entry in CATALOGUE}}))
+    return path
+
+
 def write_block_log(results_dir: Path, machine: str = "box") -> Path:
     """A block log saying each figure's samples came from blocks 0, 1, 2 ... in order, for
     every results file of ``machine`` (as a run in blocks that lost nothing writes it)."""

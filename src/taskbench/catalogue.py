@@ -223,18 +223,32 @@ INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
-    "instructions-1", EXACT, timeout=900, headline={"api": CLASSIC_SPAWN[:1]})
+    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]})
+L1_MISSES = Benchmark(
+    "bench_instructions.Instructions.track_l1_misses_per_task",
+    "first-level cache misses per task, code and data, on simulated caches (valgrind)",
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200)
+LL_MISSES = Benchmark(
+    "bench_instructions.Instructions.track_ll_misses_per_task",
+    "last-level cache misses per task, code and data, on simulated caches (valgrind)",
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200)
+ESTIMATED_CYCLES = Benchmark(
+    "bench_instructions.Instructions.track_estimated_cycles_per_task",
+    "estimated cycles per task: instructions + 10 x first-level misses + 100 x last-level "
+    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-1", EXACT,
+    timeout=1200, headline={"api": CLASSIC_SPAWN[:1]})
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
-    "instructions/task", "lower", "instructions-by-count-1", EXACT, timeout=900,
+    "instructions/task", "lower", "instructions-by-count-1", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]})
 
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
-    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
+    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, INSTRUCTIONS, L1_MISSES, LL_MISSES,
+    ESTIMATED_CYCLES, INSTRUCTIONS_BY_COUNT)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 Suite = TypeVar("Suite", bound=type)

@@ -65,7 +65,8 @@ def _combine_environment(paths: list[tuple[int, Path]], machine: str,
     """The first block's results with every later block's appended, figure by figure."""
     (first_block, first_path), *later = paths
     combined = load_file(first_path, machine)
-    durations: dict[str, float] = dict(combined.duration)
+    durations = {key: value for key, value in combined.duration.items()
+                 if finite(value) is not None}
     for block, results in [(first_block, combined)] + [
             (block, load_file(path, machine)) for block, path in later]:
         for key in results.get_all_result_keys():
@@ -77,7 +78,8 @@ def _combine_environment(paths: list[tuple[int, Path]], machine: str,
                 outcome, measured = _block_result(results, key, params)
                 if not measured:
                     continue
-                durations[key] = durations.get(key, 0.0) + results.duration.get(key, 0.0)
+                durations[key] = (durations.get(key) or 0.0) + (
+                    finite(results.duration.get(key)) or 0.0)
                 combined.add_result(benchmarks[key], outcome, selected_idx=measured,
                                     started_at=_started(results, key),
                                     duration=durations[key], record_samples=True,

@@ -1,20 +1,17 @@
-"""How far the classic table moves between two runs: make a precision record.
+"""How far the figures move between two full runs, and how well they decide: a precision record.
 
-Two ways to get the two runs:
-
-* ``--python NAME`` (repeatable): measure ``Throughput`` twice back to back on each named
-  interpreter, through the asv driver, into temporary results folders (``results/`` is not
-  touched);
-* ``--from-results A B``: pair two runs already in ``results/``, at commits A and B, on one
-  machine (``--machine``, by default this machine's name).
-
-The paired figures, as asv stored them (median and 99% interval), go to
-``precision/<machine>-<commits>.json``, written atomically; ``make readme`` shows every record
-(:mod:`taskbench.reports.precision`).
+``--from-results A B`` takes two runs already in ``results/`` (at commits A and B, on one
+machine, ``--machine`` to choose) and records, for each, what the views would show: every
+figure of the classic cycle with its 95% interval and the spread of its per-process values,
+every version step's verdict, the cost model's estimated cycles beside the headline timing,
+and how long the run took. The record goes to ``precision/<machine>-<A>-<B>.json``, written
+atomically; ``make readme`` summarises every record (:mod:`taskbench.reports.precision`):
+the intervals against their targets, how often the two runs agree within their intervals,
+how many steps are decided, and how the cost model ranks the interpreters against the
+timings.
 
 Usage::
 
-    python -m taskbench.jobs.precision --python 3.13 --python 3.14-debian   # minutes
     python -m taskbench.jobs.precision --from-results 144559e9 0eb9c8a3
 """
 
@@ -22,111 +19,135 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import statistics
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any, Sequence, Tuple
+from typing import Any, Sequence
 
-from taskbench import arguments, files
-from taskbench.asvadapter.config import CONFIG, ConfigError, results_dir
-from taskbench.asvadapter.driver import AsvDriver, head_commit
-from taskbench.asvadapter.results import Figure, load
-from taskbench.catalogue import TASK_COST as THROUGHPUT
-from taskbench.interpreters.names import interpreter_order
+from taskbench import arguments, blocklog, files
+from taskbench.asvadapter.config import ConfigError, results_dir
+from taskbench.catalogue import CLASSIC_SPAWN, ESTIMATED_CYCLES
 from taskbench.jobs import machine as machines
-from taskbench.jobs.preamble import known_pythons, use_provisioned
+from taskbench.reports.classic import HEADLINE, STEPS_AT, TABLE_ROWS, judge_steps, kind_of, steps
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError
+from taskbench.reports.views import Index, read_index
 
-Key = Tuple[str, int]
+
+def _spread_percent(samples: Sequence[float] | None) -> float | None:
+    """The standard deviation of a figure's per-process values, in percent (on logs)."""
+    if not samples or len(samples) < 2:
+        return None
+    return 100 * statistics.stdev(math.log(value) for value in samples)
 
 
-def _figures(results_dir: Path, machine: str, commit: str = "") -> dict[Key, Figure]:
-    loaded = load(results_dir)
-    if loaded.problems:
-        raise PrecisionError("; ".join(loaded.problems))
-    found = {}
-    for figure in loaded.figures:
-        if (figure.benchmark == THROUGHPUT.name and figure.machine == machine
-                and figure.value is not None and figure.commit.startswith(commit)
-                and isinstance(figure.params[0], int)):
-            found[(figure.environment, figure.params[0])] = figure
+def _figures(index: Index, machine: str) -> list[dict[str, Any]]:
+    found = []
+    for entry, count in TABLE_ROWS:
+        for env in index.environments(machine, [entry]):
+            figure, est = index.get(machine, env, entry, count), \
+                index.estimate(machine, env, entry, count)
+            if figure is None or est is None or est.low is None or est.high is None:
+                continue
+            found.append({"figure": entry.call_name((count,)), "kind": kind_of(entry, count),
+                          "interpreter": env, "value": est.value, "low": est.low,
+                          "high": est.high, "processes": len(figure.samples or ()),
+                          "spread_percent": _spread_percent(figure.samples)})
     return found
 
 
-def _pair(key: Key, first: Figure, second: Figure) -> dict[str, Any]:
-    return {"interpreter": key[0], "count": key[1], "first": first.value,
-            "second": second.value,
-            "first_interval": list(first.interval) if first.interval else None,
-            "second_interval": list(second.interval) if second.interval else None}
+def _steps(index: Index, machine: str) -> list[dict[str, Any]]:
+    pairs = steps(index.environments(machine, [entry for entry, _ in STEPS_AT]))
+    found = []
+    for entry, count in STEPS_AT:
+        judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
+        for (a, b, what), step in zip(pairs, judged):
+            verdict = step.verdict
+            found.append({"pair": f"{a} → {b}", "what": what,
+                          "figure": entry.call_name((count,)),
+                          "outcome": verdict.outcome if verdict else "unpaired",
+                          "speedup": None if verdict is None else [
+                              verdict.paired.speedup.value, verdict.paired.speedup.low,
+                              verdict.paired.speedup.high]})
+    return found
 
 
-def write_record(machine: str, commits: list[str], first: dict[Key, Figure],
-                 second: dict[Key, Figure], directory: Path = PRECISION_DIR) -> Path:
-    """Pair the figures both runs have and write the record; return its path."""
-    keys = sorted(set(first) & set(second), key=lambda k: (interpreter_order(k[0]), k[1]))
-    if not keys:
-        raise PrecisionError(f"no figure of {THROUGHPUT.name} was measured in both runs on "
-                             f"{machine}: check the commits and --machine")
-    pairs = [_pair(key, first[key], second[key]) for key in keys]
-    pythons = sorted({key[0] for key in keys}, key=interpreter_order)
-    record = {"machine": machine, "commits": commits, "benchmark": THROUGHPUT.name,
-              "pythons": pythons, "pairs": pairs}
-    target = directory / f"{machine}-{'-'.join(commit[:8] for commit in commits)}.json"
-    files.write_text(target, json.dumps(record, indent=1) + "\n")
+def _cost_model(index: Index, machine: str) -> dict[str, dict[str, float]]:
+    entry, count = HEADLINE
+    found: dict[str, dict[str, float]] = {}
+    for env in index.environments(machine, [ESTIMATED_CYCLES]):
+        cycles = index.value(machine, env, ESTIMATED_CYCLES, *CLASSIC_SPAWN)
+        timing = index.estimate(machine, env, entry, count)
+        if cycles is not None and timing is not None:
+            found[env] = {"estimated_cycles": cycles, "seconds": timing.value}
+    return found
+
+
+def _minutes(folder: Path, machine: str, commit: str) -> dict[str, Any]:
+    try:
+        records = blocklog.read(folder / machine / blocklog.BLOCKS_FILE)
+    except blocklog.BlockLogError as error:
+        raise PrecisionError(str(error)) from None
+    run = next((record for (found, env), record in records.items()
+                if found.startswith(commit) and env == ""), None)
+    if run is None:
+        return {}
+    return {"blocks": len(run.get("blocks", [])),
+            "block_minutes": round(sum(b.get("minutes", 0) for b in run["blocks"]), 1)}
+
+
+def run_record(folder: Path, machine: str, commit: str) -> dict[str, Any]:
+    """What one run in ``folder`` at ``commit`` shows on ``machine``."""
+    index, problems = read_index(folder, commit)
+    if problems:
+        raise PrecisionError("; ".join(problems))
+    figures = _figures(index, machine)
+    if not figures:
+        raise PrecisionError(f"no figure of the classic cycle with an interval at {commit!r} "
+                             f"on {machine}: check the commit and --machine")
+    return {"commit": next(iter({f.commit for f in _commit_figures(index, machine)})),
+            "figures": figures, "steps": _steps(index, machine),
+            "cost_model": _cost_model(index, machine), **_minutes(folder, machine, commit)}
+
+
+def _commit_figures(index: Index, machine: str) -> list[Any]:
+    entry, count = HEADLINE
+    return [figure for env in index.environments(machine, [entry])
+            if (figure := index.get(machine, env, entry, count)) is not None]
+
+
+def write_record(folder: Path, machine: str, commits: Sequence[str],
+                 directory: Path = PRECISION_DIR) -> Path:
+    """Record both runs side by side; return the record's path."""
+    if len(set(commits)) != len(commits) or any(not commit.strip() for commit in commits):
+        raise PrecisionError("give two different commits (a prefix of each is enough)")
+    runs = [run_record(folder, machine, commit) for commit in commits]
+    record = {"kind": "blocks", "machine": machine,
+              "commits": [run["commit"] for run in runs], "runs": runs}
+    target = directory / f"{machine}-{'-'.join(run['commit'][:8] for run in runs)}.json"
+    files.write_text(target, json.dumps(record, indent=1, sort_keys=True) + "\n")
     return target
-
-
-def measure(pythons: Sequence[str]) -> Path:
-    """Run Throughput twice back to back on each of ``pythons``; write and return the record."""
-    known_pythons(pythons)
-    machine = machines.details()["machine"]
-    commit = head_commit()
-    use_provisioned()
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="taskbench-precision-") as temporary:
-        for run in ("first", "second"):
-            results_dir = Path(temporary) / run
-            with AsvDriver(CONFIG, results_dir=results_dir) as driver:
-                if driver.machine(machines.details()).returncode != 0:
-                    raise PrecisionError("`asv machine` failed; its message is above")
-                for python in pythons:
-                    print(f"$ asv run ({run} run) {python}: {THROUGHPUT.name}", flush=True)
-                    status = driver.run(machine=machine, environments=[f"virtualenv:{python}"],
-                                        bench=[f"^{THROUGHPUT.name}$"]).returncode
-                    if status != 0:
-                        raise PrecisionError(f"asv run failed for {python} (status {status}); "
-                                             "its messages are above")
-            runs.append(_figures(results_dir, machine))
-    return write_record(machine, [commit], runs[0], runs[1])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.precision", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when a record was written, 2 when none could be.")
-    parser.add_argument("--python", action="append", default=[], metavar="NAME",
-                        help="an interpreter from asv.conf.json (repeat for more)")
-    parser.add_argument("--from-results", nargs=2, metavar=("COMMIT_A", "COMMIT_B"),
-                        help="pair two runs already in results/ instead of measuring")
+    parser.add_argument("--from-results", nargs=2, required=True,
+                        metavar=("COMMIT_A", "COMMIT_B"),
+                        help="two runs already in the results folder")
     parser.add_argument("--machine", default=None,
-                        help="with --from-results: the machine (default: this one's name)")
+                        help="the machine (default: this one's name)")
     parser.add_argument("--results", type=arguments.path, default=None,
                         help="the results folder (default: asv.conf.json's results_dir)")
     args = parser.parse_args(argv)
-    if bool(args.python) == bool(args.from_results):
-        parser.error("give either --python NAME (to measure) or --from-results A B")
     try:
-        if args.python:
-            target = measure(args.python)
-        else:
-            machine = args.machine or machines.details()["machine"]
-            first, second = (_figures(args.results or results_dir(), machine, commit)
-                             for commit in args.from_results)
-            target = write_record(machine, list(args.from_results), first, second)
+        machine = args.machine or machines.details()["machine"]
+        target = write_record(args.results or results_dir(), machine, args.from_results)
     except (PrecisionError, ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {target}; `make readme` shows it in the README")
+    print(f"wrote {target}; `make readme` shows it")
     return 0
 
 

@@ -18,7 +18,7 @@ from typing import Any, Dict
 
 from taskbench.catalogue import CLASSIC_COUNTS
 from taskbench.interpreters.names import interpreter_order
-from taskbench.reports import markdown
+from taskbench.reports import markdown, precision_runs
 from taskbench.reports.views import Cell, Table, label
 
 PRECISION_DIR = Path("precision")
@@ -51,6 +51,8 @@ def _checked(record: Any) -> Record:
     if not isinstance(record["machine"], str):
         raise ValueError("machine is not a name")
     _names(record["commits"], "commits"), _names(record["pythons"], "pythons")
+    if record.get("kind") == "blocks":
+        return _checked_runs(record)
     if record.get("kind") == "replica-check":
         int(record["rounds"])
         if not isinstance(record["rows"], list) or not record["rows"]:
@@ -67,6 +69,24 @@ def _checked(record: Any) -> Record:
     for pair in record["pairs"]:
         pair["count"], pair["interpreter"] = int(pair["count"]), str(pair["interpreter"])
         pair["first"], pair["second"] = _rate(pair["first"]), _rate(pair["second"])
+    return record
+
+
+def _checked_runs(record: Record) -> Record:
+    runs = record["runs"]
+    if not isinstance(runs, list) or len(runs) != 2:
+        raise ValueError("runs is not a pair of runs")
+    for run in runs:
+        if not isinstance(run["commit"], str) or not isinstance(run["figures"], list):
+            raise ValueError("a run needs a commit and figures")
+        for figure in run["figures"]:
+            for key in ("value", "low", "high"):
+                figure[key] = _rate(figure[key])
+            if not figure["low"] <= figure["value"] <= figure["high"]:
+                raise ValueError(f"{figure['figure']}: its value lies outside its interval")
+        for found in run.get("cost_model", {}).values():
+            found["estimated_cycles"], found["seconds"] = (
+                _rate(found["estimated_cycles"]), _rate(found["seconds"]))
     return record
 
 
@@ -191,6 +211,9 @@ def markdown_section(directory: Path = PRECISION_DIR) -> str:
     """The README's precision section: per record, the summary and the ratios."""
     parts = []
     for record in read_records(directory):
+        if record.get("kind") == "blocks":
+            parts += precision_runs.section(record)
+            continue
         if record.get("kind") == "replica-check":
             parts += replica_check(record)
             continue

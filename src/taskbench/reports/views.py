@@ -158,10 +158,11 @@ class Index:
         return sorted(found, key=lambda value: (isinstance(value, str), value))
 
 
-def read_index(results_dir: Path) -> tuple[Index, list[str]]:
-    """The newest figures under ``results_dir`` with their block logs, and every file that
-    could not be read (named, with what to do)."""
+def read_index(results_dir: Path, commit: str = "") -> tuple[Index, list[str]]:
+    """The newest figures under ``results_dir`` (of the commit ``commit`` begins, if given)
+    with their block logs, and every file that could not be read (named, with what to do)."""
     loaded = load(results_dir)
+    loaded.figures = [figure for figure in loaded.figures if figure.commit.startswith(commit)]
     logs: dict[str, dict[tuple[str, str], blocklog.Record]] = {}
     problems = list(loaded.problems)
     for machine in sorted({figure.machine for figure in loaded.figures}):

@@ -1,15 +1,24 @@
-"""Instructions per task, counted by valgrind: a figure that moves only when the code does.
+"""Instructions, cache misses and estimated cycles per task, counted by valgrind: a cost model
+that moves only when the code does.
 
-Timings drift with the machine; instruction counts repeat. :func:`count_phases` runs this
-interpreter once under ``valgrind --tool=cachegrind`` and, inside it, every requested phase: a
+Timings drift with the machine; these counts repeat. :func:`count_phases` runs this
+interpreter once under ``valgrind --tool=cachegrind`` with its cache simulation, on caches of
+a fixed geometry (:data:`CACHES`, so that the counts do not depend on the machine's own
+CPU), and, inside it, every requested phase: a
 phase is one workload at one count on a fresh event loop (``new_event_loop``,
 ``run_until_complete``, ``close``). Phases are kept apart by forking: for each phase the
 process forks a reference child that exits at once, then a child that runs the phase and exits;
 cachegrind writes each child's counts at its exit, holding everything before the fork too, so
 the phase costs the difference of the two, and every phase starts from the same state.
-Interpreter start-up is paid once, not once per phase. Instructions per task are the
-difference between two phases of different counts divided by the difference of the counts,
-so that the loop's own set-up cancels as well.
+Interpreter start-up is paid once, not once per phase. A figure per task is the difference
+between two phases of different counts divided by the difference of the counts, so that the
+loop's own set-up cancels as well.
+
+The estimated cycles weigh each event by what it roughly costs a modern core: an instruction
+one cycle, a first-level miss served by the next level ten, a last-level miss served by
+memory a hundred (:data:`MISS_CYCLES`). A model, not a measurement: it ranks interpreters
+by what their code does, and the precision record says how well that agrees with the
+timings.
 
 What makes the counts repeat: a fixed environment (its size moves the heap, and sets of tasks
 hash by address), a fixed hash seed, an empty working directory (it is first on ``sys.path``),
@@ -36,7 +45,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from typing import Sequence, Tuple
+from dataclasses import dataclass
+from typing import Dict, Sequence, Tuple
 
 from taskbench.workloads import Unavailable
 from taskbench.workloads.cycle import collector
@@ -131,16 +141,44 @@ def _environment(pycache: str) -> dict[str, str]:
     return fixed
 
 
-def _read_instructions(path: str) -> int:
+# The simulated caches: 32 KiB 8-way first-level caches, an 8 MiB 16-way last level, 64-byte
+# lines, whatever the machine's own CPU has.
+CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
+# Cycles an instruction, a first-level miss and a last-level miss are taken to cost.
+MISS_CYCLES = (1, 10, 100)
+Events = Dict[str, int]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Per task: instructions, first-level and last-level cache misses (reads and writes,
+    code and data), and the cycles they are estimated to cost."""
+
+    instructions: float
+    l1_misses: float
+    ll_misses: float
+
+    @property
+    def estimated_cycles(self) -> float:
+        weights = MISS_CYCLES
+        return (weights[0] * self.instructions + weights[1] * self.l1_misses
+                + weights[2] * self.ll_misses)
+
+
+def _read_events(path: str) -> Events:
+    names: list[str] = []
     with open(path, encoding="utf-8") as profile:
         for line in profile:
-            if line.startswith("summary:"):
-                return int(line.split()[1])
+            if line.startswith("events:"):
+                names = line.split()[1:]
+            elif line.startswith("summary:"):
+                return dict(zip(names, map(int, line.split()[1:])))
     raise RuntimeError(f"{path} holds no summary line")
 
 
-def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[int]:
-    """Instructions each phase executed, counted by cachegrind in one valgrind process.
+def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[Events]:
+    """The events (cachegrind's ``Ir``, ``I1mr``, ``D1mr`` ...) each phase caused, counted in
+    one valgrind process.
 
     Raises:
         RuntimeError: when valgrind or a phase fails, with what it said.
@@ -157,19 +195,23 @@ def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[
             raise RuntimeError(f"the phases failed natively: {native.stderr.strip()[-800:]}")
         out = os.path.join(work, "cachegrind.out")
         counted = subprocess.run(
-            ["valgrind", "--tool=cachegrind", "--cache-sim=no",
+            ["valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
              f"--cachegrind-out-file={out}.%p", *command],
             env=env, capture_output=True, text=True, cwd=empty)
         if counted.returncode != 0:
             raise RuntimeError(f"valgrind failed: {counted.stderr.strip()[-800:]}")
         pids = json.loads(counted.stdout.strip().splitlines()[-1])["pids"]
-        totals = [_read_instructions(f"{out}.{pid}") for pid in pids]
-    return [totals[2 * k + 1] - totals[2 * k] for k in range(len(phases))]
+        totals = [_read_events(f"{out}.{pid}") for pid in pids]
+    return [{name: totals[2 * k + 1][name] - totals[2 * k][name] for name in totals[2 * k]}
+            for k in range(len(phases))]
 
 
-def per_task(low: int, high: int, low_count: int, high_count: int) -> float:
-    """Instructions per task between two phases of one workload at different counts."""
-    return (high - low) / (high_count - low_count)
+def per_task(low: Events, high: Events, low_count: int, high_count: int) -> Cost:
+    """The cost per task between two phases of one workload at different counts."""
+    def each(*names: str) -> float:
+        return sum(high[name] - low[name] for name in names) / (high_count - low_count)
+
+    return Cost(each("Ir"), each("I1mr", "D1mr", "D1mw"), each("ILmr", "DLmr", "DLmw"))
 
 
 def main(argv: Sequence[str]) -> int:
