@@ -132,6 +132,6 @@ def test_cpu_and_ram_are_read_from_proc(tmp_path: Path) -> None:
     cpuinfo.write_text("processor\t: 0\nmodel name\t: Example CPU @ 2.00GHz\nflags\t: fpu\n")
     meminfo = tmp_path / "meminfo"
     meminfo.write_text(f"MemTotal:       {8 * 1024 * 1024 + 512} kB\nMemFree: 1 kB\n")
-    assert machine._cpu_model(cpuinfo) == "Example CPU @ 2.00GHz"
+    assert machine.cpu_model(cpuinfo) == "Example CPU @ 2.00GHz"
     assert machine._ram(meminfo) == "8GB"
     assert machine._ram(tmp_path / "absent") == "unknown"

@@ -22,7 +22,7 @@ from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
 from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
 from taskbench.reports.findings import sentences
 from taskbench.reports.reference import POST_URL
-from taskbench.reports.results import latest, load
+from taskbench.reports.results import Figure, latest, load
 from taskbench.reports.views import Cell, Index, Table, label
 
 PAGE = "crossversion.html"
@@ -42,6 +42,18 @@ def facts_table(records: list[facts.Record], machine: str) -> Table:
                  [title for _, title in facts.FACT_COLUMNS], rows)
 
 
+def rounds_note(figures: list[Figure], machine: str) -> str:
+    """What the page says of a machine whose results come from asv's ``existing``
+    environments (the Windows runner): asv ran their rounds back to back."""
+    if not any(f.machine == machine and f.env_name.startswith("existing-") for f in figures):
+        return ""
+    return ("Rounds on this machine were not interleaved: each benchmark's rounds ran back "
+            "to back. The interpreter here is asv's `existing` environment (on Windows, "
+            "where the job cannot hand asv an interpreter to build a virtualenv from), and "
+            "asv interleaves rounds only in environments it builds, so a slow spell of the "
+            "machine can fall on one benchmark's rounds instead of being spread over all.")
+
+
 @dataclass
 class Section:
     machine: str
@@ -56,6 +68,7 @@ class Section:
     costs: Table | None = None
     spawn_chart: str = ""
     extra: list[Table] = field(default_factory=list)
+    rounds: str = ""
 
 
 def write_page(results_dir: Path, html_dir: Path) -> Path:
@@ -72,6 +85,7 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
         section = Section(machine, cost_sentence(index, machine), steps_table(index, machine),
                           classic_table(index, machine), chart, replica_table(index, machine),
                           facts_table(by_machine.get(machine, []), machine))
+        section.rounds = rounds_note(loaded.figures, machine)
         found = anatomies(index, machine)
         if found:
             section.findings = [line[2:] for line in
