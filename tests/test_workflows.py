@@ -1,7 +1,8 @@
-"""The GitHub workflows: actionlint with shellcheck finds nothing, and each defect of issue 13
-that shows in the YAML has a test that would have caught it (``slow/test_rehearsal.py`` runs
-the Linux jobs for the rest). The ``${{ }}`` evaluator the rehearsal uses lives here, so that
-conditions are worked out under GitHub's contexts: a scheduled, a cancelled run's, a PR's."""
+"""The GitHub workflows: actionlint with shellcheck finds nothing, and each defect of issues 13
+and 21 that shows in the YAML has a test that would have caught it (``slow/test_rehearsal.py``
+runs the jobs for the rest, ``slow/test_locks.py`` resolves the locks for every runner). The
+``${{ }}`` evaluator the rehearsal uses lives here, so that conditions are worked out under
+GitHub's contexts: a scheduled, a cancelled run's, a PR's, a try-out's."""
 
 from __future__ import annotations
 
@@ -429,3 +430,15 @@ def test_tests_run_once_per_pull_request_and_never_cancel_main() -> None:  # def
     assert older == newer and newer[1]  # a pull request's newer push cancels its older run
     first, second = (concurrency("push", "refs/heads/main", sha * 40) for sha in "ab")
     assert first[0] != second[0] and not first[1] and not second[1]
+
+
+def test_the_plan_step_hands_any_ref_to_the_plan_as_one_value(tmp_path: Path) -> None:
+    run = step("benchmarks.yml", "plan", "taskbench.jobs.plan")["run"]
+    (tmp_path / "python").write_text('#!/bin/sh\nprintf "%s|" "$@"\n')
+    (tmp_path / "python").chmod(0o755)
+    for ref, quick, expected in (("-e", "true", "--ref=-e|--quick|"), ("", "", "--ref=|"),
+                                 ("a b", "false", "--ref=a b|")):
+        env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "REF": ref, "QUICK": quick}
+        out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", run],
+                             env=env, capture_output=True, text=True).stdout
+        assert out == f"-m|taskbench.jobs.plan|{expected}", out
