@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 import platform
 import re
@@ -47,6 +48,7 @@ from conftest import ROOT
 from standins import ActionFailed, ArtifactStore, checkout
 from taskbench.catalogue import MEMORY, THROUGHPUT
 from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
+from taskbench.jobs.machine import RUNNER_CPU, cpu_model
 from taskbench.jobs.summary import TRYOUT
 from taskbench.reports.results import load
 from test_workflows import Expressions, flow, text_of
@@ -364,6 +366,11 @@ def test_a_job_whose_benchmark_fails_still_uploads_what_it_measured(
     figures = load(quick["store"].folder / "tryout-ubuntu-24.04-3.12").figures
     values = {f.benchmark: f.value for f in figures if f.params in ((1_000,), ("1000",))}
     assert values[THROUGHPUT.name] and values[MEMORY.name] is None, values
+    machine = json.loads((quick["store"].folder / "tryout-ubuntu-24.04-3.12" / MACHINE /
+                          "machine.json").read_text())
+    facts = json.loads((quick["store"].folder / "tryout-ubuntu-24.04-3.12" / MACHINE / FACTS)
+                       .read_text())
+    assert machine["cpu"] == RUNNER_CPU and facts["cpu"] == cpu_model()  # the host's, beside
 
 
 def test_a_quick_run_is_a_tryout_shown_in_summaries_and_never_merged(
