@@ -133,6 +133,20 @@ def test_cpu_and_ram_are_read_from_proc(tmp_path: Path) -> None:
     cpuinfo.write_text("processor\t: 0\nmodel name\t: Example CPU @ 2.00GHz\nflags\t: fpu\n")
     meminfo = tmp_path / "meminfo"
     meminfo.write_text(f"MemTotal:       {8 * 1024 * 1024 + 512} kB\nMemFree: 1 kB\n")
-    assert machine._cpu_model(cpuinfo) == "Example CPU @ 2.00GHz"
+    assert machine.cpu_model(cpuinfo) == "Example CPU @ 2.00GHz"
     assert machine._ram(meminfo) == "8GB"
     assert machine._ram(tmp_path / "absent") == "unknown"
+
+
+def test_a_runner_records_the_same_cpu_on_every_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 21, defect 6: asv draws a line per distinct cpu; GitHub hands one runner kind
+    # several CPU models. Two hosts, two models: one gha-* machine, one description.
+    recorded = []
+    for model in ("Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "AMD EPYC 7763 64-Core"):
+        for name in ("cpu_model", "_cpu_model"):  # whichever details() reads the host by
+            monkeypatch.setattr(machine, name, lambda model=model: model, raising=False)
+        monkeypatch.setenv("TASKBENCH_MACHINE", "gha-ubuntu-24.04-x64")
+        recorded.append(details()["cpu"])
+        monkeypatch.setenv("TASKBENCH_MACHINE", "my-box")
+        assert details()["cpu"] == model  # any other machine records its model
+    assert recorded[0] == recorded[1] == machine.RUNNER_CPU

@@ -6,6 +6,11 @@ name, which on rented or virtual machines changes between boots, so the name her
 from what stays: operating system, architecture and CPU count (``debian12-x86_64-2cpu``);
 ``TASKBENCH_MACHINE`` overrides it. The ``os`` string leaves out what changes without
 anything users compare changing: the kernel, Ubuntu's and macOS's point releases.
+
+A GitHub-hosted runner (a ``gha-*`` name) is a different host each run, and one runner kind
+is handed several CPU models. asv draws a graph line per distinct ``cpu`` too, so such a
+machine records :data:`RUNNER_CPU`, the same on every host, and each job writes the host's
+real model into the build facts beside its results (:func:`cpu_model`).
 """
 
 from __future__ import annotations
@@ -13,11 +18,15 @@ from __future__ import annotations
 import os
 import platform
 import re
+import subprocess
 from pathlib import Path
 
 from taskbench import host
 
 MACHINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
+
+RUNNER_PREFIX = "gha-"
+RUNNER_CPU = "varies by host (a GitHub-hosted runner): see each interpreter's build facts"
 
 
 def valid_machine_name(name: str) -> bool:
@@ -28,13 +37,24 @@ def valid_machine_name(name: str) -> bool:
             and name != "benchmarks.json")
 
 
-def _cpu_model(path: Path = Path("/proc/cpuinfo")) -> str:
+def cpu_model(path: Path = Path("/proc/cpuinfo")) -> str:
+    """The CPU's model name: /proc/cpuinfo's, macOS's brand string, or ``platform``'s."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        return platform.processor() or "unknown"
+        text = ""
     match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
-    return match.group(1).strip() if match else (platform.processor() or "unknown")
+    if match:
+        return match.group(1).strip()
+    if platform.system() == "Darwin":
+        try:
+            found = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"],
+                                   capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:
+            found = ""
+        if found:
+            return found
+    return platform.processor() or "unknown"
 
 
 def _ram(path: Path = Path("/proc/meminfo")) -> str:
@@ -82,11 +102,12 @@ def machine_name(os_release: dict[str, str] | None = None, arch: str | None = No
 def details() -> dict[str, str]:
     """The fields ``asv machine`` records, each given explicitly (ValueError: bad name)."""
     release = host.os_release()
+    name = machine_name(release)
     return {
-        "machine": machine_name(release),
+        "machine": name,
         "os": os_name(release),
         "arch": platform.machine() or "unknown",
-        "cpu": _cpu_model(),
+        "cpu": RUNNER_CPU if name.startswith(RUNNER_PREFIX) else cpu_model(),
         "num_cpu": str(os.cpu_count() or 1),
         "ram": _ram(),
     }
