@@ -20,8 +20,9 @@ area is emptied, the journal first. So ``R`` is always the state before a merge 
 
 Fault injection for the tests: ``TASKBENCH_MERGE_KILL_AT=STEP:N`` makes a merge kill itself
 (SIGKILL) at its Nth ``STEP``: ``stage`` (one incoming file checked and staged), ``backup``,
-``journal`` (1: written, 2: marked done), ``rename`` or ``clear``. It is read once per merge,
-and each step costs a comparison when it is unset.
+``journal`` (1: written, 2: marked done), ``rename`` or ``clear`` (the work area emptied at
+the end, its journal gone). It is read once per merge, and each step costs a comparison when
+it is unset.
 """
 
 from __future__ import annotations
@@ -126,10 +127,11 @@ def _undo(results: Path, work: Path, journal: Journal) -> int:
     return undone
 
 
-def _clear(work: Path, steps: Steps) -> None:
+def _clear(work: Path, steps: Steps | None) -> None:
     """Empty the work area, keeping the lock; the journal goes first."""
     (work / JOURNAL).unlink(missing_ok=True)
-    steps("clear")
+    if steps is not None:
+        steps("clear")
     for entry in work.iterdir():
         if entry.name == LOCK:
             continue
@@ -139,7 +141,7 @@ def _clear(work: Path, steps: Steps) -> None:
             entry.unlink()
 
 
-def _settle(results: Path, work: Path, steps: Steps) -> list[str]:
+def _settle(results: Path, work: Path, steps: Steps | None = None) -> list[str]:
     """Roll back a merge that stopped midway, then empty the work area; say what was done."""
     journal = _read_journal(work)
     notes = []
@@ -187,7 +189,7 @@ class Transaction:
             if os.stat(self.work).st_dev != os.stat(self.results).st_dev:
                 raise ValueError(f"{self.work} and {self.results} are on different file "
                                  "systems; a merge renames its files from one into the other")
-            self.notes = _settle(self.results, self.work, self.step)
+            self.notes = _settle(self.results, self.work)
             self.staging.mkdir()
         except BaseException:
             os.close(self._handle)
@@ -251,7 +253,7 @@ def recover(results_dir: Path) -> str | None:
     try:
         handle = _acquire(work, results_dir, wait=True)
         try:
-            notes = _settle(results_dir, work, Steps())
+            notes = _settle(results_dir, work)
             for leftover in old:
                 shutil.rmtree(leftover)
                 notes.append(f"removed {leftover}, an unfinished merge's copies, so that "

@@ -114,7 +114,7 @@ class _Plan:
     results: Path
     report: Report
     step: Callable[[str], None]
-    paths: list[str] = field(default_factory=list)
+    paths: dict[str, None] = field(default_factory=dict)  # ordered, and found in one step
 
     def current(self, relative: str) -> Path:
         """The copy an incoming file is compared with: one an earlier folder staged (several
@@ -125,8 +125,7 @@ class _Plan:
 
     def target(self, relative: str) -> Path:
         (self.staging / relative).parent.mkdir(parents=True, exist_ok=True)
-        if relative not in self.paths:
-            self.paths.append(relative)
+        self.paths[relative] = None
         return self.staging / relative
 
 
@@ -187,7 +186,7 @@ def _drop_lone_machines(plan: _Plan) -> None:
                 relative.endswith(".json") and relative != f"{machine}/machine.json"
                 for relative in mine):
             continue
-        plan.paths = [relative for relative in plan.paths if relative not in mine]
+        plan.paths = {relative: None for relative in plan.paths if relative not in mine}
         plan.report.refused.append(
             f"{machine}: none of its results were accepted (see above), so its "
             f"{' and '.join(sorted(Path(relative).name for relative in mine))} "

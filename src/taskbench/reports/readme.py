@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 
 from taskbench import files
 from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED, THROUGHPUT
+from taskbench.jobs.journal import recover
 from taskbench.reports import growth, markdown
 from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
 from taskbench.reports.classic import classic_table, cost_sentence, steps_table
@@ -138,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when the README's blocks are stale")
     args = parser.parse_args(argv)
+    problem = recover(args.results)  # a merge that stopped midway, settled before reading
+    if problem:
+        print(f"error: {args.readme} not regenerated: {problem}", file=sys.stderr)
+        return 1
     try:
         text = args.readme.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -16,6 +16,7 @@ from typing import Sequence
 from taskbench import files
 from taskbench.interpreters.config import CONFIG, ConfigError
 from taskbench.jobs.asvdriver import AsvDriver
+from taskbench.jobs.journal import recover
 from taskbench.site.intervals import add_intervals, install_script
 from taskbench.site.preview import DEFAULT_PORT
 from taskbench.site.vendor import ERRORBARS, SiteError, default_cache, fetch_checked, vendor_site
@@ -47,6 +48,9 @@ def build(config: Path = CONFIG, cache: Path | None = None) -> Path:
         with AsvDriver(config) as driver:
             html_dir = driver.folder("html_dir", "html")
             results_dir = driver.folder("results_dir", "results")
+            problem = recover(results_dir)  # a merge that stopped midway, settled first
+            if problem:
+                raise SiteError(problem)
             publish = driver.publish(capture=True)
     except ConfigError as error:
         raise SiteError(str(error)) from None
