@@ -458,6 +458,7 @@ def test_a_rename_failing_midway_leaves_results_as_they_were(
     assert len(calls) >= 2
     assert _tree(results) == before
     _valid_json_everywhere(results)
+    _no_staging_left(results)
 
 
 def test_a_new_machine_folder_is_removed_again_when_a_rename_fails(
@@ -483,6 +484,7 @@ def test_a_new_machine_folder_is_removed_again_when_a_rename_fails(
 
     assert calls[0].parent == results / "fresh"  # the first rename did land, then was undone
     assert _tree(results) == before
+    _no_staging_left(results)
 
 
 def test_without_hard_links_a_failed_rename_is_still_undone(
@@ -510,6 +512,7 @@ def test_without_hard_links_a_failed_rename_is_still_undone(
 
     assert _tree(results) == before
     _valid_json_everywhere(results)
+    _no_staging_left(results)
 
 
 # The limit is set after the imports (bytecode writes), and SIGXFSZ is ignored so that the
@@ -540,6 +543,7 @@ def test_a_full_disk_midway_leaves_results_as_they_were(busy: tuple[Path, Path])
     assert child.stdout.split()[0] == "failed"
     assert _tree(results) == before
     _valid_json_everywhere(results)
+    _no_staging_left(results)
 
 
 # --- benchmarks.json ------------------------------------------------------------------------
