@@ -101,7 +101,16 @@ def _quiet_exit(message: str) -> NoReturn:
 def _hold_interrupts(hold: bool) -> None:
     if hasattr(signal, "pthread_sigmask"):  # not on Windows, where there is no such race
         signal.pthread_sigmask(signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK,
-                               {signal.SIGINT})
+                               {signal.SIGINT, signal.SIGTERM})
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    """At SIGTERM, end the measuring process too (it runs in a session of its own, where the
+    signal does not reach it), then die of the signal, as its sender expects."""
+    for child in _children:
+        child.kill()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _on_interrupt(message: str) -> None:
@@ -111,6 +120,7 @@ def _on_interrupt(message: str) -> None:
         _quiet_exit(message)
 
     signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, _on_terminate)
     _hold_interrupts(False)  # a child inherits its parent's mask, perhaps taken mid-hold
 
 

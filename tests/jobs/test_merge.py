@@ -395,7 +395,7 @@ def test_a_machine_json_naming_another_machine_is_refused(places: tuple[Path, Pa
 
 
 @pytest.mark.parametrize("name", ["../box", "a/b", "a\\b", "..", ".", "", ".hidden", "a..b",
-                                  "/etc", "box\n", "benchmarks.json", 7, None])
+                                  "/etc", "box\n", "benchmarks.json", "m" * 64, 7, None])
 def test_machine_names_that_are_not_plain_folder_names_are_refused(
         places: tuple[Path, Path], tmp_path: Path, name: object) -> None:
     incoming, results = places

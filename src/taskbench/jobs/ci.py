@@ -41,7 +41,7 @@ from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import machine as machines
 from taskbench.jobs.asvdriver import AsvDriver, head_commit
 from taskbench.jobs.main import quick_patterns
-from taskbench.jobs.merge import valid_machine_name
+from taskbench.jobs.merge import MACHINE_NAME_RULE, valid_machine_name
 
 # What asv would install into an environment it builds, for the existing one on Windows.
 ASV_RUNNER = "asv_runner==0.3.2"
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     if not valid_machine_name(args.machine):
-        parser.error(f"--machine {args.machine!r} is not a plain folder name")
+        parser.error(f"--machine {args.machine!r} is not {MACHINE_NAME_RULE}")
     facts_found = build_facts(args.python)
     if isinstance(facts_found, str):
         print(f"error: {args.python} {facts_found}", file=sys.stderr)

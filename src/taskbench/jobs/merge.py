@@ -10,10 +10,10 @@ commit date, then when the run was made); otherwise the committed one is kept an
 incoming one reported. A machine new to ``results/`` comes in only with some of its results,
 its ``machine.json`` landing first.
 
-A merge is one transaction (:mod:`taskbench.jobs.journal`): it holds a lock for its whole
-run (a second merge names the first and exits 2), stages every file beside ``results/``,
-never inside it, and a merge killed midway is rolled back by the next merge, ``make site``
-or ``make readme`` before they read anything: ``results/`` is as it was, or fully merged.
+A merge is one transaction (:mod:`taskbench.jobs.journal`): locked for its whole run (a
+second merge names the first and exits 2), staged beside ``results/``, never inside it, and
+rolled back, when killed midway, by whichever of the next merge, ``make site`` or ``make
+readme`` runs first: ``results/`` is as it was, or fully merged.
 
 Usage::
 
@@ -36,17 +36,23 @@ from taskbench import files
 from taskbench.interpreters import facts
 from taskbench.jobs import checks
 from taskbench.jobs.journal import Transaction
+from taskbench.output import run
 from taskbench.reports.results import load_file
 
 MACHINE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+# A host name's longest label (RFC 1035: asv's default machine name is the host name), and
+# well inside the 255 bytes of a file name: the site's folders are named "machine-<name>".
+MAX_MACHINE_NAME = 63
+MACHINE_NAME_RULE = (f"a plain folder name of at most {MAX_MACHINE_NAME} characters (letters, "
+                     "digits, '.', '_', '+', '-'; no '/' or '..')")
 
 
 def valid_machine_name(name: str) -> bool:
-    """A machine name that is one plain folder name (no separator, no ``..``), and not
-    ``benchmarks.json``, the file asv keeps beside the machine folders."""
+    """One plain folder name (no separator, no ``..``), short enough for the site's paths,
+    and not ``benchmarks.json``, the file asv keeps beside the machine folders."""
     # fullmatch, not match: ``$`` also matches before a final newline, so "box\n" passed.
-    return (bool(MACHINE_NAME.fullmatch(name)) and ".." not in name
-            and name != "benchmarks.json")
+    return (len(name) <= MAX_MACHINE_NAME and bool(MACHINE_NAME.fullmatch(name))
+            and ".." not in name and name != "benchmarks.json")
 
 
 @dataclass
@@ -96,8 +102,8 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
                                   "left out")
             continue
         if not isinstance(machine, str) or not valid_machine_name(machine):
-            report.refused.append(f"{here}: machine.json names {machine!r}, not a plain "
-                                  "folder name; left out")
+            report.refused.append(f"{here}: machine.json names {machine!r}, not "
+                                  f"{MACHINE_NAME_RULE}; left out")
         elif machine != here.name:
             report.refused.append(f"{here}: machine.json names {machine!r}, but the folder is "
                                   f"{here.name!r}; left out")
@@ -125,7 +131,7 @@ class _Plan:
 
     def target(self, relative: str) -> Path:
         (self.staging / relative).parent.mkdir(parents=True, exist_ok=True)
-        self.paths[relative] = None
+        self.paths[relative] = None  # staged: it lands, in landing order
         return self.staging / relative
 
 
@@ -291,4 +297,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main, lost="; the merge itself is complete"))

@@ -41,7 +41,7 @@ from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import machine as machines
 from taskbench.jobs.asvdriver import AsvDriver
 from taskbench.jobs.main import quick_patterns
-from taskbench.jobs.merge import valid_machine_name
+from taskbench.jobs.merge import MACHINE_NAME_RULE, valid_machine_name
 from taskbench.reports.compare import (
     DEFAULT_EXACT_FACTOR,
     DEFAULT_FACTOR,
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     if not valid_machine_name(args.machine):
-        parser.error(f"--machine {args.machine!r} is not a plain folder name")
+        parser.error(f"--machine {args.machine!r} is not {MACHINE_NAME_RULE}")
     if not (args.python.is_file() and os.access(args.python, os.X_OK)):
         print(f"error: --python {args.python} is not an executable file", file=sys.stderr)
         return 2
