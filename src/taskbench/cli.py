@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
             "each N, with the garbage collector on."),
         epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
                "`python -m taskbench compare --help` says how. Exit status: 0, 1 when a "
-               "measuring process failed, 2 for bad arguments, 130 when interrupted.")
+               "measuring process failed or the output could not be written, 2 for bad "
+               "arguments or a closed stdout, 130 when interrupted, 141 when the reader of "
+               "the output went away; SIGTERM ends the measuring process too.")
     parser.add_argument(
         "--counts", type=_counts, default=list(CLASSIC_COUNTS), metavar="N,N,...",
         help=f"task counts to measure (default: the classic table, {CLASSIC_COUNTS[0]:,} to "

@@ -227,8 +227,7 @@ def _plan_benchmarks(incomings: Sequence[Path], plan: _Plan) -> None:
 
 
 def _landing_order(relative: str) -> tuple[int, str]:
-    """machine.json before its results (asv reads a machine's folder by it); benchmarks.json,
-    which describes them, last."""
+    """machine.json before its results (asv reads a folder by it); benchmarks.json last."""
     if relative == "benchmarks.json":
         return 2, relative
     return (0 if relative.endswith("/machine.json") else 1), relative
@@ -272,8 +271,9 @@ def merge(incomings: Sequence[Path], results: Path) -> Report:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.merge", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the merge ran (anything refused is listed), 2 when it "
-               "could not start.")
+        epilog="Exit status: 0 when the merge ran (refusals are listed), 2 when it could not "
+               "start (another merge running, a closed stdout), 1 when its report could not be "
+               "printed, 141 when its reader went away.")
     parser.add_argument("paths", nargs="+", type=files.path_argument, metavar="INCOMING... RESULTS")
     args = parser.parse_args(argv)
     if len(args.paths) < 2:
