@@ -261,7 +261,7 @@ def test_readme_waits_for_a_running_merge_then_reads(tmp_path: Path) -> None:
     results = tmp_path / "results"
     write_results(results, {THROUGHPUT: {(100_000,): [1e5]}}, python="3.12")
     work = journal.work_dir(results)
-    work.mkdir()
+    (work / journal.STAGING).mkdir(parents=True)  # a merge under way, still staging
     handle = acquire(work / journal.LOCK, results, wait=False)
     child = subprocess.Popen(
         [sys.executable, "-m", "taskbench.reports.readme", str(tmp_path / "README.md"),

@@ -79,14 +79,15 @@ def places(tmp_path: Path) -> tuple[Path, Path]:
     (_column("samples", item=0, value=float("nan")), "a sample is nan, not a finite number"),
     (_column("stats_ci_99_a", value=float("nan")), "its ci_99_a is nan, not a finite number"),
     (_column("stats_ci_99_b", value=float("inf")), "its ci_99_b is inf, not a finite number"),
+    (_column("stats_ci_99_a", value=float("inf")), "its ci_99_a is inf, not a finite number"),
     (_column("stats_q_25", value=float("-inf")), "its q_25 is -inf, not a finite number"),
     (_top(date=YEAR_3000), "its commit is dated 3000-01-01T00:00:00+00:00, in the future"),
     (_started(YEAR_3000), "started at 3000-01-01T00:00:00+00:00, in the future"),
     (_started("noon"), "started at 'noon', not a time"),
     (_top(date=-5), "its commit date -5 is not a time"),
 ], ids=["negative-rate", "zero-rate", "infinite-rate", "negative-sample", "nan-sample",
-        "nan-interval", "infinite-interval", "infinite-quartile", "commit-in-3000",
-        "started-in-3000", "started-text", "negative-date"])
+        "nan-interval", "infinite-interval", "upside-down-interval", "infinite-quartile",
+        "commit-in-3000", "started-in-3000", "started-text", "negative-date"])
 def test_a_value_no_run_can_produce_is_refused_by_name_and_the_rest_merged(
         places: tuple[Path, Path], edit: Callable[[dict[str, Any]], None], reason: str) -> None:
     incoming, results = places
@@ -118,12 +119,18 @@ def test_the_committed_file_stays_when_a_newer_copy_holds_a_negative_rate(
 
 def test_what_asv_itself_writes_is_kept(places: tuple[Path, Path]) -> None:
     """asv's NaN is "n/a"; faults per task may be 0; asv's interval of a spread-out rate may
-    reach below 0 (its posterior, not the samples)."""
+    reach below 0 (its posterior, not the samples); of a single sample it is (-inf, inf)."""
     incoming, results = places
     source = write_results(incoming / "job", {
-        THROUGHPUT: {(100_000,): [5e4, 1e3, 9e4], (200_000,): None},
+        THROUGHPUT: {(100_000,): [5e4, 1e3, 9e4], (200_000,): None, (300_000,): [7e4]},
         REPLICA_FAULTS: {(100_000,): 0.0}}, python="3.13", started=3000)
     _edit(source, _column("stats_ci_99_a", value=-1234.5))
+    single = list(THROUGHPUT.combinations()).index((300_000,))
+    data = json.loads(source.read_text())
+    row = data["results"][THROUGHPUT.name]
+    columns = data["result_columns"]
+    assert (row[columns.index("stats_ci_99_a")][single],
+            row[columns.index("stats_ci_99_b")][single]) == (float("-inf"), float("inf"))
 
     report = merge([incoming], results)
 

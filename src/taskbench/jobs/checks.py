@@ -11,7 +11,7 @@ writes is checked here, with the reason a value is impossible:
   count of page faults, which may be 0 (every other declared figure is a rate, a count of
   bytes, instructions or tasks, or a time). asv's 99% interval may legitimately extend
   below 0 for a spread-out rate (its posterior, not the samples), so intervals need only be
-  finite;
+  finite, but for asv's own (-inf, inf), its "no interval" for a figure of one sample;
 * the commit date and every ``started_at`` lie no later than a day from now (commit dates
   come from the committer's clock, which may run a little fast: ``facts.FUTURE_SLACK``);
 * the file's name is the whole name asv gives it (machine, commit and environment name
@@ -88,7 +88,10 @@ def _figure_problem(key: str, index: int, value: Any, stats: Any, samples: Any) 
             return f"{what} is {number!r}{unit}, which no run can measure"
     if stats is not None and not isinstance(stats, dict):
         return f"{where}: its statistics are {stats!r}, not asv's"
-    for field, bound in sorted((stats or {}).items()):
+    stats = dict(stats or {})
+    if (stats.get("ci_99_a"), stats.get("ci_99_b")) == (-math.inf, math.inf):
+        del stats["ci_99_a"], stats["ci_99_b"]  # asv's interval of a single sample: none
+    for field, bound in sorted(stats.items()):
         if not _number(bound) or not math.isfinite(bound):
             return f"{where}: its {field} is {bound!r}, not a finite number"
     return None

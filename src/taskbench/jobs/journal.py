@@ -206,6 +206,8 @@ class Transaction:
 
     def commit(self, paths: list[str]) -> None:
         """Move the staged files (paths relative to ``results``) into place, in order."""
+        if not paths:
+            return
         replaced = [path for path in paths if os.path.lexists(self.results / path)]
         for path in replaced:
             self.step("backup")
@@ -244,12 +246,13 @@ def recover(results_dir: Path) -> str | None:
     """Settle a merge into ``results_dir`` that stopped midway, before anything reads it.
 
     Waits for a merge that is running; prints what it did to stderr. Returns None when
-    ``results_dir`` is whole (the usual case costs one ``stat``), else a sentence saying why it
-    could not be made so, and what fixes it.
+    ``results_dir`` is whole (the usual case: the work area holds no more than its lock, and
+    nothing is written), else a sentence saying why it could not be made so, and what fixes
+    it.
     """
     work, old = work_dir(results_dir), _old_staging(results_dir)
-    if not work.is_dir() and not old:
-        return None
+    if not old and (not work.is_dir() or {path.name for path in work.iterdir()} <= {LOCK}):
+        return None  # no merge has staged anything (a read-only checkout reads on)
     try:
         handle = _acquire(work, results_dir, wait=True)
         try:

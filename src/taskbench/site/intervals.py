@@ -11,6 +11,7 @@ them. asv offers no hook for this, hence the few lines here; the statistics are 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, Tuple
 
@@ -38,14 +39,20 @@ def _results_by_key(results_dir: Path) -> dict[Key, Any]:
     return found
 
 
+def _finite(value: Any) -> Any:
+    return value if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
 def _bounds(results: Any, benchmark: str, params: list[Any]) -> tuple[Any, Any]:
     if benchmark not in results.get_all_result_keys():
         return None, None
     stats = results.get_result_stats(benchmark, params)
     if not params:
         stats = [stats]
-    lows = [s.get("ci_99_a") if s else None for s in stats]
-    highs = [s.get("ci_99_b") if s else None for s in stats]
+    # Only finite bounds: asv's interval of one sample is (-inf, inf), and JSON has no
+    # Infinity (the browser would refuse the whole graph file).
+    lows = [_finite(s.get("ci_99_a")) if s else None for s in stats]
+    highs = [_finite(s.get("ci_99_b")) if s else None for s in stats]
     return (lows, highs) if params else (lows[0], highs[0])
 
 
