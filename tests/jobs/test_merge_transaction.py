@@ -176,7 +176,7 @@ def test_a_merge_of_2000_files_killed_at_20_points_leaves_before_or_after(
     scene = _scene(tmp_path / "scene", machines=4, committed=250, incoming=400, new=220)
     assert scene.renames > 2_000
     staged = 4 * 402 + 2 * 222  # results, build facts and machine.json of every folder
-    points = _points(scene.renames, staged=staged, replaced=4 * 251 + 1, rename_points=14)
+    points = _points(scene.renames, staged=staged, replaced=4 * 251 + 1, rename_points=12)
     assert len(points) >= 20
 
     outcomes = _matrix(scene, tmp_path, points)
