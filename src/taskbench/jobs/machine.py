@@ -24,17 +24,22 @@ from pathlib import Path
 from taskbench import host
 
 MACHINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
+# A host name's longest label (RFC 1035: asv's default machine name is the host name), and
+# well inside the 255 bytes of a file name: the site's folders are named "machine-<name>".
+MAX_MACHINE_NAME = 63
+MACHINE_NAME_RULE = (f"a plain folder name of at most {MAX_MACHINE_NAME} characters (letters, "
+                     "digits, '.', '_', '+', '-'; no '/' or '..')")
 
 RUNNER_PREFIX = "gha-"
 RUNNER_CPU = "varies by host (a GitHub-hosted runner): see each interpreter's build facts"
 
 
 def valid_machine_name(name: str) -> bool:
-    """A machine name that is one plain folder name (no separator, no ``..``), and not
-    ``benchmarks.json``, the file asv keeps beside the machine folders."""
+    """One plain folder name (no separator, no ``..``), short enough for the site's paths,
+    and not ``benchmarks.json``, the file asv keeps beside the machine folders."""
     # fullmatch: ``$`` would also match before a final newline.
-    return (bool(MACHINE_NAME.fullmatch(name)) and ".." not in name
-            and name != "benchmarks.json")
+    return (len(name) <= MAX_MACHINE_NAME and bool(MACHINE_NAME.fullmatch(name))
+            and ".." not in name and name != "benchmarks.json")
 
 
 def cpu_model(path: Path = Path("/proc/cpuinfo")) -> str:
@@ -79,24 +84,31 @@ def os_name(release: dict[str, str] | None = None, system: str | None = None) ->
     return f"{name} ({codename})" if name and codename else name or system
 
 
+def _own_name(release: dict[str, str], arch: str | None, num_cpu: int | None) -> str:
+    system = (release.get("ID", "") + release.get("VERSION_ID", "")) or platform.system()
+    arch = arch or platform.machine() or "unknown"
+    num_cpu = num_cpu or os.cpu_count() or 1
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{system}-{arch}-{num_cpu}cpu").lower()
+
+
 def machine_name(os_release: dict[str, str] | None = None, arch: str | None = None,
                  num_cpu: int | None = None) -> str:
     """``<os id><version>-<arch>-<n>cpu``, or ``$TASKBENCH_MACHINE`` when it is set.
 
     Raises:
-        ValueError: when ``TASKBENCH_MACHINE`` is not a plain folder name.
+        ValueError: when ``TASKBENCH_MACHINE`` is not a plain folder name or is too long.
     """
-    override = os.environ.get("TASKBENCH_MACHINE", "").strip()
-    if override:
-        if not valid_machine_name(override):
-            raise ValueError(f"TASKBENCH_MACHINE={override!r} is not a plain folder name "
-                             "(letters, digits, '.', '_', '+', '-'; no '/' or '..')")
-        return override
     release = host.os_release() if os_release is None else os_release
-    system = (release.get("ID", "") + release.get("VERSION_ID", "")) or platform.system()
-    arch = arch or platform.machine() or "unknown"
-    num_cpu = num_cpu or os.cpu_count() or 1
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{system}-{arch}-{num_cpu}cpu").lower()
+    override = os.environ.get("TASKBENCH_MACHINE", "").strip()
+    if not override:
+        return _own_name(release, arch, num_cpu)
+    if not valid_machine_name(override):
+        shown = repr(override) if len(override) <= 80 else (
+            f"{override[:40]!r}... ({len(override)} characters)")
+        raise ValueError(f"TASKBENCH_MACHINE={shown} is not {MACHINE_NAME_RULE}: set another "
+                         "(TASKBENCH_MACHINE=my-box make bench), or unset it for this "
+                         f"machine's own name, {_own_name(release, arch, num_cpu)}")
+    return override
 
 
 def details() -> dict[str, str]:

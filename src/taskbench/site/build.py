@@ -19,6 +19,7 @@ from taskbench import arguments, files
 from taskbench.asvadapter.config import CONFIG, ConfigError
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.history import HistoryError, configured_repo, drawn_history
+from taskbench.journal import recover
 from taskbench.site.intervals import add_intervals, install_script
 from taskbench.site.preview import DEFAULT_PORT
 from taskbench.site.vendor import ERRORBARS, SiteError, default_cache, fetch_checked, vendor_site
@@ -50,6 +51,9 @@ def build(config: Path = CONFIG, cache: Path | None = None) -> Path:
         with AsvDriver(config) as driver:
             html_dir = driver.folder("html_dir")
             results_dir = driver.folder("results_dir")
+            problem = recover(results_dir)  # a merge that stopped midway, settled first
+            if problem:
+                raise SiteError(problem)
             settings = driver.settings
             with drawn_history(configured_repo(config, settings),
                                settings.get("branches", [])) as history:
