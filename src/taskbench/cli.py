@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
             "each N, with the garbage collector on."),
         epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
                "`python -m taskbench compare --help` says how. Exit status: 0, 1 when a "
-               "measuring process failed, 2 for bad arguments, 130 when interrupted.")
+               "measuring process failed or the output could not be written, 2 for bad "
+               "arguments or a closed stdout, 130 when interrupted, 141 when the reader of "
+               "the output went away; SIGTERM ends the measuring process too.")
     parser.add_argument(
         "--counts", type=_counts, default=list(CLASSIC_COUNTS), metavar="N,N,...",
         help=f"task counts to measure (default: the classic table, {CLASSIC_COUNTS[0]:,} to "
@@ -119,7 +121,16 @@ def _quiet_exit(message: str) -> NoReturn:
 def _hold_interrupts(hold: bool) -> None:
     if hasattr(signal, "pthread_sigmask"):  # not on Windows, where there is no such race
         signal.pthread_sigmask(signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK,
-                               {signal.SIGINT})
+                               {signal.SIGINT, signal.SIGTERM})
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    """At SIGTERM, end the measuring process too (it runs in a session of its own, where the
+    signal does not reach it), then die of the signal, as its sender expects."""
+    for child in _children:
+        child.kill()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _on_interrupt(message: str) -> None:
@@ -129,6 +140,7 @@ def _on_interrupt(message: str) -> None:
         _quiet_exit(message)
 
     signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, _on_terminate)
     _hold_interrupts(False)  # a child inherits its parent's mask, perhaps taken mid-hold
 
 

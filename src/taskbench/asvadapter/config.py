@@ -12,7 +12,7 @@ from typing import Any
 
 CONFIG = Path("asv.conf.json")
 # asv's own defaults for the folders the configuration may leave out.
-FOLDER_DEFAULTS = {"results_dir": "results", "html_dir": "html", "env_dir": "env"}
+FOLDER_DEFAULTS = {"repo": ".", "results_dir": "results", "html_dir": "html", "env_dir": "env"}
 
 
 class ConfigError(Exception):

@@ -52,6 +52,7 @@ class AsvDriver:
     results_dir: Path | None = None
     html_dir: Path | None = None
     env_dir: Path | None = None
+    repo: Path | None = None  # the git repository asv reads, when not the configured one
     home: Path | None = None  # for ~/.asv-machine.json, when a test must not touch the real one
     env: Mapping[str, str] = field(default_factory=dict)
     _temporary: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False)
@@ -79,14 +80,16 @@ class AsvDriver:
 
     def config_file(self) -> Path:
         """The configuration asv is given: the real one, or a copy with the overrides."""
-        if self.results_dir is None and self.html_dir is None and self.env_dir is None:
+        overrides = (self.results_dir, self.html_dir, self.env_dir, self.repo)
+        if all(override is None for override in overrides):
             return self.config
         if self._temporary is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="taskbench-asv-")
         settings = self.settings
         base = self.config.resolve().parent
         settings.update({
-            "repo": str(base / str(settings.get("repo", "."))),
+            "repo": str(self.repo.resolve() if self.repo is not None
+                        else base / str(settings.get("repo", "."))),
             "benchmark_dir": str(base / str(settings.get("benchmark_dir", "benchmarks"))),
             "results_dir": str(self.folder("results_dir").resolve()),
             "html_dir": str(self.folder("html_dir").resolve()),

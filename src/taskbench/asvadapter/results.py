@@ -111,6 +111,13 @@ def _figures(results: Any, machine: str) -> Iterator[Figure]:
                 if sample else None, **common)
 
 
+def expected_name(machine: str, commit: str, env_name: str) -> str:
+    """Where asv files one environment's results of one commit: ``machine/<file>.json``."""
+    from asv.results import get_filename
+
+    return str(get_filename(machine, commit, env_name))
+
+
 def load_file(path: Path, machine: str) -> Any:
     """``asv.results.Results`` of one file, or ValueError saying why it cannot be read."""
     from asv import results, util

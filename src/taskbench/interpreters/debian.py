@@ -30,6 +30,14 @@ class ProvisionError(Exception):
 
 
 @dataclass(frozen=True)
+class CacheEntry:
+    """Packages :func:`fetch` unpacked into ``root``: what :func:`forget` clears."""
+
+    root: Path
+    packages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Mirror:
     uri: str
     keyring: str
@@ -159,6 +167,21 @@ def fetch(suite: str, packages: Sequence[str], root: Path, apt_dir: Path, *,
     previous = stamp.read_text() if stamp.exists() else ""
     files.write_text(stamp, previous + wanted + "\n")
     return root
+
+
+def forget(entry: CacheEntry) -> None:
+    """Make the next :func:`fetch` of ``entry`` download and unpack its packages again (an
+    interpreter unpacked from them did not run, or was not what its name says); what other
+    packages unpacked into the same root stays."""
+    stamp, unpacked_record = entry.root / ".packages", entry.root / ".unpacked"
+    wanted = " ".join(sorted(entry.packages))
+    if stamp.exists():
+        files.write_text(stamp, "".join(f"{line}\n" for line in stamp.read_text().splitlines()
+                                        if line != wanted))
+    if unpacked_record.exists():
+        files.write_text(unpacked_record, "".join(
+            f"{deb}\n" for deb in unpacked_record.read_text().split()
+            if deb.split("_")[0] not in entry.packages))
 
 
 def patchelf() -> str | None:

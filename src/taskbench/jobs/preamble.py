@@ -22,7 +22,7 @@ from typing import Sequence
 from taskbench.asvadapter.config import CONFIG, configured_pythons, load_config
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST
-from taskbench.jobs.machine import valid_machine_name
+from taskbench.jobs.machine import MACHINE_NAME_RULE, valid_machine_name
 
 
 def use_provisioned(dest: Path = DEFAULT_DEST) -> None:
@@ -50,10 +50,9 @@ def interpreter_argument(text: str) -> str:
 
 
 def machine_argument(text: str) -> str:
-    """An argparse type: a machine name that is one plain folder name."""
+    """An argparse type: a machine name that is one plain folder name, short enough."""
     if not valid_machine_name(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a plain folder name (letters, "
-                                         "digits, '.', '_', '+', '-'; no '/' or '..')")
+        raise argparse.ArgumentTypeError(f"{text!r} is not {MACHINE_NAME_RULE}")
     return text
 
 

@@ -23,7 +23,9 @@ Usage::
         [--remote origin] [--attempts 5] [--wait 5]
 
 When it pushed a commit, it writes ``commit=<sha>`` to ``$GITHUB_OUTPUT``: the workflow
-rebuilds the site from that commit.
+rebuilds the site from that commit. Incoming folders that hold no file at all (every job
+failed before uploading: the workflow makes the folder, since download-artifact makes none
+when nothing matched) are "nothing to merge": exit 0, no commit.
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.publish", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the results were pushed, or there was nothing new, or "
+        epilog="Exit status: 0 when the results were pushed, or there was nothing to merge "
+               "or nothing new, or "
                "this is not the default branch; 1 when every push was rejected; 2 when it "
                "could not start.")
     parser.add_argument("incoming", nargs="+", type=arguments.path,
@@ -170,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(f"error: no such folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if not any(path.is_file() for folder in args.incoming for path in folder.rglob("*")):
+        print(f"Nothing to merge: {', '.join(map(str, args.incoming))} holds no files (no job "
+              "uploaded results); nothing was committed.")
+        return 0
     try:
         return publish(args.incoming, args.results or results_dir(), args.remote, args.attempts,
                        args.wait)

@@ -27,6 +27,7 @@ from typing import Sequence
 from taskbench import arguments, files
 from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED
+from taskbench.journal import recover
 from taskbench.reports import markdown
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
 from taskbench.reports.sections import Section, sections
@@ -102,7 +103,7 @@ def updated(text: str, bodies: dict[str, str]) -> str:
     return text
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.reports.readme", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when the README is up to date or was updated, 1 when it is "
@@ -113,7 +114,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--precision", type=arguments.path, default=PRECISION_DIR)
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when the README's blocks are stale")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _settled_results(args: argparse.Namespace) -> Path:
+    """The results folder, with a merge that stopped midway settled before anything reads
+    it (ReadmeError, ConfigError: why it cannot be)."""
+    results: Path = args.results or results_dir()
+    problem = recover(results)
+    if problem:
+        raise ReadmeError(problem)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        results = _settled_results(args)
+    except (OSError, ConfigError, ReadmeError) as error:
+        print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
+        return 1
     try:
         text = args.readme.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -121,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot read {args.readme}: {reason}", file=sys.stderr)
         return 2
     try:
-        new = updated(text, generate(args.results or results_dir(), args.precision))
+        new = updated(text, generate(results, args.precision))
     except (OSError, ConfigError, ReadmeError, markdown.MarkerError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
@@ -132,16 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{args.readme}'s generated blocks match the results")
         return 0
-    if new != text:
-        try:
-            files.write_text(args.readme, new)
-        except OSError as error:
-            print(f"error: cannot write {args.readme} (left as it was): {error}",
-                  file=sys.stderr)
-            return 1
-        print(f"updated the generated blocks of {args.readme}")
-    else:
+    if new == text:
         print(f"{args.readme}'s generated blocks were already up to date")
+        return 0
+    try:
+        files.write_text(args.readme, new)
+    except OSError as error:
+        print(f"error: cannot write {args.readme} (left as it was): {error}", file=sys.stderr)
+        return 1
+    print(f"updated the generated blocks of {args.readme}")
     return 0
 
 

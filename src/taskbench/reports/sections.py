@@ -50,6 +50,7 @@ class Section:
     facts: Table
     interpreters: list[str]  # every interpreter with a classic-table figure
     anatomy: Anatomy | None = None
+    rounds: str = ""  # how the rounds ran, where not interleaved
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
 
     def missing(self) -> list[str]:
@@ -70,6 +71,18 @@ def facts_table(records: list[facts.Record], machine: str) -> Table:
                  [title for _, title in facts.FACT_COLUMNS], rows)
 
 
+def rounds_note(index: Index, machine: str) -> str:
+    """What the views say of a machine whose results come from asv's ``existing``
+    environments (the Windows runner): asv ran their rounds back to back."""
+    if not any(name.startswith("existing-") for name in index.env_names(machine)):
+        return ""
+    return ("Rounds on this machine were not interleaved: each benchmark's rounds ran back "
+            "to back. The interpreter here is asv's `existing` environment (on Windows, "
+            "where the job cannot hand asv an interpreter to build a virtualenv from), and "
+            "asv interleaves rounds only in environments it builds, so a slow spell of the "
+            "machine can fall on one benchmark's rounds instead of being spread over all.")
+
+
 def _anatomy(index: Index, machine: str) -> Anatomy | None:
     found = anatomies(index, machine)
     if not found:
@@ -88,5 +101,5 @@ def sections(index: Index, records: dict[str, list[facts.Record]] | None = None
                     classic_table(index, machine), replica_table(index, machine),
                     facts_table(records.get(machine, []), machine),
                     index.environments(machine, [TASK_COST, FIRST_CYCLE]),
-                    _anatomy(index, machine))
+                    _anatomy(index, machine), rounds_note(index, machine))
             for machine in index.machines()]

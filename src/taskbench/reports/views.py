@@ -139,6 +139,11 @@ class Index:
         figure = self.get(machine, environment, entry, *params)
         return figure.value if figure is not None else None
 
+    def env_names(self, machine: str) -> set[str]:
+        """asv's names of the environments measured on ``machine``."""
+        return {figure.env_name for (m, _, _, _), figure in self._by_key.items()
+                if m == machine}
+
     def machines(self) -> list[str]:
         return sorted({machine for machine, _, _, _ in self._by_key})
 
