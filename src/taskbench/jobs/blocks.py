@@ -126,6 +126,25 @@ def _wider_than_target(targets: Sequence[Target], measured: Measured) -> list[st
     return lines
 
 
+def blocks_left(targets: Sequence[Target], done: int, measured: Measured) -> tuple[int, int]:
+    """How many more blocks the run takes at least (to every figure's least) and at most (to
+    the most of every figure still wider than its target)."""
+    at_least = max((t.entry.blocks.least - done for t in targets
+                    if t.entry.kind == SAMPLED), default=0)
+    at_most = max((t.entry.blocks.most - done for t in targets
+                   if wanted(t, done, measured)), default=0)
+    return max(at_least, 0), max(at_most, at_least, 0)
+
+
+def _progress(run: BlockRun, targets: Sequence[Target], block: int, values: int) -> None:
+    low, high = blocks_left(targets, block + 1, run.measured)
+    last = run.minutes[-1]
+    left = ("done" if high == 0 else
+            f"at least {low} more blocks, at most {high}: about {low * last:.0f} to "
+            f"{high * last:.0f} more minutes at this block's pace")
+    print(f"Block {block + 1}: {values} values in {last:.1f} minutes; {left}.", flush=True)
+
+
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                targets: Sequence[Target], *, minutes: float, quick: bool = False,
                config: Path = CONFIG) -> BlockRun:
@@ -152,14 +171,27 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                 machine=machine, environments=run.orders[-1], bench=[pattern(chosen)],
                 rounds=1, launch_method="forkserver").returncode)
         run.minutes.append((time.monotonic() - began) / 60)
-        values = read_block(run.folders[-1], block, run.measured)
-        print(f"Block {block + 1}: {values} values in {run.minutes[-1]:.1f} minutes.",
-              flush=True)
+        _progress(run, targets, block, read_block(run.folders[-1], block, run.measured))
     wider = _wider_than_target(targets, run.measured)
     if wider:
         print("Still wider than their targets (more blocks would narrow them):\n  "
               + "\n  ".join(wider), flush=True)
     return run
+
+
+def expected_minutes(results_dir: Path, machine: str) -> str:
+    """What the last run in blocks on ``machine`` took, as a sentence, or "" if none."""
+    try:
+        records = blocklog.read(results_dir / machine / blocklog.BLOCKS_FILE)
+    except blocklog.BlockLogError:
+        return ""
+    runs = [record for (_, env), record in records.items() if env == "" and record.get("blocks")]
+    if not runs:
+        return ""
+    last = max(runs, key=lambda record: record["run"])
+    total = sum(block.get("minutes", 0) for block in last["blocks"])
+    return (f"The last full run on {machine} measured {len(last['blocks'])} blocks in "
+            f"{total:.0f} minutes; expect about as long.")
 
 
 def record(run: BlockRun, machine: str, target: Path) -> Path:

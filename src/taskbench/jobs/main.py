@@ -44,7 +44,7 @@ from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import Target, record, run_blocks, select
+from taskbench.jobs.blocks import Target, expected_minutes, record, run_blocks, select
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
@@ -110,6 +110,9 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
         print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
               file=sys.stderr)
     _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
+    if run.full:
+        print(expected_minutes(configured_results(), details["machine"])
+              or "No earlier run in blocks on this machine to time this one by.", flush=True)
     blocks_folder = run.folder.parent / "blocks"
     try:
         measured = run_blocks(blocks_folder, details["machine"], environment_names(CONFIG),
