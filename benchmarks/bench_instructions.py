@@ -14,6 +14,7 @@ from typing import Any, Dict, Tuple, Union
 
 from taskbench.catalogue import (
     CLASSIC_SPAWN,
+    CYCLES_BY_COUNT,
     ESTIMATED_CYCLES,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
@@ -107,10 +108,11 @@ class Instructions:
         return _cost(counted, api, loop).estimated_cycles
 
 
-@benchmark(INSTRUCTIONS_BY_COUNT)
+@benchmark(INSTRUCTIONS_BY_COUNT, CYCLES_BY_COUNT)
 class InstructionsByCount:
-    """Instructions per task of the classic cycle up to 10,000 and to 100,000 tasks, with the
-    collector on and off: flat if a task costs the same whatever N, growing if not."""
+    """Instructions and estimated cycles per task of the classic cycle up to 10,000 and to
+    50,000 tasks, with the collector on and off: flat if a task costs the same whatever N,
+    growing if not."""
 
     setup_cache = staticmethod(count_everything)
 
@@ -120,3 +122,7 @@ class InstructionsByCount:
     def track_instructions_per_task(self, counted: Counted, collector: str,
                                     count: int) -> float:
         return _cost(counted, collector, count).instructions
+
+    def track_estimated_cycles_per_task(self, counted: Counted, collector: str,
+                                        count: int) -> float:
+        return _cost(counted, collector, count).estimated_cycles

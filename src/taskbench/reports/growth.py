@@ -3,7 +3,7 @@
 Every interpreter's classic cycle makes fewer tasks per second at 1,000,000 tasks than at
 100,000. This view puts beside that fall what grows with N, per task:
 
-* instructions, counted by valgrind up to 10,000 and up to 100,000 tasks, with the collector on
+* instructions, counted by valgrind up to 10,000 and up to 50,000 tasks, with the collector on
   and off (exact counts: a difference of a fraction of a percent is real);
 * the collector's share of the CPU time (``WithoutGC`` against ``Throughput``, with intervals);
 * minor page faults, from the replica's process (one process: no interval).
