@@ -162,6 +162,10 @@ def _print_row(row: Row) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["share"]:
+        from taskbench.share import main as share_main
+
+        return share_main(arguments[1:])
     if arguments[:1] == ["compare"]:
         try:
             from taskbench.reports.compare import main as compare_main
