@@ -182,7 +182,7 @@ class Session:
         print(f"share: {interpreter.label}: process {number} of {self.processes}",
               file=sys.stderr, flush=True)
         measured = self.run_program(interpreter, number)
-        measured.check(interpreter.label)
+        measured.check()
         if measured.tasks and not self.calibrate(interpreter, measured):
             print(f"share: {interpreter.label}: the classic cycle was interrupted: no share "
                   "for this process", file=sys.stderr, flush=True)

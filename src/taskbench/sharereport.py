@@ -56,25 +56,22 @@ class Measured:
             return None
         return self.tasks * self.hook_seconds / self.cpu_seconds
 
-    def check(self, interpreter: str) -> None:
+    def check(self) -> None:
         """Raise :class:`NothingToMeasure` for a run that failed or made no task."""
         if self.interrupted:
             return
-        where = f"on {interpreter}"
         if self.status != 0:
-            raise NothingToMeasure(f"the program exited with status {self.status} {where}; "
-                                   "share measures a program that runs to its end",
-                                   self.status)
+            raise NothingToMeasure(f"the program exited with status {self.status}; share "
+                                   "measures a program that runs to its end", self.status)
         if not self.asyncio:
-            raise NothingToMeasure(f"the program never imported asyncio {where}: it is not "
-                                   "an asyncio program, so it has no tasks to count",
-                                   self.status)
+            raise NothingToMeasure("the program never imported asyncio: it is not an asyncio "
+                                   "program, so it has no tasks to count", self.status)
         if not self.loops:
-            raise NothingToMeasure(f"the program imported asyncio but never ran an event "
-                                   f"loop {where}", self.status)
+            raise NothingToMeasure("the program imported asyncio but never ran an event loop",
+                                   self.status)
         if self.tasks == 0:
             raise NothingToMeasure(f"the program ran {sum(self.loops.values())} event "
-                                   f"loop(s) but created no task {where}", self.status)
+                                   "loop(s) but created no task", self.status)
 
 
 def summary(values: Sequence[float]) -> tuple[float, float | None, float | None]:
@@ -87,19 +84,24 @@ def summary(values: Sequence[float]) -> tuple[float, float | None, float | None]
     return float(value), float(stats["ci_99_a"]), float(stats["ci_99_b"])
 
 
-def _figure(values: Sequence[float | None], fmt: Callable[[float], str]) -> str:
+def _figure(values: Sequence[float | None], fmt: Callable[[float], str], unit: str = "") -> str:
     present = [value for value in values if value is not None]
     if not present:
         return "n/a"
     value, low, high = summary(present)
     if low is None or high is None:
-        return f"{fmt(value)} (no interval: {len(present)} process"  \
-               f"{'es' if len(present) > 1 else ''})"
-    return f"{fmt(value)} ({fmt(low)}–{fmt(high)})"
+        return f"{fmt(value)}{unit} (no interval: {_processes(len(present))})"
+    return f"{fmt(value)}{unit} ({fmt(low)}–{fmt(high)})"
+
+
+def _processes(count: int) -> str:
+    return f"{count} process{'es' if count > 1 else ''}"
 
 
 def _tasks(runs: list[Measured]) -> str:
     counts = sorted(run.tasks for run in runs)
+    if len(counts) == 1:
+        return f"{counts[0]:,} (1 process)"
     if counts[0] == counts[-1]:
         return f"{counts[0]:,} (every process)"
     return f"{_figure(counts, lambda v: f'{v:,.0f}')}, from {counts[0]:,} to {counts[-1]:,}"
@@ -110,10 +112,10 @@ def _loops(runs: list[Measured]) -> str:
 
 
 def _calibration(runs: list[Measured]) -> str:
-    cost = _figure([r.task_seconds for r in runs], lambda v: f"{v * 1e6:.2f}")
+    cost = _figure([r.task_seconds for r in runs], lambda v: f"{v * 1e6:.2f}", " µs")
     counts = sorted({r.calibration_count for r in runs if r.calibration_count})
     at = f" at {', '.join(f'{count:,}' for count in counts)} tasks" if counts else ""
-    return "n/a" if cost == "n/a" else f"{cost} µs{at}"
+    return "n/a" if cost == "n/a" else f"{cost}{at}"
 
 
 def _hooks(runs: list[Measured]) -> str:

@@ -127,11 +127,11 @@ def calibrate(tasks: int) -> dict[str, Any]:
     count = max(1, min(tasks, MAX_CALIBRATION))
     plain: list[float] = []
     hooked: list[float] = []
-    for _ in range(samples_per_process(count)):
-        plain += rate_samples(create_and_wait, count, samples=1)
+    for pair in range(samples_per_process(count)):
+        plain += rate_samples(create_and_wait, count, samples=1, warm_up=pair == 0)
         taskcount.install()
         try:
-            hooked += rate_samples(create_and_wait, count, samples=1)
+            hooked += rate_samples(create_and_wait, count, samples=1, warm_up=pair == 0)
         finally:
             taskcount.uninstall()
     return {"count": count, "plain": plain, "hooked": hooked}
