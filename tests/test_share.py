@@ -119,6 +119,7 @@ def test_a_failing_programs_traceback_starts_at_the_program(tmp_path: Path) -> N
     (["--", "-m"], "-m needs a module"),
     (["--", "-x", "y"], "give script.py ARGS, -m module ARGS or -c CODE"),
     (["--", "no-such-file.py"], "can't open file 'no-such-file.py'"),
+    (["app.py", "--port", "0"], "the program and its arguments go after --"),
     (["--", "python3", "script.py"], "without the interpreter"),
     (["--processes", "2", "--", "x.py"], "must be 3 to 100"),
     (["--python", "3.99", "--", str(PROGRAMS / "asyncio_run.py")], "no interpreter"),

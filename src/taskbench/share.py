@@ -235,7 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     split = arguments.index("--") if "--" in arguments else len(arguments)
     parser = build_parser()
-    args = parser.parse_args(arguments[:split])
+    args, stray = parser.parse_known_args(arguments[:split])
+    if stray:
+        parser.error(f"unrecognized arguments: {' '.join(stray)} (the program and its "
+                     "arguments go after --)")
     try:
         spec = program_spec(arguments[split + 1:])
         interpreters = [find_interpreter(name) for name in dict.fromkeys(args.python)]
