@@ -104,6 +104,14 @@ def test_a_program_with_nothing_to_measure_is_named_and_its_status_passed_on(
     assert "task share" not in result.stdout
 
 
+def test_a_program_that_leaves_without_a_word_is_named(tmp_path: Path) -> None:
+    script = tmp_path / "vanishes.py"
+    script.write_text("import os\nos._exit(0)\n")
+    result = share("--", str(script))
+    assert result.returncode == 1
+    assert "without handing over its counts: it called os._exit" in result.stderr
+
+
 def test_a_failing_programs_traceback_starts_at_the_program(tmp_path: Path) -> None:
     script = tmp_path / "fails.py"
     script.write_text("def main():\n    raise ValueError('the program failed')\nmain()\n")

@@ -145,7 +145,8 @@ class Session:
         return [interpreter.executable, "-c", BOOT, str(self.path), *arguments]
 
     def run_program(self, interpreter: Interpreter, number: int) -> Measured:
-        report = self.folder / f"report-{number}.json"
+        # A file per run: a run that writes none must not find another's.
+        report = self.folder / f"report-{self.interpreters.index(interpreter)}-{number}.json"
         kind, target, arguments = self.spec
         child = subprocess.Popen(
             self._boot(interpreter, "run", str(report), "--", kind, target, *arguments),
@@ -258,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(session.measured.values()):
         print(render(session.measured, session.failed, " ".join(arguments[split + 1:])))
     if _interrupts["count"]:
-        print("interrupted: the table holds the processes measured so far",
+        print("interrupted: the table holds the processes measured so far" if any(
+            session.measured.values()) else "interrupted: nothing was measured",
               file=sys.stderr)
         return INTERRUPTED
     return session.status
