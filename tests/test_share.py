@@ -43,7 +43,7 @@ def test_a_program_is_measured_in_three_processes_with_exact_tasks_and_an_interv
     assert row(result.stdout, "tasks created") == "81 (every process)"
     assert re.fullmatch(r"[\d.]+% \([-\d.]+%–[\d.]+%\)", row(result.stdout, "task share of "
                                                               "CPU time"))
-    assert re.fullmatch(r"[\d.]+ µs \([\d.]+–[\d.]+\) at 81 tasks",
+    assert re.fullmatch(r"[\d.]+ µs \(-?[\d.]+–[\d.]+\) at 81 tasks",
                     row(result.stdout, "one task of the classic cycle"))
     assert "µs a task" in row(result.stdout, "the counting hooks' own cost")
     assert "EventLoop" in row(result.stdout, "event loops (last process)")
