@@ -37,6 +37,8 @@ from typing import Any, Callable
 
 WRAPPED = "__taskbench_inner_factory__"
 
+# One call of a C method per task: no count is lost when threads interleave, as one could be
+# between reading and writing a global. Reading the count takes a tick too (see tasks()).
 _tick = itertools.count().__next__
 _reads = 0
 _factory_depth = 0
