@@ -128,8 +128,10 @@ def test_uninstall_restores_asyncio() -> None:
     originals = (asyncio.Task, base_events.BaseEventLoop.set_task_factory,
                  base_events.BaseEventLoop.get_task_factory, events._set_running_loop)
     taskcount.install()
-    assert asyncio.Task is not originals[0]
-    taskcount.uninstall()
+    try:
+        assert asyncio.Task is not originals[0]
+    finally:
+        taskcount.uninstall()
     assert (asyncio.Task, base_events.BaseEventLoop.set_task_factory,
             base_events.BaseEventLoop.get_task_factory, events._set_running_loop) == originals
 
