@@ -9,7 +9,8 @@ checked), and asv_runner, which share computes its intervals with. share runs th
 would run it, ``python -m taskbench share -- PROGRAM``, from this checkout's ``src/``. A
 program runs where its client installs; where it does not is checked too (Textual: not on
 3.8; aiohttp: not on PyPy 3.9; uvloop: not on PyPy). ``--python`` is run once over three
-interpreters side by side with a stdlib-only program whose task count is known exactly.
+interpreters side by side with a stdlib-only program whose task count is known exactly. The
+loopback servers' tasks per unit of work are checked whole and repeating on every one.
 """
 
 from __future__ import annotations
@@ -142,3 +143,30 @@ def test_python_runs_interpreters_side_by_side() -> None:
     # run_until_complete's task, 25 from ensure_future, 25 constructed with asyncio.Task.
     assert row(result.stdout, "tasks created") == ["51 (every process)"] * len(names)
     assert all("%–" in cell for cell in row(result.stdout, "task share of CPU time"))
+
+
+EXACT = """
+import json
+from taskbench.workloads.loopback import aiohttp_requests, echo_connections
+counts = {"echo": [echo_connections(50, 5).tasks_per_unit for _ in range(2)]}
+try:
+    counts["aiohttp"] = [aiohttp_requests(100).tasks_per_unit for _ in range(2)]
+except NotImplementedError as reason:
+    counts["aiohttp"] = str(reason)
+print(json.dumps(counts))
+"""
+
+
+@pytest.mark.skipif(not NAMES, reason="no .pythons/bin here: run `make pythons`")
+@pytest.mark.parametrize("name", NAMES)
+def test_the_servers_tasks_per_unit_are_whole_and_repeat(name: str) -> None:
+    python = client_env(name)
+    result = _run([str(python), "-c", EXACT], **SOURCE)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = json.loads(result.stdout)
+    # The handler's task, and the one asyncio's selector loop makes to accept a connection.
+    assert counts["echo"] == [2.0, 2.0]
+    if name == "pypy3.9":  # no aiohttp wheel fits it
+        assert "aiohttp is not installed" in counts["aiohttp"]
+    else:  # one task per request, however aiohttp builds it on this version
+        assert counts["aiohttp"] == [1.0, 1.0]
