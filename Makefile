@@ -32,8 +32,14 @@ pythons: venv
 site: venv
 	$(VENV_PYTHON) -m taskbench.site
 
+# PORT is taken as it was written (not expanded by make) and reaches the command through the
+# environment, quoted, never as shell text: "8081; rm -rf x" is refused as a port, not run.
+ifdef PORT
+override PORT := $(value PORT)
+export PORT
+endif
 preview: venv
-	$(VENV_PYTHON) -m taskbench.site.preview $(if $(PORT),--port $(PORT))
+	$(VENV_PYTHON) -m taskbench.site.preview $(if $(value PORT),--port "$$PORT")
 
 readme: venv
 	$(VENV_PYTHON) -m taskbench.reports.readme README.md

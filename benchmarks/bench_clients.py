@@ -57,14 +57,14 @@ class TextualTasks:
     def setup_cache(self) -> dict[int, float] | str:
         try:
             check_textual()
-        except NotImplementedError as reason:
+        except Unavailable as reason:
             return str(reason)
         return {widgets: start_app(widgets).tasks_per_widget
                 for widgets in TEXTUAL_TASKS.axes[0].values}
 
     def setup(self, tasks: dict[int, float] | str, widgets: int) -> None:
         if isinstance(tasks, str):  # setup_cache's reason Textual is missing
-            raise NotImplementedError(tasks)
+            raise Unavailable(tasks)
 
     def track_tasks_per_widget(self, tasks: dict[int, float], widgets: int) -> float:
         return tasks[widgets]
@@ -77,7 +77,7 @@ Counted = Union[Counts, str]
 
 def _unavailable(counted: Counted) -> None:
     if isinstance(counted, str):
-        raise NotImplementedError(counted)
+        raise Unavailable(counted)
 
 
 @benchmark(AIOHTTP_SHARE)

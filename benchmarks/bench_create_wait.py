@@ -7,9 +7,8 @@ original script. The declarations (counts, units, versions) are in ``taskbench.c
 
 from __future__ import annotations
 
-from asv_runner.benchmarks.mark import SkipNotImplemented
-
 from taskbench.catalogue import MEMORY, REPLICA, REPLICA_FAULTS, THROUGHPUT, benchmark
+from taskbench.workloads import Unavailable
 from taskbench.workloads.cycle import create_and_wait
 from taskbench.workloads.memory import bytes_per_pending_task, memory_is_traceable
 from taskbench.workloads.replica import Row, replica_table
@@ -37,7 +36,7 @@ class Replica:
     def track_minor_faults_per_task(self, table: dict[int, Row], count: int) -> float:
         faults = table[count].minor_faults_per_task
         if faults is None:
-            raise SkipNotImplemented("getrusage (minor page faults) exists on Unix only")
+            raise Unavailable("getrusage (minor page faults) exists on Unix only")
         return faults
 
 
@@ -47,7 +46,7 @@ class MemoryPerTask:
 
     def setup(self, count: int) -> None:
         if not memory_is_traceable():
-            raise NotImplementedError("tracemalloc is not available on this interpreter")
+            raise Unavailable("tracemalloc is not available on this interpreter")
 
     def track_bytes_per_task(self, count: int) -> float:
         return bytes_per_pending_task(count)

@@ -19,6 +19,7 @@ from taskbench.catalogue import (
     INSTRUCTIONS_BY_COUNT,
     benchmark,
 )
+from taskbench.workloads import Unavailable
 from taskbench.workloads.instructions import available, count_phases, per_task, why_not_counted
 
 # Parameters -> instructions per task, or the reason they were not counted.
@@ -64,7 +65,7 @@ count_everything.timeout = TIMEOUT  # type: ignore[attr-defined]
 def _skip_if_not_counted(counted: Counted | str, *params: Any) -> None:
     found = counted if isinstance(counted, str) else counted[params]
     if isinstance(found, str):
-        raise NotImplementedError(found)
+        raise Unavailable(found)
 
 
 @benchmark(INSTRUCTIONS)

@@ -8,6 +8,8 @@ import re
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,47 @@ def test_compare_outside_the_tools_venv_says_what_it_needs(monkeypatch: pytest.M
     monkeypatch.setitem(sys.modules, "taskbench.reports.compare", None)
     assert cli.main(["compare", "3.12", "3.13"]) == 2
     assert "the tools venv" in capsys.readouterr().err
+
+
+def _children_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
+def test_sigterm_ends_the_measuring_process_too() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "taskbench", "--counts", "2000000", "--processes", "1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children: list[int] = []
+    try:
+        assert process.stderr is not None
+        assert process.stderr.readline().startswith("process 1 of 1")
+        for _ in range(600):  # the measuring process is started right after that line
+            children = _children_of(process.pid)
+            if children:
+                break
+            time.sleep(0.01)
+        assert children, "no measuring process was started"
+        process.send_signal(signal.SIGTERM)
+        # wait(), not communicate(): a measuring process left running holds stderr open.
+        assert process.wait(timeout=60) == -signal.SIGTERM  # the shell's 143
+        for _ in range(500):
+            if not any(_running(child) for child in children):
+                break
+            time.sleep(0.01)
+        assert not any(_running(child) for child in children), "the measuring process runs on"
+    finally:
+        for child in children:
+            if _running(child):
+                os.kill(child, signal.SIGKILL)
+        process.kill()
+        process.communicate()

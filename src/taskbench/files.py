@@ -9,7 +9,6 @@ puts them together, hence these few lines.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import tempfile
@@ -52,13 +51,3 @@ def copy(source: Path, target: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def path_argument(text: str) -> Path:
-    """An argparse type for a path from the command line: refuses an empty one, which would
-    mean the current folder without anyone having asked for it."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path; name a file or folder")
-    if "\x00" in text:
-        raise argparse.ArgumentTypeError("a path cannot hold a NUL character")
-    return Path(text)

@@ -24,6 +24,8 @@ from taskbench.interpreters.sources import (
     newest_pyenv_release,
 )
 
+THIS = f"{sys.version_info[0]}.{sys.version_info[1]}"  # a name this interpreter answers to
+
 
 def _executable(path: Path, body: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,32 +190,32 @@ def test_a_free_threaded_build_is_found_on_path_outside_dest(
 
 def test_provisioning_links_pyenv_and_reports_the_rest(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _fake_pyenv(tmp_path / "pyenv", {"3.99.1": None, "3.99.0": "exit 1"})
+    root = _fake_pyenv(tmp_path / "pyenv", {f"{THIS}.1": None, f"{THIS}.0": "exit 1"})
     monkeypatch.setattr(sources, "pyenv_root", lambda: root)
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
     dest = tmp_path / "bin"
-    outcomes = provision.provision(["3.99", "3.98", "3.99t", "3.9x"], dest, tmp_path / "cache",
+    outcomes = provision.provision([THIS, "3.98", "3.99t", "3.9x"], dest, tmp_path / "cache",
                                    offline=True)
-    assert [outcome.name for outcome in outcomes] == ["3.99", "3.98", "3.99t", "3.9x"]
+    assert [outcome.name for outcome in outcomes] == [THIS, "3.98", "3.99t", "3.9x"]
     found, no_release, no_build, unknown = outcomes
 
     assert found.problem is None and found.facts is not None
     assert found.facts["version"] == platform.python_version()
     assert found.facts["source"] == "pyenv" and found.facts["recorded_at"]
-    assert _reported_executable(dest / "python3.99") == str(
-        root / "versions" / "3.99.1" / "bin" / "python3.99")
+    assert _reported_executable(dest / f"python{THIS}") == str(
+        root / "versions" / f"{THIS}.1" / "bin" / f"python{THIS}")
 
     assert no_release.problem == (f"pyenv has no 3.98.x under {root}/versions "
                                   "(`pyenv install 3.98` adds it)")
     assert no_build.problem and "no python3.99t on this machine" in no_build.problem
     assert unknown.problem and "'3.9x'" in unknown.problem and SCHEME in unknown.problem
-    assert sorted(path.name for path in dest.iterdir()) == ["python3.99"]
+    assert sorted(path.name for path in dest.iterdir()) == [f"python{THIS}"]
 
     table = format_table(outcomes)
     assert "3 of 4 configured interpreters are not available and will have no results: " \
            "3.98, 3.99t, 3.9x." in table
     assert "NOT AVAILABLE: pyenv has no 3.98.x" in table
-    row = next(line for line in table.splitlines() if line.startswith("3.99 "))
+    row = next(line for line in table.splitlines() if line.startswith(f"{THIS} "))
     assert platform.python_version() in row and row.endswith(" ok")
 
 
@@ -291,12 +293,12 @@ def _command(tmp_path: Path, pythons: object, pyenv: Path) -> tuple[int, str, st
 
 
 def test_the_command_exits_0_when_an_interpreter_is_available(tmp_path: Path) -> None:
-    pyenv = _fake_pyenv(tmp_path / "pyenv", {"3.99.2": None})
-    status, out, err = _command(tmp_path, ["3.99", "3.98"], pyenv)
+    pyenv = _fake_pyenv(tmp_path / "pyenv", {f"{THIS}.2": None})
+    status, out, err = _command(tmp_path, [THIS, "3.98"], pyenv)
     assert status == 0, err
     assert "1 of 2 configured interpreters are not available and will have no results: 3.98." \
         in out
-    assert (tmp_path / "bin" / "python3.99").is_file()
+    assert (tmp_path / "bin" / f"python{THIS}").is_file()
 
 
 def test_the_command_exits_1_with_reasons_when_none_is_available(tmp_path: Path) -> None:
@@ -335,3 +337,159 @@ def test_the_command_exits_2_for_a_missing_config(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"error: cannot read {tmp_path / 'nope.json'}")
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert not (tmp_path / "bin").exists()
+
+
+# What the cache holds is checked -------------------------------------------------------------
+
+SID_PACKAGES = "libpython3.99-minimal libpython3.99-stdlib python3.99-minimal"
+SID_DEBS = ["libc6_2.41-1_amd64.deb", "libpython3.99-minimal_3.99.1-1_amd64.deb",
+            "libpython3.99-stdlib_3.99.1-1_amd64.deb", "python3.99-minimal_3.99.1-1_amd64.deb"]
+
+
+def _cached_sid(cache: Path, body: str | None) -> Path:
+    """A cache in which Debian sid's 3.99 was unpacked: its executable is this interpreter
+    (None) or a script with ``body``; the loader a file, patched by a patchelf that does
+    nothing."""
+    root = cache / "sid-root"
+    if body is None:
+        _executable(root / "usr" / "bin" / "python3.99", f'exec "{sys.executable}" "$@"')
+    else:
+        _executable(root / "usr" / "bin" / "python3.99", body)
+    (root / "lib64").mkdir()
+    (root / "lib64" / "ld-linux-x86-64.so.2").write_text("")
+    (root / ".packages").write_text(f"pypy3 pypy3-lib\n{SID_PACKAGES}\n")
+    (root / ".unpacked").write_text("".join(f"{deb}\n" for deb in SID_DEBS))
+    return root
+
+
+@pytest.fixture
+def sid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No system 3.99, and a patchelf that changes nothing."""
+    monkeypatch.setattr(debian, "patchelf", lambda: "/bin/true")
+    monkeypatch.setattr(sources, "_is_debian_package", lambda path: False)
+
+
+def test_an_interpreter_that_reports_another_version_is_refused(tmp_path: Path) -> None:
+    """pyenv's 3.99 folder holding this interpreter (say 3.11) is not 3.99."""
+    root = _fake_pyenv(tmp_path / "pyenv", {"3.99.1": None})
+    dest = tmp_path / "bin"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources, "pyenv_root", lambda: root)
+        (outcome,) = provision.provision(["3.99"], dest, tmp_path / "cache", offline=True)
+    assert outcome.facts is None
+    assert outcome.problem == (f"{dest / 'python3.99'} reports CPython "
+                               f"{platform.python_version()}, not 3.99")
+    assert not (dest / "python3.99").exists()
+    assert " ok" not in format_table([outcome])
+
+
+def test_a_cached_interpreter_of_another_version_is_refused_and_fetched_again(
+        tmp_path: Path, sid: None) -> None:
+    cache = tmp_path / "cache"
+    root = _cached_sid(cache, None)
+    (outcome,) = provision.provision(["3.99-debian"], tmp_path / "bin", cache, offline=True)
+    assert outcome.facts is None and outcome.problem is not None
+    assert f"reports CPython {platform.python_version()}, not 3.99" in outcome.problem
+    assert (f"its cached copy in {root} was cleared: the next `make pythons` downloads and "
+            "unpacks it again") in outcome.problem
+    # The entry is gone from the cache's records; pypy's, and glibc's unpacking, stay.
+    assert (root / ".packages").read_text() == "pypy3 pypy3-lib\n"
+    assert (root / ".unpacked").read_text() == "libc6_2.41-1_amd64.deb\n"
+    (again,) = provision.provision(["3.99-debian"], tmp_path / "bin", cache, offline=True)
+    assert again.problem == f"{SID_PACKAGES} (sid) are not in the cache and --offline was given"
+
+
+def test_a_corrupted_cached_interpreter_is_fetched_again_with_a_hint(
+        tmp_path: Path, sid: None) -> None:
+    cache = tmp_path / "cache"
+    root = _cached_sid(cache, "echo 'python3.99: Exec format error' >&2\nexit 126")
+    (outcome,) = provision.provision(["3.99-debian"], tmp_path / "bin", cache, offline=True)
+    assert outcome.problem is not None
+    assert outcome.problem.startswith(f"{tmp_path / 'bin' / 'python3.99-debian'} does not run: "
+                                      "python3.99: Exec format error; its cached copy in ")
+    assert "the next `make pythons` downloads and unpacks it again" in outcome.problem
+    assert SID_PACKAGES not in (root / ".packages").read_text()
+
+
+def test_a_cache_that_cannot_be_cleared_says_what_to_delete(tmp_path: Path, sid: None) -> None:
+    root = _cached_sid(tmp_path / "cache", "exit 1")
+    (root / ".unpacked").unlink()
+    (root / ".unpacked").mkdir()  # a real OS error when the record is cleared
+    (outcome,) = provision.provision(["3.99-debian"], tmp_path / "bin", tmp_path / "cache",
+                                     offline=True)
+    assert outcome.problem is not None
+    assert (f"its cached copy in {root} could not be cleared ({root / '.unpacked'}: "
+            f"Is a directory): delete {root}, and the next `make pythons` downloads it "
+            "again") in outcome.problem
+
+
+# OS errors are lines naming the path -----------------------------------------------------------
+
+def test_a_file_where_the_destination_folder_should_be_is_named(tmp_path: Path) -> None:
+    pyenv = _fake_pyenv(tmp_path / "pyenv", {"3.99.2": None})
+    (tmp_path / "bin").write_text("a file, not a folder")
+    config = tmp_path / "asv.conf.json"
+    config.write_text(json.dumps({"pythons": ["3.99"]}))
+    result = run_python("-m", "taskbench.interpreters", "--config", str(config),
+                        "--dest", str(tmp_path / "bin" / "sub"), "--cache",
+                        str(tmp_path / "cache"), "--offline", cwd=tmp_path,
+                        env={"PYENV_ROOT": str(pyenv)}, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"NOT AVAILABLE: {tmp_path / 'bin' / 'sub'}: " in result.stdout
+
+
+def test_a_file_where_the_cache_should_be_is_named(tmp_path: Path, sid: None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cache").write_text("a file, not a folder")
+    monkeypatch.setattr(debian, "debian_mirror", lambda: debian.Mirror("http://x.invalid/debian",
+                                                                        "/k.gpg"))
+    monkeypatch.setattr(debian.shutil, "which", lambda name: f"/usr/bin/{name}")
+    (outcome,) = provision.provision(["3.99-debian"], tmp_path / "bin", tmp_path / "cache")
+    assert outcome.problem is not None
+    assert outcome.problem.startswith(f"{tmp_path / 'cache'}")
+    assert "Not a directory" in outcome.problem
+
+
+@pytest.mark.parametrize("error", [
+    PermissionError(13, "Permission denied"), OSError(30, "Read-only file system")])
+def test_a_destination_that_cannot_be_written_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    root = _fake_pyenv(tmp_path / "pyenv", {"3.99.1": "exit 0"})
+    monkeypatch.setattr(sources, "pyenv_root", lambda: root)
+    dest = tmp_path / "bin"
+
+    def fails(path: Path, text: str, **options: object) -> None:
+        raise type(error)(error.errno, error.strerror, str(path.parent / f".{path.name}.x.tmp"))
+
+    monkeypatch.setattr(sources.files, "write_text", fails)
+    (outcome,) = provision.provision(["3.99"], dest, tmp_path / "cache", offline=True)
+    assert outcome.problem == (f"cannot write {dest / 'python3.99'}: {error.strerror} (make "
+                               f"{dest} writable, or give another --dest)")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_destination_is_a_line_not_a_traceback(tmp_path: Path) -> None:
+    pyenv = _fake_pyenv(tmp_path / "pyenv", {"3.99.2": None})
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin").chmod(0o555)
+    try:
+        status, out, err = _command(tmp_path, ["3.99"], pyenv)
+    finally:
+        (tmp_path / "bin").chmod(0o755)
+    assert status == 1 and "Traceback" not in err + out
+    assert f"cannot write {tmp_path / 'bin' / 'python3.99'}: Permission denied" in out
+
+
+def test_an_unchanged_executable_is_not_written_again(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """So that a read-only .pythons/bin that is up to date still serves."""
+    dest = tmp_path / "bin"
+    dest.mkdir()
+    first = link_executable(dest, parse_name("3.99"), Path(sys.executable))
+
+    def fails(*args: object, **options: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sources.files, "write_text", fails)
+    assert link_executable(dest, parse_name("3.99"), Path(sys.executable)) == first

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import write_results
+from taskbench.asvadapter.results import load
 from taskbench.catalogue import THROUGHPUT
 from taskbench.jobs import ci
-from taskbench.reports.results import load
+from taskbench.jobs.summary import TRYOUT
 
 
 def test_an_existing_environment_is_named_after_the_interpreter(tmp_path: Path) -> None:
@@ -62,3 +64,48 @@ def test_pypy_is_named_as_asv_names_it(tmp_path: Path) -> None:
     (path.parent / "aaaaaaaa-existing-py_C_pypy_python.exe.json").write_text(json.dumps(data))
     (renamed,) = ci.name_existing_results(folder / "gha-windows-2022-x64", "pypy3.10")
     assert renamed.name == "aaaaaaaa-existing-pypy3.10.json"
+
+
+class FakeDriver:
+    """Stands in for asv: records the machine, measures nothing."""
+
+    def __init__(self, config: Path, results_dir: Path) -> None:
+        self.results_dir = results_dir
+
+    def __enter__(self) -> FakeDriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def machine(self, details: dict[str, str]) -> SimpleNamespace:
+        folder = self.results_dir / details["machine"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "machine.json").write_text(json.dumps({**details, "version": 1}))
+        return SimpleNamespace(returncode=0)
+
+
+def test_the_host_cpu_goes_into_the_build_facts_and_the_figures_into_the_summary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # issue 21, defects 3, 6
+    out, summary = tmp_path / "out", tmp_path / "summary.md"
+    monkeypatch.setattr(ci, "AsvDriver", FakeDriver)
+    monkeypatch.setattr(ci, "build_facts", lambda python: {"version": "3.12.1"})
+    monkeypatch.setattr(ci.machines, "cpu_model", lambda: "Example CPU @ 2.00GHz")
+
+    def measure(driver: FakeDriver, args: object, bench: object) -> int:
+        write_results(out, {THROUGHPUT: {(1_000,): [5.0, 6.0, 7.0]}}, python="3.12",
+                      machine="gha-ubuntu-24.04-x64")
+        return 0
+
+    monkeypatch.setattr(ci, "measure_virtualenv", measure)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert ci.main(["--name", "3.12", "--python", sys.executable, "--out", str(out),
+                    "--machine", "gha-ubuntu-24.04-x64", "--quick", "--tryout"]) == 0
+    machine_dir = out / "gha-ubuntu-24.04-x64"
+    (record,) = [json.loads(line) for line in (machine_dir / "interpreters.jsonl")
+                 .read_text().splitlines()]
+    assert record["cpu"] == "Example CPU @ 2.00GHz" and record["python"] == "3.12"
+    assert "Example" not in (machine_dir / "machine.json").read_text()
+    text = summary.read_text()
+    assert TRYOUT in text and "| 3.12 | bench_create_wait.Throughput.track_tasks_per_second" \
+        " | count=1000 | 6.00 tasks/s (" in text, text

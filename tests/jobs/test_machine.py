@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_python
+from taskbench import host
 from taskbench.jobs import machine
 from taskbench.jobs.machine import details, machine_name, os_name
 
@@ -34,7 +36,7 @@ UBUNTU_CODENAME=noble
 def _release(tmp_path: Path, text: str) -> dict[str, str]:
     path = tmp_path / "os-release"
     path.write_text(text)
-    return machine._os_release(path)
+    return host.os_release(path)
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +114,7 @@ def test_ubuntu_is_named_without_its_point_release(tmp_path: Path) -> None:
 
 def test_without_a_codename_or_a_release_file_the_name_is_shorter(tmp_path: Path) -> None:
     assert os_name({"NAME": "Arch Linux", "ID": "arch"}, "Linux") == "Arch Linux"
-    assert machine._os_release(tmp_path / "absent") == {}
+    assert host.os_release(tmp_path / "absent") == {}
     assert os_name({}, "Linux") == "Linux"
 
 
@@ -132,6 +134,46 @@ def test_cpu_and_ram_are_read_from_proc(tmp_path: Path) -> None:
     cpuinfo.write_text("processor\t: 0\nmodel name\t: Example CPU @ 2.00GHz\nflags\t: fpu\n")
     meminfo = tmp_path / "meminfo"
     meminfo.write_text(f"MemTotal:       {8 * 1024 * 1024 + 512} kB\nMemFree: 1 kB\n")
-    assert machine._cpu_model(cpuinfo) == "Example CPU @ 2.00GHz"
+    assert machine.cpu_model(cpuinfo) == "Example CPU @ 2.00GHz"
     assert machine._ram(meminfo) == "8GB"
     assert machine._ram(tmp_path / "absent") == "unknown"
+
+
+def test_a_runner_records_the_same_cpu_on_every_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 21, defect 6: asv draws a line per distinct cpu; GitHub hands one runner kind
+    # several CPU models. Two hosts, two models: one gha-* machine, one description.
+    recorded = []
+    for model in ("Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "AMD EPYC 7763 64-Core"):
+        for name in ("cpu_model", "_cpu_model"):  # whichever details() reads the host by
+            monkeypatch.setattr(machine, name, lambda model=model: model, raising=False)
+        monkeypatch.setenv("TASKBENCH_MACHINE", "gha-ubuntu-24.04-x64")
+        recorded.append(details()["cpu"])
+        monkeypatch.setenv("TASKBENCH_MACHINE", "my-box")
+        assert details()["cpu"] == model  # any other machine records its model
+    assert recorded[0] == recorded[1] == machine.RUNNER_CPU
+
+
+def test_an_override_too_long_for_the_sites_paths_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """asv's pages put the name in a folder name ("machine-<name>", at most 255 bytes); the
+    limit is a host name's longest label, 63."""
+    monkeypatch.setenv("TASKBENCH_MACHINE", "m" * 63)
+    assert machine_name({"ID": "debian", "VERSION_ID": "12"}, arch="x86_64",
+                        num_cpu=2) == "m" * 63
+    monkeypatch.setenv("TASKBENCH_MACHINE", "m" * 300)
+    with pytest.raises(ValueError) as raised:
+        machine_name({"ID": "debian", "VERSION_ID": "12"}, arch="x86_64", num_cpu=2)
+    message = str(raised.value)
+    assert f"TASKBENCH_MACHINE={'m' * 40!r}... (300 characters) is not a plain folder name " \
+           "of at most 63 characters" in message
+    assert "unset it for this machine's own name, debian12-x86_64-2cpu" in message
+    assert "m" * 41 not in message
+
+
+def test_the_main_job_refuses_a_long_machine_name_before_measuring() -> None:
+    result = run_python("-m", "taskbench.jobs.main", "--offline",
+                        env={"TASKBENCH_MACHINE": "x" * 300}, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: TASKBENCH_MACHINE='xxxx")
+    assert "at most 63 characters" in result.stderr and "Traceback" not in result.stderr
+    assert "=== Interpreters ===" not in result.stdout

@@ -122,7 +122,7 @@ def test_the_views_failing_in_any_way_lose_nothing_and_say_why(
 
     monkeypatch.setattr(readme, "main", broken)
     monkeypatch.setattr(build, "build", broken)
-    failures = mainjob._present(tmp_path)
+    failures = mainjob.present(tmp_path)
     assert [failure.split(" (")[0] for failure in failures] == [
         "the README's generated blocks", "the site"]
     err = capsys.readouterr().err

@@ -17,7 +17,8 @@ import pytest
 from conftest import run_python, write_results
 from taskbench.catalogue import THROUGHPUT
 from taskbench.jobs import merge as merge_module
-from taskbench.jobs.merge import Report, main, merge, valid_machine_name
+from taskbench.jobs.machine import valid_machine_name
+from taskbench.jobs.merge import Report, main, merge
 
 NAME = "aaaaaaaa-virtualenv-py{}.json"  # asv's name for write_results' default commit
 
@@ -27,9 +28,11 @@ def _figures(value: float) -> dict[Any, Any]:
 
 
 def _tree(folder: Path) -> dict[str, object]:
-    """Every file under ``folder`` (bytes) and every link (where it points), by relative path."""
+    """Every file under ``folder`` (bytes) and every link (where it points), by relative path;
+    not the merge's work area beside results/ (see ``_no_staging_left``)."""
     found: dict[str, object] = {}
     for root, dirs, names in os.walk(folder):
+        dirs[:] = [name for name in dirs if name != ".results.merge"]
         for name in dirs + names:
             path = Path(root) / name
             key = str(path.relative_to(folder))
@@ -48,7 +51,10 @@ def _valid_json_everywhere(folder: Path) -> None:
 
 
 def _no_staging_left(results: Path) -> None:
-    assert [p.name for p in results.iterdir() if p.name.startswith(".merge-")] == []
+    """Nothing hidden in results/, and nothing but the lock in the work area beside it."""
+    assert [p.name for p in results.iterdir() if p.name.startswith(".")] == []
+    work = results.parent / ".results.merge"
+    assert not work.exists() or [p.name for p in work.iterdir()] == ["lock"]
 
 
 def _refused(report: Report, name: str) -> str:
@@ -298,7 +304,9 @@ def test_an_incoming_path_with_dotdot_writes_only_under_results(
     report = merge([incoming / "sub" / ".."], results)
 
     assert report.added == [f"box/{source.name}"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == outside_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*outside_before, ".results.merge"])
+    _no_staging_left(results)
     assert _tree(results) == {**results_before, f"box/{source.name}": source.read_bytes()}
 
 
@@ -388,7 +396,7 @@ def test_a_machine_json_naming_another_machine_is_refused(places: tuple[Path, Pa
 
 
 @pytest.mark.parametrize("name", ["../box", "a/b", "a\\b", "..", ".", "", ".hidden", "a..b",
-                                  "/etc", "box\n", "benchmarks.json", 7, None])
+                                  "/etc", "box\n", "benchmarks.json", "m" * 64, 7, None])
 def test_machine_names_that_are_not_plain_folder_names_are_refused(
         places: tuple[Path, Path], tmp_path: Path, name: object) -> None:
     incoming, results = places
@@ -400,6 +408,7 @@ def test_machine_names_that_are_not_plain_folder_names_are_refused(
 
     assert "not a plain folder name" in _refused(report, "job/box")
     assert _tree(tmp_path) == before
+    _no_staging_left(results)
     if isinstance(name, str):
         assert not valid_machine_name(name)
 
@@ -435,6 +444,8 @@ def test_a_rename_failing_midway_leaves_results_as_they_were(
     calls = []
 
     def second_fails(source: Any, target: Any) -> None:
+        if Path(target).parent.name == ".results.merge":  # the journal
+            return real_replace(source, target)
         calls.append(target)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
@@ -448,6 +459,7 @@ def test_a_rename_failing_midway_leaves_results_as_they_were(
     assert len(calls) >= 2
     assert _tree(results) == before
     _valid_json_everywhere(results)
+    _no_staging_left(results)
 
 
 def test_a_new_machine_folder_is_removed_again_when_a_rename_fails(
@@ -459,6 +471,8 @@ def test_a_new_machine_folder_is_removed_again_when_a_rename_fails(
     real_replace, calls = os.replace, []
 
     def second_fails(source: Any, target: Any) -> None:
+        if Path(target).parent.name == ".results.merge":  # the journal
+            return real_replace(source, target)
         calls.append(Path(target))
         if len(calls) == 2:
             raise OSError(5, "Input/output error")
@@ -471,6 +485,7 @@ def test_a_new_machine_folder_is_removed_again_when_a_rename_fails(
 
     assert calls[0].parent == results / "fresh"  # the first rename did land, then was undone
     assert _tree(results) == before
+    _no_staging_left(results)
 
 
 def test_without_hard_links_a_failed_rename_is_still_undone(
@@ -483,6 +498,8 @@ def test_without_hard_links_a_failed_rename_is_still_undone(
         raise OSError(1, "Operation not permitted")
 
     def third_fails(source: Any, target: Any) -> None:
+        if Path(target).parent.name == ".results.merge":  # the journal
+            return real_replace(source, target)
         calls.append(target)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
@@ -496,6 +513,7 @@ def test_without_hard_links_a_failed_rename_is_still_undone(
 
     assert _tree(results) == before
     _valid_json_everywhere(results)
+    _no_staging_left(results)
 
 
 # The limit is set after the imports (bytecode writes), and SIGXFSZ is ignored so that the
@@ -526,6 +544,7 @@ def test_a_full_disk_midway_leaves_results_as_they_were(busy: tuple[Path, Path])
     assert child.stdout.split()[0] == "failed"
     assert _tree(results) == before
     _valid_json_everywhere(results)
+    _no_staging_left(results)
 
 
 # --- benchmarks.json ------------------------------------------------------------------------

@@ -60,8 +60,7 @@ def test_a_run_that_lost_a_row_is_named_not_a_traceback(
     (tmp_path / "python3.13").write_text("#!/bin/sh\n")
     (tmp_path / "python3.13").chmod(0o755)
     monkeypatch.setattr(replica_check, "DEFAULT_DEST", tmp_path)
-    monkeypatch.setattr(replica_check, "load_config", lambda path: {})
-    monkeypatch.setattr(replica_check, "configured_pythons", lambda config: ["3.13"])
+    monkeypatch.setattr(replica_check, "known_pythons", lambda names: list(names))
     monkeypatch.setattr(replica_check, "head_commit", lambda: "a" * 40)
     outputs = iter([{1_000: 5.0, 2_000: 4.0}, {1_000: 5.0}])  # the replica printed nan
     monkeypatch.setattr(replica_check, "_run", lambda command: next(outputs))

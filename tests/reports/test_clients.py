@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import samples_around, write_results
+from taskbench.asvadapter.results import latest, load
 from taskbench.catalogue import (
     AIOHTTP_SHARE,
     AIOHTTP_TASKS,
@@ -18,7 +19,6 @@ from taskbench.catalogue import (
 )
 from taskbench.reports import markdown
 from taskbench.reports.clients import CLIENTS, clients_sentence, clients_table
-from taskbench.reports.results import latest, load
 from taskbench.reports.views import Index
 
 ECHO = (ECHO_SHARE.axes[0].values[0], ECHO_SHARE.axes[1].values[0])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from taskbench.asvadapter.results import latest, load
 from taskbench.reports import growth, markdown
-from taskbench.reports.results import latest, load
 from taskbench.reports.views import Index
 
 

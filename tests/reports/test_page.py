@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -43,3 +44,21 @@ def test_problems_are_listed_on_the_page(world: Path, tmp_path: Path) -> None:
     page = write_page(world, tmp_path / "html").read_text()
     problems = page.split('<ul class="problems">', 1)[1].split("</ul>", 1)[0]
     assert broken.name in problems and "interpreters.jsonl, line 1" in problems
+
+
+def test_a_machine_measured_in_existing_environments_says_its_rounds_were_not_interleaved(
+        tmp_path: Path) -> None:  # issue 21, defect 9: Windows' rounds run back to back
+    folder = tmp_path / "results"
+    write_results(folder, {THROUGHPUT: {(1,): [5.0, 6.0]}}, machine="linux-box")
+    made = write_results(folder, {THROUGHPUT: {(1,): [5.0, 6.0]}}, machine="windows-box",
+                         python="3.12")
+    data = json.loads(made.read_text())
+    data["env_name"] = "existing-py3.12"  # as the Windows job names it (taskbench.jobs.ci)
+    made.unlink()
+    (made.parent / f"{data['commit_hash'][:8]}-existing-py3.12.json").write_text(
+        json.dumps(data))
+    page = write_page(folder, tmp_path / "html").read_text()
+    windows = page.split('<section id="windows-box">', 1)[1].split("</section>", 1)[0]
+    linux = page.split('<section id="linux-box">', 1)[1].split("</section>", 1)[0]
+    assert "were not interleaved" in windows and "<code>existing</code>" in windows
+    assert "interleaved" not in linux

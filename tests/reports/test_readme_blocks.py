@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
@@ -12,6 +13,7 @@ from conftest import ROOT, run_python, write_results
 from taskbench import files
 from taskbench.catalogue import THROUGHPUT
 from taskbench.reports import readme
+from taskbench.reports.sections import Section, sections
 
 BLOCKS = ("benchmarks", "crossversion", "findings", "precision")
 
@@ -60,23 +62,40 @@ def test_run_from_elsewhere_it_says_so_instead_of_emptying_the_tables(
     before = target.read_bytes()
     result = run_python("-m", "taskbench.reports.readme", str(target), cwd=tmp_path)
     assert result.returncode == 1
-    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert "run this from the repository root" in result.stderr
+    assert "Traceback" not in result.stderr
     assert target.read_bytes() == before
+
+
+def _dropping(keep: Callable[[str], bool]) -> Callable[..., list[Section]]:
+    """``sections`` whose classic tables keep only the interpreters ``keep`` accepts."""
+    def build(*args: Any) -> list[Section]:
+        found = sections(*args)
+        for section in found:
+            section.classic.header[1:] = [env for env in section.classic.header[1:]
+                                          if keep(env)]
+        return found
+    return build
 
 
 def test_a_block_that_would_leave_out_an_interpreter_is_refused(
         world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(readme.BLOCKS, "crossversion", lambda index: "nothing\n")
+    monkeypatch.setattr(readme, "sections", _dropping(lambda env: False))
     with pytest.raises(readme.ReadmeError, match="would leave out 3.8, 3.12, 3.13"):
         readme.generate(world)
 
 
-def test_an_interpreter_is_found_by_whole_cells_not_inside_a_longer_name(
+def test_an_interpreter_is_found_by_whole_names_not_inside_a_longer_name(
         world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # "3.8" is inside "3.8 PYTHON_JIT=1" and "3.12 → 3.8", but neither is a row of 3.8.
-    monkeypatch.setitem(readme.BLOCKS, "crossversion", lambda index: (
-        "| count | 3.8 PYTHON_JIT=1 | 3.12 | 3.13 |\n| --- | --- | --- | --- |\n"
-        "| 3.12 → 3.8 | 1 | 2 | 3 |\n"))
+    # "3.8" is inside "3.8 PYTHON_JIT=1", but that is not 3.8's column.
+    def jit_instead(*args: Any) -> list[Section]:
+        found = sections(*args)
+        for section in found:
+            section.classic.header[:] = [f"{env} PYTHON_JIT=1" if env == "3.8" else env
+                                         for env in section.classic.header]
+        return found
+
+    monkeypatch.setattr(readme, "sections", jit_instead)
     with pytest.raises(readme.ReadmeError, match="would leave out 3.8 on"):
         readme.generate(world)
 

@@ -8,8 +8,8 @@ from typing import Callable
 import pytest
 
 from conftest import samples_around
+from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import THROUGHPUT
-from taskbench.reports.results import Figure, load
 from taskbench.reports.stats import Estimate, complement, difference, ratio, verdict
 
 

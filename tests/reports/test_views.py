@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from taskbench.asvadapter.results import latest, load
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
 from taskbench.reports.classic import (
@@ -16,7 +17,6 @@ from taskbench.reports.classic import (
     steps_table,
 )
 from taskbench.reports.findings import sentences
-from taskbench.reports.results import latest, load
 from taskbench.reports.views import Index
 
 

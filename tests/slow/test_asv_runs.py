@@ -21,11 +21,11 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import ROOT
+from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import CATALOGUE, SAMPLED, THROUGHPUT, Benchmark
-from taskbench.jobs.asvdriver import AsvDriver
 from taskbench.jobs.main import quick_patterns
 from taskbench.jobs.merge import merge
-from taskbench.reports.results import Figure, load
 
 pytestmark = pytest.mark.slow
 MACHINE = "taskbench-test"

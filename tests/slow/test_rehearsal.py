@@ -1,21 +1,38 @@
 """The benchmark, pages and pull-request workflows, rehearsed here step by step.
 
-Each Linux job runs as a runner would run it: its YAML read with PyYAML, each ``run:`` step
-run as written, in order, by ``bash --noprofile --norc -eo pipefail`` in a fresh clone of the
-working tree (committed in a temporary repository), with the matrix's values, GitHub's
-environment variables, and ``${{ }}`` worked out by ``test_workflows``' evaluator, which
-refuses what it does not know. ``uses:`` steps have stand-ins: checkout clones from a bare
-repository standing in for GitHub's; setup-python hands out a venv of this machine's
-interpreter (one per version, like a runner's tool cache); the artifact actions copy folders
-of the same names and layout; the Pages actions check the site. The scenario: a quick run on
-3.12 with one benchmark made to fail (asv's ``ASV_PYTHONPATH``); the Windows job's run step
-in Windows mode; a truncated artifact; the merge job pushing while another commit lands
-between its fetch and its push; the site built from the pushed commit; a pull request.
+Each job runs as a runner would run it: its YAML read with PyYAML, each ``run:`` step run as
+written, in order, by ``bash --noprofile --norc -eo pipefail`` in the job's own workspace,
+with the matrix's values, GitHub's environment variables, and ``${{ }}`` worked out by
+``test_workflows``' evaluator, which refuses what it does not know. ``uses:`` steps have
+stand-ins that do what the actions' sources do (``tests/standins.py``): checkout inits,
+fetches and checks out from a bare repository standing in for GitHub's, as actions/checkout
+does (a commit id leaves a detached HEAD and no local branch); each workflow run has its own
+artifact store with upload-artifact's and download-artifact's layout and conflicts;
+setup-python hands every job a fresh venv of this machine's interpreter, as a fresh runner
+has nothing installed, so that every install step runs exactly as the workflow writes it;
+the Pages actions check the site and keep it as its artifact.
+
+The scenario, on a snapshot of the working tree:
+
+1. a quick run by hand: the plan (a try-out); the Linux job on 3.12 with one benchmark made
+   to fail (asv's ``ASV_PYTHONPATH``); the Windows job, the workflow's own, with
+   ``runner.os`` Windows and ``--windows-mode`` added (this is not Windows); figures in the
+   job summaries, ``tryout-*`` artifacts, no merge, nothing pushed;
+2. a run by hand for a ref that does not exist: the plan fails saying so, nothing measured;
+3. a scheduled run. Its bench jobs' hour of measuring is stood in for by the try-out's
+   folders, uploaded by the bench job's own upload step under the names it gives a published
+   run (Linux twice: a partial first attempt, then the re-run), beside a truncated artifact;
+   the merge job pushes while another commit lands between its fetch and its push; the site
+   is built from the pushed commit (a detached checkout) and deployed;
+4. a scheduled run whose every bench job failed before uploading: nothing to merge;
+5. a pull request's relative benchmark.
 """
 
 from __future__ import annotations
 
-import fnmatch
+import copy
+import functools
+import json
 import os
 import platform
 import re
@@ -28,25 +45,20 @@ from typing import Any, Callable
 import pytest
 
 from conftest import ROOT
+from standins import ActionFailed, ArtifactStore, checkout
+from taskbench.asvadapter.results import load
 from taskbench.catalogue import MEMORY, THROUGHPUT
 from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
-from taskbench.reports.results import load
+from taskbench.jobs.machine import RUNNER_CPU, cpu_model
+from taskbench.jobs.summary import TRYOUT
 from test_workflows import Expressions, flow, text_of
 
 pytestmark = pytest.mark.slow
 ARCH = {"x86_64": "X64", "aarch64": "ARM64", "arm64": "ARM64"}.get(platform.machine(), "X64")
 MACHINE, WINDOWS = f"gha-ubuntu-24.04-{ARCH.lower()}", "gha-windows-2022-x64"
 FACTS = "interpreters.jsonl"
-# The Windows job's steps as they run there, but --windows-mode, since this is not Windows.
-WINDOWS_JOB = {"runs-on": "ubuntu-24.04", "steps": [
-    {"uses": "actions/checkout@v6", "with": {"fetch-depth": 0}},
-    {"uses": "actions/setup-python@v6", "with": {"python-version": "3.12"}},
-    {"name": "run the suite", "run": 'python -m pip install -q --no-deps -e .\n'
-     'python -m venv "$RUNNER_TEMP/existing"\npython -m taskbench.jobs.ci --name 3.12 '
-     f'--python "$RUNNER_TEMP/existing/bin/python" --machine {WINDOWS} --out ci-results '
-     '--quick --windows-mode'},
-    {"if": "always()", "uses": "actions/upload-artifact@v6",
-     "with": {"name": "results-windows-2022-3.12", "path": "ci-results/"}}]}
+LINUX, WINDOWS_MATRIX = ({"os": "ubuntu-24.04", "python": "3.12"},
+                         {"os": "windows-2022", "python": "3.12"})
 FAULT = ("try:  # the rehearsal's fault: MemoryPerTask fails, every other benchmark runs\n"
          "    import taskbench.workloads.memory as memory\n"
          "    memory.bytes_per_pending_task = None\nexcept ImportError:\n    pass\n")
@@ -64,8 +76,18 @@ def key_values(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
+def windows_job() -> dict[str, Any]:
+    """The workflow's bench job as it runs on Windows, but in --windows-mode."""
+    spec = copy.deepcopy(flow("benchmarks.yml")["jobs"]["bench"])
+    (suite,) = [s for s in spec["steps"] if "taskbench.jobs.ci" in s.get("run", "")]
+    assert suite["run"].count('--out ci-results "$@"') == 1
+    suite["run"] = suite["run"].replace('--out ci-results "$@"',
+                                        '--out ci-results --windows-mode "$@"')
+    return dict(spec)
+
+
 class Rehearsal:
-    """A bare repository for GitHub's, a tool cache, an artifact store and a log."""
+    """A bare repository for GitHub's, a log, and one artifact store per workflow run."""
 
     def __init__(self, tmp: Path) -> None:
         self.tmp, self.log, self.jobs = tmp, [], 0
@@ -77,14 +99,19 @@ class Rehearsal:
         self.commit, self.parent = git(source, "rev-parse", "HEAD", "HEAD^").split()
         subprocess.run(["git", "clone", "-q", "--bare", str(source), str(self.origin)],
                        check=True)
-        self.artifacts, self.home, self.shims = tmp / "artifacts", tmp / "home", tmp / "shims"
-        for folder in (self.artifacts, self.home, self.shims, tmp / "toolcache", tmp / "fault"):
+        git(self.origin, "symbolic-ref", "HEAD", "refs/heads/main")
+        git(self.origin, "config", "uploadpack.allowAnySHA1InWant", "true")  # as GitHub's
+        self.home, self.shims = tmp / "home", tmp / "shims"
+        for folder in (self.home, self.shims, tmp / "fault"):
             folder.mkdir()
         if shutil.which("sudo") is None:  # the runners' sudo asks no password; root needs none
             if os.geteuid() != 0:
                 pytest.skip("the workflows run `sudo apt-get`: needs sudo or root")
             (self.shims / "sudo").write_text('#!/bin/sh\nexec "$@"\n')
             (self.shims / "sudo").chmod(0o755)
+
+    def store(self, run_id: str) -> ArtifactStore:
+        return ArtifactStore(self.tmp / "artifacts" / run_id)
 
     def tail(self, size: int = 8000) -> str:
         return "\n".join(self.log)[-size:]
@@ -104,7 +131,8 @@ class Rehearsal:
             subprocess.run([found, "-m", "venv", str(venv)], check=True)
         return venv / "bin" / "python"
 
-    def environment(self, github: dict[str, Any], workspace: Path, job: str) -> dict[str, str]:
+    def environment(self, github: dict[str, Any], workspace: Path, job: str,
+                    runner_os: str) -> dict[str, str]:
         keep = {key: value for key, value in os.environ.items() if key.startswith("PIP_")
                 or key.lower().endswith("_proxy") or key in ("SSL_CERT_FILE", "TERM")}
         path = [str(self.shims)] + [entry for entry in os.environ["PATH"].split(os.pathsep)
@@ -116,24 +144,31 @@ class Rehearsal:
                 "GITHUB_REF": github["ref"], "GITHUB_REF_NAME": github["ref"].split("/")[-1],
                 "GITHUB_SHA": github["sha"], "GITHUB_RUN_ID": github["run_id"],
                 "GITHUB_RUN_ATTEMPT": "1", "GITHUB_EVENT_NAME": github["event_name"],
-                "GITHUB_JOB": job, "RUNNER_OS": "Linux", "RUNNER_ARCH": ARCH,
+                "GITHUB_JOB": job, "RUNNER_OS": runner_os, "RUNNER_ARCH": ARCH,
                 "RUNNER_TEMP": str(workspace.parent / "temp")}
 
-    def job(self, name: str, job: str, github: dict[str, Any], *, matrix: Any = None,
-            inputs: Any = None, needs: Any = None, env: Any = None, spec: Any = None,
+    def job(self, name: str, job: str, github: dict[str, Any], store: ArtifactStore, *,
+            matrix: Any = None, inputs: Any = None, needs: Any = None, env: Any = None,
+            spec: Any = None, runner_os: str = "Linux",
+            prepare: Callable[[Path], None] | None = None,
             after_checkout: Callable[[Path], None] | None = None) -> dict[str, Any]:
         spec, self.jobs = spec or flow(name)["jobs"][job], self.jobs + 1
         workspace = self.tmp / f"job{self.jobs}-{job}" / "workspace"
         (workspace.parent / "temp").mkdir(parents=True)
         contexts = {"github": github, "matrix": matrix or {}, "inputs": inputs or {},
-                    "needs": needs or {}, "steps": {}, "runner": {"os": "Linux", "arch": ARCH}}
+                    "needs": needs or {}, "steps": {}, "runner": {"os": runner_os, "arch": ARCH}}
         ev = Expressions(contexts, ok=all(n["result"] == "success" for n in contexts["needs"]
                                           .values()))
-        assert ev.interpolate(spec["runs-on"]).startswith("ubuntu-"), "not a Linux job"
+        image = {"Linux": "ubuntu-", "Windows": "windows-"}[runner_os]
+        assert ev.interpolate(spec["runs-on"]).startswith(image), "not rehearsed on this OS"
         if not ev.condition(spec.get("if", "success()")):
             return {"result": "skipped", "outputs": {}}
+        workspace.mkdir()
+        if prepare:
+            prepare(workspace)
         ev.ok, paths, shell = True, [], spec.get("defaults", {}).get("run", {}).get("shell")
-        envs = {**self.environment(github, workspace, job), **(env or {})}
+        envs, summaries = {**self.environment(github, workspace, job, runner_os),
+                           **(env or {})}, []
         for number, step in enumerate(spec["steps"]):
             label = f"--- {name} {job}: {step.get('name') or step.get('uses') or step['run']}"
             outputs, outcome = {}, "success"
@@ -142,7 +177,11 @@ class Rehearsal:
                 continue
             if "uses" in step:
                 given = {key: ev.interpolate(value) for key, value in step.get("with", {}).items()}
-                outputs = self.stand_in(step["uses"], given, workspace, paths, github)
+                try:
+                    outputs = self.stand_in(step["uses"], given, workspace, paths, github, store)
+                except ActionFailed as error:
+                    self.log.append(f"{label}: failed: {error}")
+                    ev.ok, outcome = False, "failure"
                 if after_checkout and step["uses"].startswith("actions/checkout@"):
                     after_checkout(workspace)
             else:
@@ -165,66 +204,107 @@ class Rehearsal:
                 envs.update(key_values(files["GITHUB_ENV"]))
                 paths[:0] = reversed(files["GITHUB_PATH"].read_text().split())
                 outputs = key_values(files["GITHUB_OUTPUT"])
+                summaries.append(files["GITHUB_STEP_SUMMARY"].read_text())
                 if done.returncode != 0:
                     ev.ok, outcome = False, "failure"
             if "id" in step:
                 contexts["steps"][step["id"]] = {"outputs": outputs, "outcome": outcome}
         return {"result": "success" if ev.ok else "failure", "workspace": workspace,
+                "summary": "".join(summaries),
                 "outputs": {key: ev.interpolate(value)
                             for key, value in spec.get("outputs", {}).items()}}
 
     def stand_in(self, uses: str, given: dict[str, Any], workspace: Path, paths: list[str],
-                 github: dict[str, Any]) -> dict[str, str]:
-        action, artifact = uses.split("@")[0], self.artifacts / str(given.get("name", ""))
+                 github: dict[str, Any], store: ArtifactStore) -> dict[str, str]:
+        action = uses.split("@")[0]
         if action == "actions/checkout":
-            assert given.get("fetch-depth") == 0, "asv needs the whole history"
-            subprocess.run(["git", "clone", "-q", str(self.origin), str(workspace)], check=True)
-            ref = given.get("ref") or github["sha"]
-            git(workspace, "checkout", "-q", *(["--detach", ref] if given.get("ref")
-                                                else ["-B", "main", ref]))
-        elif action == "actions/setup-python":
+            checkout(self.origin, workspace, given, github)
+        elif action == "actions/setup-python":  # a fresh runner: its own tool cache
             version = str(given["python-version"])
-            python = self.python(version, self.tmp / "toolcache" / version)
+            python = self.python(version, workspace.parent / "toolcache" / version)
             paths.insert(0, str(python.parent))
             return {"python-version": version, "python-path": str(python)}
         elif action == "actions/upload-artifact":
-            assert given.get("if-no-files-found") != "error", "not rehearsed"
-            if (workspace / given["path"]).is_dir():
-                shutil.copytree(workspace / given["path"], artifact)  # a name is used once
+            self.log.append(store.upload(workspace, given))
         elif action == "actions/download-artifact":
-            for name in sorted(os.listdir(self.artifacts)):
-                if fnmatch.fnmatch(name, given["pattern"]):
-                    shutil.copytree(self.artifacts / name, workspace / given["path"] / name)
+            self.log.append(f"downloaded: {store.download(workspace, given)}")
         elif action == "actions/upload-pages-artifact":
             for page in ("index.html", "crossversion.html"):
-                assert (workspace / given["path"] / page).is_file(), f"the site has no {page}"
-            shutil.copytree(workspace / given["path"], self.artifacts / "github-pages")
+                if not (workspace / given["path"] / page).is_file():
+                    raise ActionFailed(f"the site has no {page}")
+            # Its own upload-artifact step: if-no-files-found error, no overwrite.
+            store.upload(workspace, {"name": given.get("name", "github-pages"),
+                                     "path": given["path"], "if-no-files-found": "error"})
         elif action == "actions/deploy-pages":
-            assert (self.artifacts / "github-pages" / "index.html").is_file(), "no site"
+            name = given.get("artifact_name", "github-pages")
+            if name not in store.names():
+                raise ActionFailed(f"No uploaded artifact was found named {name}")
             return {"page_url": "https://example.github.io/taskbench/"}
         else:
             raise ValueError(f"no local stand-in for {uses}")
         return {}
 
 
-@pytest.fixture(scope="module")
-def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
-    return Rehearsal(tmp_path_factory.mktemp("rehearsal"))
+def github_of(r: Rehearsal, event: str, run_id: str, inputs: dict[str, Any] | None
+              ) -> dict[str, Any]:
+    payload = {"inputs": inputs} if event == "workflow_dispatch" else {}  # schedule: nothing
+    return {"event_name": event, "ref": "refs/heads/main", "sha": r.commit, "run_id": run_id,
+            "run_attempt": "1", "repository": "example/taskbench", "event": payload}
 
 
-@pytest.fixture(scope="module")
-def run(rehearsal: Rehearsal) -> dict[str, Any]:
-    r, started, inputs = rehearsal, time.monotonic(), {"quick": True}
-    github = {"event_name": "workflow_dispatch", "ref": "refs/heads/main", "sha": r.commit,
-              "run_id": "4242", "repository": "example/taskbench", "event": {"inputs": inputs}}
-    assert "3.12" in flow("benchmarks.yml")["jobs"]["bench"]["strategy"]["matrix"]["python"]
+def quick_run(r: Rehearsal) -> dict[str, Any]:
+    inputs = {"quick": True, "ref": ""}
+    github, store = github_of(r, "workflow_dispatch", "4242", inputs), r.store("4242")
+    plan = r.job("benchmarks.yml", "plan", github, store, inputs=inputs)
     (r.tmp / "fault" / "sitecustomize.py").write_text(FAULT)
-    bench = r.job("benchmarks.yml", "bench", github, inputs=inputs,
-                  matrix={"os": "ubuntu-24.04", "python": "3.12"},
-                  env={"ASV_PYTHONPATH": str(r.tmp / "fault")})
-    windows = r.job("windows", "bench", github, spec=WINDOWS_JOB)
-    broken = r.artifacts / "results-ubuntu-24.04-truncated"
-    shutil.copytree(r.artifacts / "results-ubuntu-24.04-3.12", broken)
+    bench = r.job("benchmarks.yml", "bench", github, store, inputs=inputs, matrix=LINUX,
+                  needs={"plan": plan}, env={"ASV_PYTHONPATH": str(r.tmp / "fault")})
+    windows = r.job("benchmarks.yml", "bench", github, store, inputs=inputs, runner_os="Windows",
+                    matrix=WINDOWS_MATRIX, needs={"plan": plan}, spec=windows_job())
+    merge = r.job("benchmarks.yml", "merge", github, store, inputs=inputs,
+                  needs={"plan": plan, "bench": bench})
+    return {"plan": plan, "bench": bench, "windows": windows, "merge": merge, "store": store,
+            "main": git(r.origin, "rev-parse", "main")}
+
+
+def bad_ref_run(r: Rehearsal) -> dict[str, Any]:
+    inputs = {"quick": False, "ref": "no-such-branch"}
+    github, store = github_of(r, "workflow_dispatch", "4243", inputs), r.store("4243")
+    plan = r.job("benchmarks.yml", "plan", github, store, inputs=inputs)
+    bench = r.job("benchmarks.yml", "bench", github, store, inputs=inputs, matrix=LINUX,
+                  needs={"plan": plan})
+    return {"plan": plan, "bench": bench, "log": r.tail(3000)}
+
+
+def measured(folder: Path, partial: bool, workspace: Path) -> None:
+    """A bench job's ci-results/: the try-out's, or only its build facts (a first attempt)."""
+    shutil.copytree(folder, workspace / "ci-results")
+    if partial:
+        for path in (workspace / "ci-results").rglob("*.json"):
+            path.unlink()
+
+
+def stand_in_uploads(r: Rehearsal, tryout: ArtifactStore, github: dict[str, Any],
+                     store: ArtifactStore, plan: dict[str, Any]) -> None:
+    """The scheduled bench jobs' uploads, by their own upload step, of the try-out's folders."""
+    upload = [s for s in flow("benchmarks.yml")["jobs"]["bench"]["steps"]
+              if s.get("uses", "").startswith("actions/upload-artifact@")]
+    spec = {"runs-on": "${{ matrix.os }}", "steps": upload}
+    for matrix, runner_os, attempts in ((LINUX, "Linux", 2), (WINDOWS_MATRIX, "Windows", 1)):
+        folder = tryout.folder / f"tryout-{matrix['os']}-{matrix['python']}"
+        for partial in [True] * (attempts - 1) + [False]:  # a failed first attempt, a re-run
+            job = r.job("benchmarks.yml", "bench", github, store, spec=spec, matrix=matrix,
+                        needs={"plan": plan}, runner_os=runner_os,
+                        prepare=functools.partial(measured, folder, partial))
+            assert job["result"] == "success", r.tail()
+
+
+def scheduled_run(r: Rehearsal, tryout: ArtifactStore) -> dict[str, Any]:
+    github, store = github_of(r, "schedule", "4244", None), r.store("4244")
+    plan = r.job("benchmarks.yml", "plan", github, store)
+    stand_in_uploads(r, tryout, github, store, plan)
+    broken = store.folder / "results-ubuntu-24.04-truncated"
+    shutil.copytree(store.folder / "results-ubuntu-24.04-3.12", broken)
     for path in [*(broken / MACHINE).glob("*-py3.12.json"), broken / MACHINE / FACTS]:
         path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
     elsewhere, landed = r.tmp / "elsewhere", r.tmp / "landed"
@@ -238,69 +318,139 @@ def run(rehearsal: Rehearsal) -> dict[str, Any]:
                         f"exec git -C '{elsewhere}' push -q origin HEAD:main\n")
         hook.chmod(0o755)
 
-    merge = r.job("benchmarks.yml", "merge", github, inputs=inputs, needs={"bench": bench},
-                  after_checkout=race)
+    merge = r.job("benchmarks.yml", "merge", github, store, after_checkout=race,
+                  needs={"plan": plan, "bench": {"result": "failure", "outputs": {}}})
     call = flow("benchmarks.yml")["jobs"]["pages"]
-    ev = Expressions({"needs": {"merge": merge}, "github": github, "inputs": inputs})
+    ev = Expressions({"needs": {"merge": merge}, "github": github, "inputs": {}})
     assert ev.condition(call["if"]), r.tail()
     given = {key: ev.interpolate(value) for key, value in call["with"].items()}
-    build = r.job("pages.yml", "build", github, inputs=given)
-    deploy = r.job("pages.yml", "deploy", github, inputs=given, needs={"build": build})
-    return {"bench": bench, "windows": windows, "merge": merge, "build": build,
-            "deploy": deploy, "other": git(elsewhere, "rev-parse", "HEAD"),
+    build = r.job("pages.yml", "build", github, store, inputs=given)
+    deploy = r.job("pages.yml", "deploy", github, store, inputs=given, needs={"build": build})
+    return {"plan": plan, "merge": merge, "build": build, "deploy": deploy, "store": store,
+            "other": git(elsewhere, "rev-parse", "HEAD")}
+
+
+def empty_run(r: Rehearsal) -> dict[str, Any]:
+    github, store = github_of(r, "schedule", "4245", None), r.store("4245")
+    plan = r.job("benchmarks.yml", "plan", github, store)
+    before = git(r.origin, "rev-parse", "main")
+    merge = r.job("benchmarks.yml", "merge", github, store,
+                  needs={"plan": plan, "bench": {"result": "failure", "outputs": {}}})
+    return {"merge": merge, "before": before, "after": git(r.origin, "rev-parse", "main"),
+            "log": r.tail(4000)}
+
+
+@pytest.fixture(scope="module")
+def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
+    return Rehearsal(tmp_path_factory.mktemp("rehearsal"))
+
+
+@pytest.fixture(scope="module")
+def run(rehearsal: Rehearsal) -> dict[str, Any]:
+    started = time.monotonic()
+    assert "3.12" in flow("benchmarks.yml")["jobs"]["bench"]["strategy"]["matrix"]["python"]
+    quick = quick_run(rehearsal)
+    bad = bad_ref_run(rehearsal)
+    scheduled = scheduled_run(rehearsal, quick["store"])
+    empty = empty_run(rehearsal)
+    return {"quick": quick, "bad": bad, "scheduled": scheduled, "empty": empty,
             "seconds": time.monotonic() - started}
 
 
 def test_a_job_whose_benchmark_fails_still_uploads_what_it_measured(
         rehearsal: Rehearsal, run: dict[str, Any]) -> None:
-    log = rehearsal.tail(10**9)
-    assert run["bench"]["result"] == "failure", rehearsal.tail()
+    log, quick = rehearsal.tail(10**9), run["quick"]
+    assert quick["bench"]["result"] == "failure", rehearsal.tail()
     assert re.search(r"benchmarks.yml bench: run the suite \(\d+ s, status 2\)", log)  # asv's
     assert "upload what was measured, even when a benchmark failed: skipped" not in log
-    figures = load(rehearsal.artifacts / "results-ubuntu-24.04-3.12").figures
+    figures = load(quick["store"].folder / "tryout-ubuntu-24.04-3.12").figures
     values = {f.benchmark: f.value for f in figures if f.params in ((1_000,), ("1000",))}
     assert values[THROUGHPUT.name] and values[MEMORY.name] is None, values
+    machine = json.loads((quick["store"].folder / "tryout-ubuntu-24.04-3.12" / MACHINE /
+                          "machine.json").read_text())
+    facts = json.loads((quick["store"].folder / "tryout-ubuntu-24.04-3.12" / MACHINE / FACTS)
+                       .read_text())
+    assert machine["cpu"] == RUNNER_CPU and facts["cpu"] == cpu_model()  # the host's, beside
 
 
-def test_the_windows_entry_point_names_its_results_after_the_interpreter(
+def test_a_quick_run_is_a_tryout_shown_in_summaries_and_never_merged(
         rehearsal: Rehearsal, run: dict[str, Any]) -> None:
-    assert run["windows"]["result"] == "success", rehearsal.tail()
-    folder = rehearsal.artifacts / "results-windows-2022-3.12"
+    quick = run["quick"]
+    assert quick["plan"]["outputs"] == {"commit": rehearsal.commit, "publish": "false"}
+    assert quick["store"].names() == ["tryout-ubuntu-24.04-3.12", "tryout-windows-2022-3.12"]
+    for job in (quick["bench"], quick["windows"]):
+        assert TRYOUT in job["summary"] and THROUGHPUT.name in job["summary"], job["summary"]
+    assert quick["merge"]["result"] == "skipped" and quick["main"] == rehearsal.commit
+
+
+def test_the_windows_job_installs_as_written_and_names_its_results_after_the_interpreter(
+        rehearsal: Rehearsal, run: dict[str, Any]) -> None:
+    assert run["quick"]["windows"]["result"] == "success", rehearsal.tail()
+    assert "valgrind, for the instruction counts: skipped" in rehearsal.tail(10**9)
+    folder = run["quick"]["store"].folder / "tryout-windows-2022-3.12"
     assert (folder / WINDOWS / f"{rehearsal.commit[:8]}-existing-py3.12.json").is_file()
     assert {(f.python, f.env_name) for f in load(folder).figures} == {("3.12", "existing-py3.12")}
 
 
+def test_a_ref_that_does_not_exist_stops_the_run_before_anything_is_measured(
+        run: dict[str, Any]) -> None:
+    bad = run["bad"]
+    assert bad["plan"]["result"] == "failure" and bad["bench"]["result"] == "skipped"
+    assert "inputs.ref 'no-such-branch' is no commit id, branch or tag" in bad["log"]
+    assert "nothing was measured" in bad["log"]
+
+
 def test_the_merge_lands_on_a_main_that_moved_and_loses_nothing(
         rehearsal: Rehearsal, run: dict[str, Any]) -> None:
-    log, origin, pushed = rehearsal.tail(10**9), rehearsal.origin, run["merge"]["outputs"]["commit"]
-    assert run["merge"]["result"] == "success" and pushed, rehearsal.tail()
-    assert git(origin, "rev-parse", "main", f"{pushed}^", f"{run['other']}^").split() == [
-        pushed, run["other"], rehearsal.commit]  # results on the other commit, on ours
+    log, origin, scheduled = rehearsal.tail(10**9), rehearsal.origin, run["scheduled"]
+    pushed = scheduled["merge"]["outputs"]["commit"]
+    assert scheduled["plan"]["outputs"]["publish"] == "true"
+    assert scheduled["merge"]["result"] == "success" and pushed, rehearsal.tail()
+    assert git(origin, "rev-parse", "main", f"{pushed}^", f"{scheduled['other']}^").split() == [
+        pushed, scheduled["other"], rehearsal.commit]  # results on the other commit, on ours
     assert "the push was rejected" in log
     for name in (FACTS, f"{rehearsal.commit[:8]}-virtualenv-py3.12.json"):
         assert re.search(f"refused: .*results-ubuntu-24.04-truncated/{MACHINE}/{name}", log), name
     for machine, artifact in ((MACHINE, "ubuntu-24.04"), (WINDOWS, "windows-2022")):
-        for path in (rehearsal.artifacts / f"results-{artifact}-3.12" / machine).iterdir():
+        # The re-run's upload replaced its first attempt's, which held no results file.
+        uploaded = scheduled["store"].folder / f"results-{artifact}-3.12" / machine
+        assert list(uploaded.glob("*-py3.12.json"))
+        for path in uploaded.iterdir():
             committed = subprocess.run(["git", "-C", str(origin), "show", f"main:results/"
                                         f"{machine}/{path.name}"], capture_output=True).stdout
             assert committed == path.read_bytes() or path.name == FACTS, path
 
 
-def test_the_site_is_rebuilt_from_the_pushed_commit(rehearsal: Rehearsal,
-                                                    run: dict[str, Any]) -> None:
-    assert run["build"]["result"] == run["deploy"]["result"] == "success", rehearsal.tail()
-    assert git(run["build"]["workspace"], "rev-parse", "HEAD") == run["merge"]["outputs"]["commit"]
-    assert MACHINE in (rehearsal.artifacts / "github-pages" / "crossversion.html").read_text()
+def test_the_site_is_built_from_the_pushed_commit_checked_out_detached(
+        rehearsal: Rehearsal, run: dict[str, Any]) -> None:
+    scheduled = run["scheduled"]
+    assert scheduled["build"]["result"] == scheduled["deploy"]["result"] == "success", \
+        rehearsal.tail()
+    workspace = scheduled["build"]["workspace"]
+    assert git(workspace, "rev-parse", "HEAD") == scheduled["merge"]["outputs"]["commit"]
+    assert git(workspace, "for-each-ref", "refs/heads") == ""  # detached, no branch: as on GitHub
+    site = scheduled["store"].folder / "github-pages-1"
+    assert MACHINE in (site / "crossversion.html").read_text()
     assert run["seconds"] < 600, f"the rehearsal took {run['seconds']:.0f} s"
+
+
+def test_a_run_whose_every_job_failed_before_uploading_has_nothing_to_merge(
+        run: dict[str, Any]) -> None:
+    empty = run["empty"]
+    assert empty["merge"]["result"] == "success" and empty["before"] == empty["after"]
+    assert "Nothing to merge" in empty["log"] and not empty["merge"]["outputs"]["commit"]
 
 
 def test_a_pull_request_gets_its_relative_benchmark(rehearsal: Rehearsal) -> None:
     event = {"pull_request": {"base": {"sha": rehearsal.parent},
                               "head": {"sha": rehearsal.commit}, "title": "$(touch PWNED)"}}
-    github = {"event_name": "pull_request", "ref": "refs/pull/1/merge", "run_id": "4243",
+    github = {"event_name": "pull_request", "ref": "refs/pull/1/merge", "run_id": "4246",
+              "run_attempt": "1",
               "sha": rehearsal.commit, "repository": "example/taskbench", "event": event}
-    job, log = rehearsal.job("tests.yml", "pr-benchmark", github), rehearsal.tail(10**9)
+    store = rehearsal.store("4246")
+    job = rehearsal.job("tests.yml", "pr-benchmark", github, store)
+    log = rehearsal.tail(10**9)
     assert job["result"] == "success" and "Exact counts on 3.12" in log, rehearsal.tail()
     assert "track_bytes_per_task" in log and not (job["workspace"] / "PWNED").exists()
-    measured = {f.commit for f in load(rehearsal.artifacts / "pr-results").figures}
+    measured = {f.commit for f in load(store.folder / "pr-results").figures}
     assert measured == {rehearsal.parent, rehearsal.commit}

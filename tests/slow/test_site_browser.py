@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, samples_around, write_results
+from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import THROUGHPUT
-from taskbench.jobs.asvdriver import AsvDriver
-from taskbench.reports.results import Figure, latest, load
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = ROOT / "test-artifacts"

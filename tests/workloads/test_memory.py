@@ -5,6 +5,7 @@ import platform
 import pytest
 
 import taskbench.workloads.memory
+from taskbench.workloads import Unavailable
 from taskbench.workloads.memory import bytes_per_pending_task, memory_is_traceable
 
 cpython_only = pytest.mark.skipif(platform.python_implementation() != "CPython",
@@ -22,5 +23,5 @@ def test_bytes_per_task_is_a_plausible_per_task_figure() -> None:
 def test_without_tracemalloc_the_measurement_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(taskbench.workloads.memory, "tracemalloc", None)
     assert not memory_is_traceable()
-    with pytest.raises(NotImplementedError, match="tracemalloc is not available"):
+    with pytest.raises(Unavailable, match="tracemalloc is not available"):
         bytes_per_pending_task(10)

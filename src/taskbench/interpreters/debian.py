@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from taskbench import files
+from taskbench import files, host
 
 # Debian's development suite: where releases newer than the system's first appear.
 DEVELOPMENT_SUITE = "sid"
@@ -27,6 +27,14 @@ Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 class ProvisionError(Exception):
     """One source could not deliver; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """Packages :func:`fetch` unpacked into ``root``: what :func:`forget` clears."""
+
+    root: Path
+    packages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,14 +72,9 @@ def debian_mirror(sources_dir: Path = Path("/etc/apt/sources.list.d"),
     return None
 
 
-def system_suite(os_release: Path = Path("/etc/os-release")) -> str:
+def system_suite(os_release: Path = host.OS_RELEASE) -> str:
     """This system's own suite (``bookworm``), from os-release."""
-    try:
-        text = os_release.read_text(encoding="utf-8")
-    except OSError:
-        return "stable"
-    fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return fields.get("VERSION_CODENAME", "stable").strip('"') or "stable"
+    return host.os_release(os_release).get("VERSION_CODENAME") or "stable"
 
 
 class PrivateApt:
@@ -164,6 +167,21 @@ def fetch(suite: str, packages: Sequence[str], root: Path, apt_dir: Path, *,
     previous = stamp.read_text() if stamp.exists() else ""
     files.write_text(stamp, previous + wanted + "\n")
     return root
+
+
+def forget(entry: CacheEntry) -> None:
+    """Make the next :func:`fetch` of ``entry`` download and unpack its packages again (an
+    interpreter unpacked from them did not run, or was not what its name says); what other
+    packages unpacked into the same root stays."""
+    stamp, unpacked_record = entry.root / ".packages", entry.root / ".unpacked"
+    wanted = " ".join(sorted(entry.packages))
+    if stamp.exists():
+        files.write_text(stamp, "".join(f"{line}\n" for line in stamp.read_text().splitlines()
+                                        if line != wanted))
+    if unpacked_record.exists():
+        files.write_text(unpacked_record, "".join(
+            f"{deb}\n" for deb in unpacked_record.read_text().split()
+            if deb.split("_")[0] not in entry.packages))
 
 
 def patchelf() -> str | None:

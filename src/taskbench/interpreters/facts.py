@@ -9,7 +9,9 @@ interpreter's name in ``pythons``; JSON lines, not ``.json``, because asv reads 
 This module is the only reader and writer of the file: the main job and the CI job call
 :func:`update`, and the merge combines copies with :func:`merged` and :func:`render`; either
 way, for each name, the record measured last (``recorded_at``) wins, so that merging many
-machines' copies never brings an older record back.
+machines' copies never brings an older record back. ``recorded_at`` is compared as a time, so
+a record whose ``recorded_at`` is not an ISO 8601 time, or lies in the future, is refused
+with its file and line: text such as "zzzz", or a year 3000, would otherwise win forever.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ FACT_COLUMNS = [
     ("jit", "JIT"), ("gil", "GIL"), ("c_asyncio", "C asyncio"), ("compiler", "compiler"),
 ]
 Record = Dict[str, Any]
+# How far ahead of this machine's clock a time may be: the clocks of CI runners and of the
+# machine that reads their files may differ a little; a day is more than any plausible skew.
+FUTURE_SLACK = datetime.timedelta(days=1)
+_OLDEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
 
 class FactsError(Exception):
@@ -47,8 +53,35 @@ def parse(text: str, source: str) -> dict[str, Record]:
             raise FactsError(f"{source}, line {number}: not JSON ({error})") from None
         if not isinstance(record, dict) or not isinstance(record.get("python"), str):
             raise FactsError(f"{source}, line {number}: no 'python' name")
+        problem = _time_problem(record.get("recorded_at"))
+        if problem:
+            raise FactsError(f"{source}, line {number}: recorded_at {problem}")
         records[record["python"]] = record
     return records
+
+
+def recorded_at(record: Record) -> datetime.datetime:
+    """When ``record`` was made (the oldest possible time for a record that does not say);
+    a time without an offset is taken as UTC."""
+    text = record.get("recorded_at")
+    if not isinstance(text, str):
+        return _OLDEST
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def _time_problem(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        moment = recorded_at({"recorded_at": value})
+    except ValueError:
+        return f"{value!r} is not an ISO 8601 time"
+    if moment > datetime.datetime.now(datetime.timezone.utc) + FUTURE_SLACK:
+        return f"{value!r} is in the future"
+    return None
 
 
 def read(path: Path) -> dict[str, Record]:
@@ -85,8 +118,7 @@ def stamped(record: Record) -> Record:
 
 
 def _newer(candidate: Record, existing: Record | None) -> bool:
-    return existing is None or str(candidate.get("recorded_at", "")) >= str(
-        existing.get("recorded_at", ""))
+    return existing is None or recorded_at(candidate) >= recorded_at(existing)
 
 
 def merged(existing: dict[str, Record], incoming: Iterable[Record]) -> dict[str, Record]:

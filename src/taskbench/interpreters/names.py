@@ -49,12 +49,27 @@ def executable_name(name: str) -> str:
     return name if name.startswith("pypy") else f"python{name}"
 
 
+def parse_environment(environment: str) -> tuple[Wanted | None, str]:
+    """An environment as views show it (``3.14-debian PYTHON_JIT=1``): its interpreter, or
+    None for a name outside the scheme, and its matrix settings (``PYTHON_JIT=1``)."""
+    name, _, settings = environment.partition(" ")
+    try:
+        return parse_name(name), settings
+    except ValueError:
+        return None, settings
+
+
+# Within one version: pyenv's build, then Debian's, then a free-threaded one.
+FAMILY_ORDER = {"pyenv": 0, "debian": 1, "free-threaded": 2, "pypy": 0}
+
+
 def interpreter_order(environment: str) -> tuple[object, ...]:
-    """Sort key for interpreters as views show them (``3.14-debian PYTHON_JIT=1``): by
-    version, pyenv's build before Debian's, free-threaded after, matrix variables last,
-    PyPy after CPython."""
-    match = re.match(r"(pypy)?(\d+)\.(\d+)(\S*)(.*)", environment)
-    if not match:
-        return (2, 0, 0, environment, "")
-    pypy, major, minor, variant, extra = match.groups()
-    return (1 if pypy else 0, int(major), int(minor), variant, extra)
+    """Sort key for interpreters as views show them: by version, pyenv's build before
+    Debian's, free-threaded after, matrix settings last, PyPy after CPython, and names
+    outside the scheme at the end."""
+    wanted, settings = parse_environment(environment)
+    if wanted is None:
+        return (2, 0, 0, 0, environment, "")
+    major, minor = (int(part) for part in wanted.version.split("."))
+    return (1 if wanted.family == "pypy" else 0, major, minor, FAMILY_ORDER[wanted.family],
+            "", settings)

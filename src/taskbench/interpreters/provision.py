@@ -2,9 +2,14 @@
 
 For every name in ``pythons`` the matching source (:mod:`taskbench.interpreters.sources`)
 puts a named executable in the directory, and the interpreter is then started once to print
-its build facts (:mod:`taskbench.workloads.buildinfo`): one probe that both proves it runs and
-says how it was built. An executable whose interpreter cannot start is removed again, since
-asv would only fail on it later. Nothing here touches the system's apt setup.
+its build facts (:mod:`taskbench.workloads.buildinfo`): one probe that proves it runs, that it
+is the version and implementation its name says (a 3.11 in 3.14's place is refused), and says
+how it was built. An executable whose interpreter cannot start, or is not what its name says,
+is removed again, since asv would only fail on it or mislabel it later; when it came from the
+download cache, that cache entry is cleared too, so that the next run fetches it afresh
+instead of failing on the same copy for ever. An OS error (a read-only ``.pythons/bin`` or
+cache, a file where a folder should be) is the reason of that interpreter's row, naming the
+path. Nothing here touches the system's apt setup.
 
 Usage::
 
@@ -14,18 +19,19 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import errno
 import json
-import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from taskbench import files
-from taskbench.interpreters import sources
-from taskbench.interpreters.config import ConfigError, configured_pythons, load_config
+from taskbench import arguments, host
+from taskbench.asvadapter.config import CONFIG, ConfigError, configured_pythons, load_config
+from taskbench.interpreters import debian, sources
 from taskbench.interpreters.facts import stamped
-from taskbench.interpreters.names import parse_name
+from taskbench.interpreters.names import Wanted, parse_name
 from taskbench.interpreters.sources import Outcome
 
 DEFAULT_DEST = Path(".pythons") / "bin"
@@ -33,8 +39,7 @@ BUILDINFO = Path(__file__).resolve().parent.parent / "workloads" / "buildinfo.py
 
 
 def default_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "taskbench" / "pythons"
+    return host.cache_dir("pythons")
 
 
 def build_facts(executable: Path) -> dict[str, Any] | str:
@@ -63,20 +68,93 @@ def with_facts(outcome: Outcome, family: str) -> Outcome:
         return outcome
     facts = build_facts(outcome.executable)
     if isinstance(facts, str):
-        return Outcome(outcome.name, outcome.source, problem=f"{outcome.executable} {facts}")
+        return replace(outcome, executable=None, problem=f"{outcome.executable} {facts}")
     facts = stamped({**facts, "source": outcome.source})
     if family == "debian":
         # Debian's changelog: "Enable LTO/PGO builds" (amd64, arm64), and "Don't propagate
         # lto flags to the _sysconfigdata module": sysconfig cannot show them.
         facts["pgo"] = facts["lto"] = "yes (Debian's packaging)"
-    return Outcome(outcome.name, outcome.source, outcome.executable, None, facts)
+    return replace(outcome, facts=facts)
+
+
+def checked_identity(outcome: Outcome, wanted: Wanted) -> Outcome:
+    """``outcome``, refused when its interpreter is not the version and implementation its
+    name says: asv would file its results under the name, and every view mislabel them."""
+    if outcome.facts is None:
+        return outcome
+    version = str(outcome.facts.get("version", ""))
+    implementation = str(outcome.facts.get("implementation", ""))
+    expected = "PyPy" if wanted.family == "pypy" else "CPython"
+    if implementation == expected and (version + ".").startswith(wanted.version + "."):
+        return outcome
+    return replace(outcome, executable=None, facts=None, problem=(
+        f"{outcome.executable} reports {implementation} {version}, not {wanted.version}"))
+
+
+def os_problem(error: OSError, option: str) -> str:
+    """An OS error as one line naming the path, with what to do when it cannot be written."""
+    path = error.filename if error.filename is not None else "?"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        folder = Path(path).parent
+        return (f"cannot write {path}: {error.strerror} (make {folder} writable, or give "
+                f"another {option})")
+    return f"{path}: {error.strerror or error}"
+
+
+def _forget(outcome: Outcome) -> Outcome:
+    """A failed interpreter's cache entry cleared, so that the next run fetches it again."""
+    if outcome.cache is None or outcome.problem is None:
+        return outcome
+    root = outcome.cache.root
+    try:
+        debian.forget(outcome.cache)
+    except OSError as error:
+        return replace(outcome, problem=f"{outcome.problem}; its cached copy in {root} could "
+                                        f"not be cleared ({error.filename}: {error.strerror})"
+                                        f": delete {root}, and the next `make pythons` "
+                                        "downloads it again")
+    return replace(outcome, problem=f"{outcome.problem}; its cached copy in {root} was "
+                                    "cleared: the next `make pythons` downloads and unpacks it "
+                                    "again")
+
+
+def _from_source(wanted: Wanted, dest: Path, cache: Path, root: Path | None,
+                 offline: bool) -> Outcome:
+    if wanted.family == "pyenv":
+        return sources.from_pyenv(wanted, dest, root)
+    if wanted.family == "debian":
+        return sources.from_debian(wanted, dest, cache, offline)
+    if wanted.family == "pypy":
+        return sources.from_pypy(wanted, dest, cache, offline)
+    return sources.from_path(wanted, dest)
+
+
+def _provide(wanted: Wanted, dest: Path, cache: Path, root: Path | None,
+             offline: bool) -> Outcome:
+    """One name's executable in ``dest``, checked, or why there is none (never OSError)."""
+    source = "?"
+    try:
+        outcome = _from_source(wanted, dest, cache, root, offline)
+        source = outcome.source
+        outcome = checked_identity(with_facts(outcome, wanted.family), wanted)
+        if outcome.problem is not None:
+            # An executable whose interpreter cannot start would only fail later, in asv.
+            (dest / wanted.executable_name).unlink(missing_ok=True)
+            outcome = _forget(outcome)
+    except OSError as error:
+        return Outcome(wanted.name, source, problem=os_problem(
+            error, "--dest" if Path(error.filename or "").parent == dest else "--cache"))
+    return outcome
 
 
 def provision(names: Sequence[str], dest: Path, cache: Path,
               offline: bool = False) -> list[Outcome]:
     """Put an executable for each name into ``dest``; one outcome per name, in order."""
     dest = dest.resolve()  # run by absolute path: a relative one could read as an option
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return [Outcome(name, "?", problem=os_problem(error, "--dest")) for name in names]
     root = sources.pyenv_root()
     outcomes = []
     for name in names:
@@ -85,19 +163,7 @@ def provision(names: Sequence[str], dest: Path, cache: Path,
         except ValueError as error:
             outcomes.append(Outcome(name, "?", problem=str(error)))
             continue
-        if wanted.family == "pyenv":
-            outcome = sources.from_pyenv(wanted, dest, root)
-        elif wanted.family == "debian":
-            outcome = sources.from_debian(wanted, dest, cache, offline)
-        elif wanted.family == "pypy":
-            outcome = sources.from_pypy(wanted, dest, cache, offline)
-        else:
-            outcome = sources.from_path(wanted, dest)
-        outcome = with_facts(outcome, wanted.family)
-        if outcome.problem is not None:
-            # An executable whose interpreter cannot start would only fail later, in asv.
-            (dest / wanted.executable_name).unlink(missing_ok=True)
-        outcomes.append(outcome)
+        outcomes.append(_provide(wanted, dest, cache, root, offline))
     return outcomes
 
 
@@ -131,9 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m taskbench.interpreters", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when at least one interpreter is available, 1 when none is, "
                "2 for a configuration that cannot be read.")
-    parser.add_argument("--config", type=files.path_argument, default=Path("asv.conf.json"))
-    parser.add_argument("--dest", type=files.path_argument, default=DEFAULT_DEST)
-    parser.add_argument("--cache", type=files.path_argument, default=None,
+    parser.add_argument("--config", type=arguments.path, default=CONFIG)
+    parser.add_argument("--dest", type=arguments.path, default=DEFAULT_DEST)
+    parser.add_argument("--cache", type=arguments.path, default=None,
                         help="where downloads are unpacked (default: ~/.cache/taskbench/pythons)")
     parser.add_argument("--offline", action="store_true",
                         help="use only what is installed or cached; download nothing")

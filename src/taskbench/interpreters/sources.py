@@ -12,13 +12,13 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from taskbench import files
 from taskbench.interpreters import debian
-from taskbench.interpreters.debian import DEVELOPMENT_SUITE, ProvisionError
+from taskbench.interpreters.debian import DEVELOPMENT_SUITE, CacheEntry, ProvisionError
 from taskbench.interpreters.names import Wanted
 
 _RELEASE_DIR = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -33,6 +33,7 @@ class Outcome:
     executable: Path | None = None
     problem: str | None = None
     facts: dict[str, Any] | None = None
+    cache: CacheEntry | None = None  # the download it was unpacked from, if any
 
 
 def link_executable(dest: Path, wanted: Wanted, target: Path) -> Path:
@@ -45,11 +46,18 @@ def link_executable(dest: Path, wanted: Wanted, target: Path) -> Path:
     reports its real location, and virtualenv builds the environment from that.
     """
     link = dest / wanted.executable_name
-    if link.is_symlink():
-        link.unlink()
     quoted = "'" + str(target).replace("'", "'\\''") + "'"
-    files.write_text(link, f"#!/bin/sh\n# {wanted.name}: written by taskbench.interpreters\n"
-                           f'exec {quoted} "$@"\n', mode=0o755)
+    text = (f"#!/bin/sh\n# {wanted.name}: written by taskbench.interpreters\n"
+            f'exec {quoted} "$@"\n')
+    if (not link.is_symlink() and link.is_file() and os.access(link, os.X_OK)
+            and link.read_text(encoding="utf-8", errors="replace") == text):
+        return link  # unchanged: a read-only folder that is up to date still serves
+    try:
+        if link.is_symlink():
+            link.unlink()
+        files.write_text(link, text, mode=0o755)
+    except OSError as error:  # named by the executable, not by the temporary file
+        raise OSError(error.errno, error.strerror, str(link)) from None
     return link
 
 
@@ -137,10 +145,15 @@ def _from_sid(wanted: Wanted, dest: Path, cache: Path, offline: bool, packages: 
         if not executable.exists():
             raise ProvisionError(f"Debian {DEVELOPMENT_SUITE}'s {packages[0]} holds no "
                                  f"{executable_path}")
-        debian.patch_for_private_glibc(executable, root, patchelf)
     except ProvisionError as error:
         return Outcome(wanted.name, source, problem=str(error))
-    return Outcome(wanted.name, source, link_executable(dest, wanted, executable))
+    # From here a failure is the unpacked copy's: provision clears the entry.
+    entry = CacheEntry(root, tuple(packages))
+    try:
+        debian.patch_for_private_glibc(executable, root, patchelf)
+    except ProvisionError as error:
+        return Outcome(wanted.name, source, problem=str(error), cache=entry)
+    return Outcome(wanted.name, source, link_executable(dest, wanted, executable), cache=entry)
 
 
 def from_pypy(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Outcome:
@@ -172,5 +185,6 @@ def from_pypy(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Outcome
                           executable_path)
         if newer.problem is None:
             return newer
-        return Outcome(wanted.name, newer.source, problem=f"{error}; {newer.problem}")
-    return Outcome(wanted.name, source, link_executable(dest, wanted, executable))
+        return replace(newer, problem=f"{error}; {newer.problem}")
+    return Outcome(wanted.name, source, link_executable(dest, wanted, executable),
+                   cache=CacheEntry(root, ("pypy3", "pypy3-lib")))

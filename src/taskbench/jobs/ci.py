@@ -4,12 +4,17 @@
 names interpreters (``3.12``, ``3.13t``, ``pypy3.10`` …), records the runner as an asv machine,
 runs the suite on the checked-out commit into a results folder of the job's own (``--out``,
 holding only this job's files, so that the merge never meets stale copies) and records the
-interpreter's build facts there.
+interpreter's build facts there, with the runner's CPU model (the machine's own ``cpu`` is
+the same on every host, see :mod:`taskbench.jobs.machine`). What it measured goes into the
+job's summary on the run's page (:mod:`taskbench.jobs.summary`); ``--tryout`` says there
+that none of it will be published.
 
 On Linux and macOS asv builds a virtualenv from a named executable in ``.pythons/bin``, as the
 main job does. On Windows, where such a wrapper cannot be run, the interpreter itself is asv's
 ``existing`` environment, which needs what asv otherwise does for it: the commit given with
-``--set-commit-hash`` (asv refuses a range there and saves nothing without it), and taskbench,
+``--set-commit-hash`` (asv refuses a range there and saves nothing without it, and then
+resolves every configured branch by name, which a detached checkout has not: see
+:mod:`taskbench.asvadapter.history`), and taskbench,
 asv_runner and the pinned clients installed into the interpreter. asv names such an
 environment after the executable's path and records the bare version (``3.13`` for a 3.13t,
 ``3.10`` for PyPy 3.10), which would put it on CPython's graph line and start a new line at
@@ -19,7 +24,7 @@ before it is uploaded: the measurements are untouched.
 Usage::
 
     python -m taskbench.jobs.ci --name 3.13t --python /path/to/python3.13t \\
-        --machine gha-ubuntu-24.04-x64 --out ci-results [--quick] [--windows-mode]
+        --machine gha-ubuntu-24.04-x64 --out ci-results [--quick] [--tryout] [--windows-mode]
 """
 
 from __future__ import annotations
@@ -32,16 +37,23 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import files
+from taskbench import arguments, files
+from taskbench.asvadapter.config import CONFIG, ConfigError
+from taskbench.asvadapter.driver import AsvDriver, head_commit
+from taskbench.asvadapter.history import configured_repo, drawn_history
+from taskbench.catalogue import quick_patterns
 from taskbench.interpreters import facts
-from taskbench.interpreters.config import CONFIG, ConfigError
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST, build_facts
 from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver, head_commit
-from taskbench.jobs.main import quick_patterns
-from taskbench.jobs.merge import valid_machine_name
+from taskbench.jobs.preamble import (
+    interpreter_argument,
+    machine_argument,
+    step_summary,
+    use_provisioned,
+)
+from taskbench.jobs.summary import summary
 
 # What asv would install into an environment it builds, for the existing one on Windows.
 ASV_RUNNER = "asv_runner==0.3.2"
@@ -76,32 +88,60 @@ def name_existing_results(machine_dir: Path, name: str) -> list[Path]:
     return renamed
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.ci", description=__doc__.split("\n\n")[0],
         epilog="Exit status: asv's (0, or 2 when a benchmark failed: the results measured "
                "are kept), 1 when the interpreter cannot run, 2 for bad arguments.")
-    parser.add_argument("--name", required=True, help="the interpreter's name, e.g. 3.13t")
-    parser.add_argument("--python", required=True, type=files.path_argument, help="its executable")
-    parser.add_argument("--machine", required=True, help="stable machine name for results/")
-    parser.add_argument("--out", type=files.path_argument, default=Path("ci-results"),
+    parser.add_argument("--name", required=True, type=interpreter_argument,
+                        help="the interpreter's name, e.g. 3.13t")
+    parser.add_argument("--python", required=True, type=arguments.path, help="its executable")
+    parser.add_argument("--machine", required=True, type=machine_argument,
+                        help="stable machine name for results/")
+    parser.add_argument("--out", type=arguments.path, default=Path("ci-results"),
                         help="the job's own results folder (default: ci-results)")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--tryout", action="store_true",
+                        help="nothing this run measures is published: say so in the summary")
     parser.add_argument("--windows-mode", action="store_true",
                         help="use the interpreter as asv's existing environment, as on Windows "
                              "(the default there)")
-    args = parser.parse_args(argv)
-    try:
-        wanted = parse_name(args.name)
-    except ValueError as error:
-        parser.error(str(error))
-    if not valid_machine_name(args.machine):
-        parser.error(f"--machine {args.machine!r} is not a plain folder name")
+    return parser
+
+
+def measure_existing(driver: AsvDriver, args: argparse.Namespace, bench: list[str]) -> int:
+    """asv's ``existing`` environment (Windows): the interpreter itself, named after."""
+    status = prepare_existing(args.python)
+    if status != 0:
+        return status
+    settings = driver.settings  # asv resolves every configured branch here
+    with drawn_history(configured_repo(CONFIG, settings),
+                       settings.get("branches", [])) as history:
+        driver.repo = history
+        status = driver.run(machine=args.machine, range_spec=None,
+                            set_commit_hash=head_commit(),
+                            environments=[f"existing:{args.python}"], bench=bench,
+                            quick=args.quick).returncode
+    name_existing_results(args.out / args.machine, args.name)
+    return status
+
+
+def measure_virtualenv(driver: AsvDriver, args: argparse.Namespace, bench: list[str]) -> int:
+    """A virtualenv asv builds from the interpreter, found under its name on PATH."""
+    link_executable(DEFAULT_DEST, parse_name(args.name), args.python)
+    use_provisioned()
+    return driver.run(machine=args.machine, environments=[f"virtualenv:{args.name}"],
+                      bench=bench, quick=args.quick).returncode
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     facts_found = build_facts(args.python)
     if isinstance(facts_found, str):
         print(f"error: {args.python} {facts_found}", file=sys.stderr)
         return 1
-    facts_found = facts.stamped({**facts_found, "source": "actions/setup-python"})
+    record = {"python": args.name, **facts.stamped({**facts_found, "cpu": machines.cpu_model(),
+                                                    "source": "actions/setup-python"})}
     windows = args.windows_mode or sys.platform.startswith("win")
     os.environ["TASKBENCH_MACHINE"] = args.machine
     try:
@@ -109,27 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         with AsvDriver(CONFIG, results_dir=args.out) as driver:
             if driver.machine(details).returncode != 0:
                 return 2
-            facts.update(args.out / args.machine / facts.FACTS_FILE,
-                         [{"python": args.name, **facts_found}])
+            facts.update(args.out / args.machine / facts.FACTS_FILE, [record])
             bench = quick_patterns() if args.quick else []
-            if windows:
-                status = prepare_existing(args.python)
-                if status != 0:
-                    return status
-                status = driver.run(machine=args.machine, range_spec=None,
-                                    set_commit_hash=head_commit(),
-                                    environments=[f"existing:{args.python}"], bench=bench,
-                                    quick=args.quick).returncode
-                name_existing_results(args.out / args.machine, args.name)
-                return status
-            link_executable(DEFAULT_DEST, wanted, args.python)
-            os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
-                                                  os.environ.get("PATH", "")])
-            return driver.run(machine=args.machine, environments=[f"virtualenv:{args.name}"],
-                              bench=bench, quick=args.quick).returncode
+            measure = measure_existing if windows else measure_virtualenv
+            status = measure(driver, args, bench)
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    title = f"{args.name} on {args.machine}" + (", quick" if args.quick else "")
+    step_summary(summary(args.out, title, tryout=args.tryout) + "\n")
+    return status
 
 
 if __name__ == "__main__":

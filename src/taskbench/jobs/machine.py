@@ -6,6 +6,11 @@ name, which on rented or virtual machines changes between boots, so the name her
 from what stays: operating system, architecture and CPU count (``debian12-x86_64-2cpu``);
 ``TASKBENCH_MACHINE`` overrides it. The ``os`` string leaves out what changes without
 anything users compare changing: the kernel, Ubuntu's and macOS's point releases.
+
+A GitHub-hosted runner (a ``gha-*`` name) is a different host each run, and one runner kind
+is handed several CPU models. asv draws a graph line per distinct ``cpu`` too, so such a
+machine records :data:`RUNNER_CPU`, the same on every host, and each job writes the host's
+real model into the build facts beside its results (:func:`cpu_model`).
 """
 
 from __future__ import annotations
@@ -13,31 +18,48 @@ from __future__ import annotations
 import os
 import platform
 import re
+import subprocess
 from pathlib import Path
 
-from taskbench.jobs.merge import valid_machine_name
+from taskbench import host
+
+MACHINE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
+# A host name's longest label (RFC 1035: asv's default machine name is the host name), and
+# well inside the 255 bytes of a file name: the site's folders are named "machine-<name>".
+MAX_MACHINE_NAME = 63
+MACHINE_NAME_RULE = (f"a plain folder name of at most {MAX_MACHINE_NAME} characters (letters, "
+                     "digits, '.', '_', '+', '-'; no '/' or '..')")
+
+RUNNER_PREFIX = "gha-"
+RUNNER_CPU = "varies by host (a GitHub-hosted runner): see each interpreter's build facts"
 
 
-def _os_release(path: Path = Path("/etc/os-release")) -> dict[str, str]:
-    fields: dict[str, str] = {}
+def valid_machine_name(name: str) -> bool:
+    """One plain folder name (no separator, no ``..``), short enough for the site's paths,
+    and not ``benchmarks.json``, the file asv keeps beside the machine folders."""
+    # fullmatch: ``$`` would also match before a final newline.
+    return (len(name) <= MAX_MACHINE_NAME and bool(MACHINE_NAME.fullmatch(name))
+            and ".." not in name and name != "benchmarks.json")
+
+
+def cpu_model(path: Path = Path("/proc/cpuinfo")) -> str:
+    """The CPU's model name: /proc/cpuinfo's, macOS's brand string, or ``platform``'s."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        return fields
-    for line in text.splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            fields[key.strip()] = value.strip().strip('"')
-    return fields
-
-
-def _cpu_model(path: Path = Path("/proc/cpuinfo")) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return platform.processor() or "unknown"
+        text = ""
     match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
-    return match.group(1).strip() if match else (platform.processor() or "unknown")
+    if match:
+        return match.group(1).strip()
+    if platform.system() == "Darwin":
+        try:
+            found = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"],
+                                   capture_output=True, text=True, check=False).stdout.strip()
+        except OSError:
+            found = ""
+        if found:
+            return found
+    return platform.processor() or "unknown"
 
 
 def _ram(path: Path = Path("/proc/meminfo")) -> str:
@@ -56,10 +78,17 @@ def os_name(release: dict[str, str] | None = None, system: str | None = None) ->
         return f"macOS {platform.mac_ver()[0].split('.')[0] or '?'}"
     if system == "Windows":
         return f"Windows {platform.release()}"
-    release = _os_release() if release is None else release
+    release = host.os_release() if release is None else release
     name = " ".join(filter(None, [release.get("NAME"), release.get("VERSION_ID")]))
     codename = release.get("VERSION_CODENAME")
     return f"{name} ({codename})" if name and codename else name or system
+
+
+def _own_name(release: dict[str, str], arch: str | None, num_cpu: int | None) -> str:
+    system = (release.get("ID", "") + release.get("VERSION_ID", "")) or platform.system()
+    arch = arch or platform.machine() or "unknown"
+    num_cpu = num_cpu or os.cpu_count() or 1
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{system}-{arch}-{num_cpu}cpu").lower()
 
 
 def machine_name(os_release: dict[str, str] | None = None, arch: str | None = None,
@@ -67,29 +96,30 @@ def machine_name(os_release: dict[str, str] | None = None, arch: str | None = No
     """``<os id><version>-<arch>-<n>cpu``, or ``$TASKBENCH_MACHINE`` when it is set.
 
     Raises:
-        ValueError: when ``TASKBENCH_MACHINE`` is not a plain folder name.
+        ValueError: when ``TASKBENCH_MACHINE`` is not a plain folder name or is too long.
     """
+    release = host.os_release() if os_release is None else os_release
     override = os.environ.get("TASKBENCH_MACHINE", "").strip()
-    if override:
-        if not valid_machine_name(override):
-            raise ValueError(f"TASKBENCH_MACHINE={override!r} is not a plain folder name "
-                             "(letters, digits, '.', '_', '+', '-'; no '/' or '..')")
-        return override
-    release = _os_release() if os_release is None else os_release
-    system = (release.get("ID", "") + release.get("VERSION_ID", "")) or platform.system()
-    arch = arch or platform.machine() or "unknown"
-    num_cpu = num_cpu or os.cpu_count() or 1
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{system}-{arch}-{num_cpu}cpu").lower()
+    if not override:
+        return _own_name(release, arch, num_cpu)
+    if not valid_machine_name(override):
+        shown = repr(override) if len(override) <= 80 else (
+            f"{override[:40]!r}... ({len(override)} characters)")
+        raise ValueError(f"TASKBENCH_MACHINE={shown} is not {MACHINE_NAME_RULE}: set another "
+                         "(TASKBENCH_MACHINE=my-box make bench), or unset it for this "
+                         f"machine's own name, {_own_name(release, arch, num_cpu)}")
+    return override
 
 
 def details() -> dict[str, str]:
     """The fields ``asv machine`` records, each given explicitly (ValueError: bad name)."""
-    release = _os_release()
+    release = host.os_release()
+    name = machine_name(release)
     return {
-        "machine": machine_name(release),
+        "machine": name,
         "os": os_name(release),
         "arch": platform.machine() or "unknown",
-        "cpu": _cpu_model(),
+        "cpu": RUNNER_CPU if name.startswith(RUNNER_PREFIX) else cpu_model(),
         "num_cpu": str(os.cpu_count() or 1),
         "ram": _ram(),
     }

@@ -1,15 +1,18 @@
 """The main job (``make bench``): the suite on every interpreter found here, then the views.
 
-1. gathers the configured interpreters into ``.pythons/bin`` (:mod:`taskbench.interpreters`)
-   and says which are missing and why, before and after the run;
-2. records the machine under a stable name (:mod:`taskbench.jobs.machine`);
-3. runs ``asv run HEAD^!`` through :mod:`taskbench.jobs.asvdriver` into a folder of its own:
-   a full run into a fresh staging folder, a ``--quick`` or ``--bench`` try-out into a fresh
-   folder under ``.asv/scratch/`` (so that what it reports missing is missing from this run);
-4. after a full run, merges the staging folder into ``results/`` (:mod:`taskbench.jobs.merge`:
-   validated, atomic, never going backwards), then regenerates the README's blocks and the
-   site. Measuring never depends on presenting: when the README or the site cannot be made,
-   the results are kept and the job says why.
+It reads as its four steps:
+
+1. **interpreters**: gathers the configured interpreters into ``.pythons/bin``
+   (:mod:`taskbench.interpreters`) and says which are missing and why, before and after;
+2. **measure**: records the machine under a stable name (:mod:`taskbench.jobs.machine`) and
+   runs ``asv run HEAD^!`` through the asv driver into a folder of its own: a full run into
+   a fresh staging folder, a ``--quick`` or ``--bench`` try-out into a fresh folder under
+   ``.asv/scratch/`` (so that what it reports missing is missing from this run);
+3. **merge**: after a full run, merges the staging folder into ``results/``
+   (:mod:`taskbench.jobs.merge`: validated, atomic, never going backwards);
+4. **present**: regenerates the README's blocks and the site. Measuring never depends on
+   presenting: when the README or the site cannot be made, the results are kept and the job
+   says why.
 
 An interrupted run leaves ``results/`` as it was and says where the finished part is.
 """
@@ -18,24 +21,40 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import re
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from taskbench.catalogue import CATALOGUE
+from taskbench.asvadapter.config import CONFIG, ConfigError, configured_pythons, load_config
+from taskbench.asvadapter.config import results_dir as configured_results
+from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.results import load
+from taskbench.catalogue import check_patterns, quick_patterns
 from taskbench.interpreters import facts
-from taskbench.interpreters.config import CONFIG, ConfigError, configured_pythons, load_config
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
+from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver
 from taskbench.jobs.merge import merge
+from taskbench.jobs.preamble import use_provisioned
 
 SCRATCH = Path(".asv") / "scratch"
 STAGING = Path(".asv") / "staging"
+INTERRUPTED = 130
+
+
+@dataclass
+class Run:
+    """One measurement: where it goes, and whether it is a full run or a try-out."""
+
+    folder: Path
+    full: bool
+
+    def measured(self) -> set[str]:
+        """The interpreters with at least one figure in this run's folder."""
+        return {f.python for f in load(self.folder).figures if f.value is not None}
 
 
 def _stamp() -> str:
@@ -46,30 +65,6 @@ def _announce(title: str) -> None:
     print(f"\n=== {title} ===", flush=True)
 
 
-def check_patterns(patterns: Sequence[str]) -> str | None:
-    """Why a ``--bench`` pattern cannot be used (bad regex, or it selects nothing), or None."""
-    names = [entry.name for entry in CATALOGUE]
-    calls = [f"{entry.name}({', '.join(map(repr, combo))})" for entry in CATALOGUE
-             for combo in entry.combinations()]
-    for pattern in patterns:
-        if not pattern:
-            return ("--bench '' would select every benchmark; leave --bench out for a full "
-                    "run, or give a pattern")
-        try:
-            compiled = re.compile(pattern)
-        except re.error as error:
-            return f"--bench {pattern!r} is not a regular expression ({error})"
-        if not any(compiled.search(name) for name in names + calls):
-            return (f"no benchmark matches --bench {pattern!r}; the benchmarks are: "
-                    f"{', '.join(names)}")
-    return None
-
-
-def quick_patterns() -> list[str]:
-    """What ``--quick`` measures: every benchmark's quick parameters (see the catalogue)."""
-    return [pattern for entry in CATALOGUE if (pattern := entry.quick_pattern())]
-
-
 def _uncommitted_changes() -> bool:
     status = subprocess.run(["git", "status", "--porcelain", "--", "benchmarks", "src",
                              "asv.conf.json", "pyproject.toml"],
@@ -77,14 +72,60 @@ def _uncommitted_changes() -> bool:
     return bool(status.stdout.strip())
 
 
-def _measured_pythons(results_dir: Path) -> set[str]:
-    from taskbench.reports.results import load
+def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:
+    """Step 1: every configured interpreter into ``.pythons/bin``, and the table of them."""
+    _announce("Interpreters")
+    outcomes = provision(names, DEFAULT_DEST, default_cache(), offline=offline)
+    print(format_table(outcomes), flush=True)
+    use_provisioned()
+    if _uncommitted_changes():
+        print("warning: benchmarks/, src/ or the configuration have uncommitted changes; asv "
+              "installs taskbench from the committed HEAD, so commit before measuring.")
+    return outcomes
 
-    return {figure.python for figure in load(results_dir).figures if figure.value is not None}
+
+def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
+            bench: Sequence[str], quick: bool) -> int | None:
+    """Step 2: the machine recorded, then ``asv run``; asv's status, None when interrupted."""
+    with AsvDriver(CONFIG, results_dir=run.folder) as driver:
+        _announce("Machine")
+        if driver.machine(details).returncode != 0:
+            print("error: `asv machine` failed; see its message above.", file=sys.stderr)
+            return 2
+        try:
+            facts.update(run.folder / details["machine"] / facts.FACTS_FILE,
+                         [{"python": o.name, **o.facts} for o in outcomes if o.facts])
+        except (facts.FactsError, OSError) as error:
+            print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
+                  file=sys.stderr)
+        _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to "
+                                                       f"{run.folder})"))
+        try:
+            return driver.run(machine=details["machine"], bench=bench, quick=quick).returncode
+        except KeyboardInterrupt:
+            print(f"\ninterrupted: results/ is unchanged; what finished is in {run.folder} "
+                  "(not merged). Run `make bench` again to measure everything.",
+                  file=sys.stderr)
+            return None
 
 
-def _present(results_dir: Path) -> list[str]:
-    """Regenerate the README's blocks and the site; return what could not be made."""
+def merge_run(run: Run) -> Path | None:
+    """Step 3: the staging folder merged into ``results/``; None when the merge failed."""
+    _announce("Results")
+    results_dir = configured_results()
+    try:
+        report = merge([run.folder], results_dir)
+    except (OSError, ValueError) as error:
+        print(f"error: the merge into {results_dir} failed and left it as it was ({error});"
+              f" the run is kept in {run.folder}: `python -m taskbench.jobs.merge "
+              f"{run.folder} {results_dir}` retries.", file=sys.stderr)
+        return None
+    print("\n".join(report.lines()))
+    return results_dir
+
+
+def present(results_dir: Path) -> list[str]:
+    """Step 4: the README's blocks and the site regenerated; what could not be made."""
     from taskbench.reports import readme
     from taskbench.site.build import BROWSE, build
     from taskbench.site.vendor import SiteError
@@ -112,7 +153,21 @@ def _present(results_dir: Path) -> list[str]:
     return failures
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _summary(names: Sequence[str], outcomes: Sequence[Outcome], measured: set[str],
+             started: float, failures: Sequence[str]) -> None:
+    _announce("Interpreters, again")
+    missing = [name for name in names if name not in measured]
+    print(format_table(outcomes))
+    if missing:
+        print(f"NO results from this run for: {', '.join(missing)} (asv itself says so in "
+              "one line and exits 0).")
+    print(f"\nThe main job took {(time.monotonic() - started) / 60:.1f} minutes.")
+    if failures:
+        print("warning: measured and kept, but not regenerated: " + "; ".join(failures),
+              file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.main", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when every run benchmark measured, 2 when a benchmark failed "
@@ -127,84 +182,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bench", "-b", action="append", default=[], metavar="REGEX",
                         help="only benchmarks matching REGEX (repeatable; into the scratch "
                              "folder)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     started = time.monotonic()
     problem = check_patterns(args.bench)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
     try:
+        if problem:
+            raise ValueError(problem)
         names = configured_pythons(load_config(CONFIG))
         details = machines.details()
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-
-    _announce("Interpreters")
-    outcomes = provision(names, DEFAULT_DEST, default_cache(), offline=args.offline)
-    print(format_table(outcomes), flush=True)
-    os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
-                                          os.environ.get("PATH", "")])
+    outcomes = gather_interpreters(names, args.offline)
     if not any(outcome.facts for outcome in outcomes):
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    if _uncommitted_changes():
-        print("warning: benchmarks/, src/ or the configuration have uncommitted changes; asv "
-              "installs taskbench from the committed HEAD, so commit before measuring.")
-
     full = not args.quick and not args.bench
-    run_dir = (STAGING if full else SCRATCH) / _stamp() / "results"
-    with AsvDriver(CONFIG, results_dir=run_dir) as driver:
-        _announce("Machine")
-        if driver.machine(details).returncode != 0:
-            print("error: `asv machine` failed; see its message above.", file=sys.stderr)
-            return 2
-        try:
-            facts.update(run_dir / details["machine"] / facts.FACTS_FILE,
-                         [{"python": o.name, **o.facts} for o in outcomes if o.facts])
-        except (facts.FactsError, OSError) as error:
-            print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
-                  file=sys.stderr)
-        _announce("Benchmarks" + ("" if full else f" (a try-out: results go to {run_dir})"))
-        bench = args.bench + (quick_patterns() if args.quick and not args.bench else [])
-        try:
-            status = driver.run(machine=details["machine"], bench=bench,
-                                quick=args.quick).returncode
-        except KeyboardInterrupt:
-            print(f"\ninterrupted: results/ is unchanged; what finished is in {run_dir} "
-                  "(not merged). Run `make bench` again to measure everything.",
-                  file=sys.stderr)
-            return 130
-
-    measured = _measured_pythons(run_dir)
+    run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
+    bench = args.bench + (quick_patterns() if args.quick and not args.bench else [])
+    status = measure(run, details, outcomes, bench, args.quick)
+    if status is None:
+        return INTERRUPTED
+    measured = run.measured()
     failures: list[str] = []
     if full:
-        _announce("Results")
-        results_dir = AsvDriver(CONFIG).folder("results_dir", "results")
-        try:
-            report = merge([run_dir], results_dir)
-        except (OSError, ValueError) as error:
-            print(f"error: the merge into {results_dir} failed and left it as it was ({error});"
-                  f" the run is kept in {run_dir}: `python -m taskbench.jobs.merge {run_dir} "
-                  f"{results_dir}` retries.", file=sys.stderr)
+        results_dir = merge_run(run)
+        if results_dir is None:
             return 1
-        print("\n".join(report.lines()))
-        failures = _present(results_dir)
+        failures = present(results_dir)
     else:
-        print(f"\nThe try-out's results are in {run_dir}; results/, the README and the site "
-              "are unchanged (only a full run changes them).")
-
-    _announce("Interpreters, again")
-    missing = [name for name in names if name not in measured]
-    print(format_table(outcomes))
-    if missing:
-        print(f"NO results from this run for: {', '.join(missing)} (asv itself says so in "
-              "one line and exits 0).")
-    print(f"\nThe main job took {(time.monotonic() - started) / 60:.1f} minutes.")
-    if failures:
-        print("warning: measured and kept, but not regenerated: " + "; ".join(failures),
-              file=sys.stderr)
+        print(f"\nThe try-out's results are in {run.folder}; results/, the README and the "
+              "site are unchanged (only a full run changes them).")
+    _summary(names, outcomes, measured, started, failures)
     if status != 0:
         print(f"error: `asv run` exited with status {status}: a benchmark failed (asv's "
               "messages are above); everything else was kept.", file=sys.stderr)
@@ -218,7 +232,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return main(argv)
     except KeyboardInterrupt:
         print("\ninterrupted: results/ is unchanged.", file=sys.stderr)
-        return 130
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

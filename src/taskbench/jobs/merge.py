@@ -1,14 +1,19 @@
 """Merge results folders (CI jobs, or a finished run's staging folder) into ``results/``.
 
 Every incoming file is checked before anything is written: a results file must load with
-asv's own reader for the machine of the folder it sits in, under the name asv would give
-it; ``machine.json`` must name that machine; ``interpreters.jsonl`` must parse; machine names
-must be plain folder names. Symbolic links, and anything that would land outside
-``results/``, are refused. A results file replaces a committed one only when its run is
-newer (asv's commit date, then when the run was made); otherwise the committed one is kept
-and the incoming one reported. Everything is first written to a staging folder inside
-``results/`` and then renamed into place, so a failure midway leaves ``results/`` as it was,
-and a committed file is never cut short.
+asv's own reader for the machine of the folder it sits in, under the whole name asv would
+give it, and hold numbers a run can produce (:mod:`taskbench.jobs.checks`); ``machine.json``
+must name that machine; ``interpreters.jsonl`` must parse, its dates too; machine names must
+be plain folder names. Symbolic links, and anything that would land outside ``results/``,
+are refused. A results file replaces a committed one only when its run is newer (asv's
+commit date, then when the run was made); otherwise the committed one is kept and the
+incoming one reported. A machine new to ``results/`` comes in only with some of its results,
+its ``machine.json`` landing first.
+
+A merge is one transaction (:mod:`taskbench.jobs.journal`): locked for its whole run (a
+second merge names the first and exits 2), staged beside ``results/``, never inside it, and
+rolled back, when killed midway, by whichever of the next merge, ``make site`` or ``make
+readme`` runs first: ``results/`` is as it was, or fully merged.
 
 Usage::
 
@@ -20,29 +25,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from asv import results as asv_results
-
-from taskbench import files
+from taskbench import arguments
+from taskbench.asvadapter.results import load_file, run_stamp
 from taskbench.interpreters import facts
-from taskbench.reports.results import load_file
-
-MACHINE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
-
-
-def valid_machine_name(name: str) -> bool:
-    """A machine name that is one plain folder name (no separator, no ``..``), and not
-    ``benchmarks.json``, the file asv keeps beside the machine folders."""
-    # fullmatch, not match: ``$`` also matches before a final newline, so "box\n" passed.
-    return (bool(MACHINE_NAME.fullmatch(name)) and ".." not in name
-            and name != "benchmarks.json")
+from taskbench.jobs import checks
+from taskbench.jobs.machine import MACHINE_NAME_RULE, valid_machine_name
+from taskbench.jobs.preamble import annotate
+from taskbench.journal import Transaction
+from taskbench.output import run
 
 
 @dataclass
@@ -51,6 +47,7 @@ class Report:
     replaced: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # an earlier merge, rolled back first
 
     def lines(self) -> list[str]:
         out = [f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.kept)} kept "
@@ -59,12 +56,11 @@ class Report:
         out += [f"  replaced: {name}" for name in self.replaced]
         out += [f"  kept: {name}" for name in self.kept]
         out += [f"  refused: {reason}" for reason in self.refused]
+        if self.refused:
+            out.append("What was refused is left out and results/ keeps its own files: fix "
+                       "or measure it again (make bench), then merge again.")
+        out += [f"note: {note}" for note in self.notes]
         return out
-
-
-def _run_stamp(results: Any) -> tuple[int, int]:
-    started = [value for value in results.started_at.values() if isinstance(value, int)]
-    return int(results.date or 0), max(started, default=0)
 
 
 def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
@@ -92,8 +88,8 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
                                   "left out")
             continue
         if not isinstance(machine, str) or not valid_machine_name(machine):
-            report.refused.append(f"{here}: machine.json names {machine!r}, not a plain "
-                                  "folder name; left out")
+            report.refused.append(f"{here}: machine.json names {machine!r}, not "
+                                  f"{MACHINE_NAME_RULE}; left out")
         elif machine != here.name:
             report.refused.append(f"{here}: machine.json names {machine!r}, but the folder is "
                                   f"{here.name!r}; left out")
@@ -102,86 +98,97 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
     return found
 
 
-def _plan_machine(source: Path, machine: str, target: Path, staging: Path,
-                  report: Report) -> list[tuple[Path, Path]]:
-    """Check one incoming machine folder; stage what should land; return (staged, final)."""
-    moves: list[tuple[Path, Path]] = []
-    out = staging / machine
-    out.mkdir(parents=True, exist_ok=True)
+@dataclass
+class _Plan:
+    """What one merge stages: files under ``staging`` at their paths relative to ``results``."""
+
+    staging: Path
+    results: Path
+    report: Report
+    step: Callable[[str], None]
+    paths: dict[str, None] = field(default_factory=dict)  # ordered, and found in one step
+
+    def current(self, relative: str) -> Path:
+        """The copy an incoming file is compared with: one an earlier folder staged (several
+        incoming folders may hold one machine: one CI job per interpreter), else the
+        committed one."""
+        return (self.staging / relative if relative in self.paths
+                else self.results / relative)
+
+    def target(self, relative: str) -> Path:
+        (self.staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        self.paths[relative] = None  # staged: it lands, in landing order
+        return self.staging / relative
+
+
+def _stage_results(plan: _Plan, path: Path, machine: str, relative: str) -> None:
+    results, problem = checks.checked_results(path, machine)
+    if problem is not None:
+        plan.report.refused.append(f"{problem}; left out")
+        return
+    current = plan.current(relative)
+    if current.exists():
+        try:
+            committed = run_stamp(load_file(current, machine))
+        except (ValueError, TypeError):
+            committed = None
+        if committed is not None and committed >= run_stamp(results):
+            plan.report.kept.append(f"{relative} (incoming run is not newer)")
+            return
+    shutil.copy2(path, plan.target(relative))
+
+
+def _stage_facts(plan: _Plan, path: Path, relative: str) -> None:
+    try:
+        incoming = facts.read(path)
+        existing = facts.read(plan.current(relative))
+    except facts.FactsError as error:
+        plan.report.refused.append(f"{error}; build facts left out")
+        return
+    merged = facts.merged(existing, incoming.values())
+    if merged != existing:
+        plan.target(relative).write_text(facts.render(merged), encoding="utf-8")
+
+
+def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
+    """Check one incoming machine folder and stage what should land."""
     for path in sorted(source.iterdir()):
-        label = f"{machine}/{path.name}"
+        relative = f"{machine}/{path.name}"
         if path.is_symlink() or not path.is_file():
             continue  # links were refused while walking; folders hold no results
-        final = target / path.name
-        # Several incoming folders may hold the same machine (one CI job per interpreter):
-        # a file an earlier folder staged is what this one is compared with and merged into,
-        # and it is moved into place once; staging it twice lost the first copy and made
-        # the second rename fail midway.
-        staged = out / path.name
-        already = staged.exists()
-        current = staged if already else final
         if path.name == "machine.json":
-            if not final.exists() and not already:
-                shutil.copy2(path, staged)
-                moves.append((staged, final))
-                report.added.append(label)
-            continue
-        if path.name == facts.FACTS_FILE:
-            try:
-                incoming = facts.read(path)
-                existing = facts.read(current)
-            except facts.FactsError as error:
-                report.refused.append(f"{error}; build facts left out")
-                continue
-            merged = facts.merged(existing, incoming.values())
-            if merged != existing:
-                staged.write_text(facts.render(merged), encoding="utf-8")
-                if not already:
-                    moves.append((staged, final))
-                    (report.replaced if final.exists() else report.added).append(label)
-            continue
-        if path.suffix != ".json":
-            report.refused.append(f"{path}: not a results file; left out")
-            continue
-        try:
-            results = load_file(path, machine)
-        except ValueError as error:
-            report.refused.append(f"{error}; left out")
-            continue
-        try:
-            # asv's reader checks the columns are there, not their types: a null commit hash
-            # or a text date is refused here rather than stop this merge (or a later one).
-            expected = Path(asv_results.get_filename(machine, results.commit_hash,
-                                                     results.env_name)).name
-            stamp = _run_stamp(results)
-        except (ValueError, TypeError) as error:
-            report.refused.append(f"{path}: not asv's results file ({type(error).__name__}: "
-                                  f"{error}); left out")
-            continue
-        if path.name != expected:
-            report.refused.append(f"{path}: holds {expected}'s results under another name; "
-                                  "left out")
-            continue
-        if current.exists():
-            try:
-                committed = _run_stamp(load_file(current, machine))
-            except (ValueError, TypeError):
-                committed = None
-            if committed is not None and committed >= stamp:
-                report.kept.append(f"{label} (incoming run is not newer)")
-                continue
-        shutil.copy2(path, staged)
-        if not already:
-            moves.append((staged, final))
-            (report.replaced if final.exists() else report.added).append(label)
-    return moves
+            if not (plan.results / relative).exists() and relative not in plan.paths:
+                shutil.copy2(path, plan.target(relative))
+        elif path.name == facts.FACTS_FILE:
+            _stage_facts(plan, path, relative)
+        elif path.suffix != ".json":
+            plan.report.refused.append(f"{path}: not a results file; left out")
+        else:
+            _stage_results(plan, path, machine, relative)
+        plan.step("stage")
 
 
-def _plan_benchmarks(incomings: Sequence[Path], results: Path, staging: Path, report: Report
-                     ) -> list[tuple[Path, Path]]:
+def _drop_lone_machines(plan: _Plan) -> None:
+    """A machine new to results/ comes in only with results: a machine.json (and build
+    facts) whose every results file was refused would make an empty machine on the site."""
+    machines = {relative.split("/")[0] for relative in plan.paths if "/" in relative}
+    for machine in sorted(machines):
+        mine = [relative for relative in plan.paths if relative.startswith(f"{machine}/")]
+        if (plan.results / machine / "machine.json").exists() or any(
+                relative.endswith(".json") and relative != f"{machine}/machine.json"
+                for relative in mine):
+            continue
+        plan.paths = {relative: None for relative in plan.paths if relative not in mine}
+        plan.report.refused.append(
+            f"{machine}: none of its results were accepted (see above), so its "
+            f"{' and '.join(sorted(Path(relative).name for relative in mine))} "
+            "are not added either")
+
+
+def _plan_benchmarks(incomings: Sequence[Path], plan: _Plan) -> None:
     """asv's benchmarks.json: the union of every copy, incoming descriptions winning."""
     merged: dict[str, Any] = {}
-    final = results / "benchmarks.json"
+    final = plan.results / "benchmarks.json"
     sources = [final] if final.is_file() and not final.is_symlink() else []
     for incoming in incomings:
         sources += sorted(path for path in incoming.rglob("benchmarks.json")
@@ -193,36 +200,40 @@ def _plan_benchmarks(incomings: Sequence[Path], results: Path, staging: Path, re
             if not isinstance(data, dict) or not isinstance(data.get("version"), int):
                 raise ValueError("not asv's benchmarks.json")
         except (OSError, ValueError) as error:
-            report.refused.append(f"{path}: {error}; left out")
+            plan.report.refused.append(f"{path}: {error}; left out")
             continue
         if path == final:
             committed = data
         merged.update(data)
     # Compared with the copy read above: reading the committed file again raised, and so
     # stopped the whole merge, when that file was the one refused as not JSON.
-    if not merged or merged == committed:
-        return []
-    staged = staging / "benchmarks.json"
-    staged.write_text(json.dumps(merged, indent=4, sort_keys=True), encoding="utf-8")
-    return [(staged, final)]
+    if merged and merged != committed:
+        plan.target("benchmarks.json").write_text(json.dumps(merged, indent=4, sort_keys=True),
+                                                  encoding="utf-8")
+
+
+def _landing_order(relative: str) -> tuple[int, str]:
+    """machine.json before its results (asv reads a folder by it); benchmarks.json last."""
+    if relative == "benchmarks.json":
+        return 2, relative
+    return (0 if relative.endswith("/machine.json") else 1), relative
 
 
 def merge(incomings: Sequence[Path], results: Path) -> Report:
-    """Merge every machine folder under ``incomings`` into ``results`` (see the docstring)."""
+    """Merge every machine folder under ``incomings`` into ``results`` (see the docstring).
+
+    Raises:
+        MergeBusy: another merge into ``results`` is running (nothing was merged).
+        OSError, ValueError: the merge could not be made; ``results`` is as it was.
+    """
     report = Report()
     results.mkdir(parents=True, exist_ok=True)
     if results.is_symlink():
         raise ValueError(f"{results} is a symbolic link; refusing to write through it")
     root = results.resolve()
-    # A merge killed midway leaves its staging folder behind; asv would read the results in
-    # it as if they were committed. Merges never overlap (one workflow concurrency group,
-    # one main job at a time), so any such folder is a leftover.
-    for leftover in results.glob(".merge-*"):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover)
-    with tempfile.TemporaryDirectory(prefix=".merge-", dir=results) as temporary:
-        staging = Path(temporary)
-        moves: list[tuple[Path, Path]] = []
+    with Transaction(results) as transaction:
+        report.notes += transaction.notes
+        plan = _Plan(transaction.staging, results, report, transaction.step)
         for incoming in incomings:
             for source, machine in _machine_dirs(incoming.resolve(), report):
                 target = results / machine
@@ -231,46 +242,26 @@ def merge(incomings: Sequence[Path], results: Path) -> Report:
                     report.refused.append(f"{target}: a link or outside {results}; "
                                           f"{source} left out")
                     continue
-                moves += _plan_machine(source, machine, target, staging, report)
-        moves += _plan_benchmarks([path.resolve() for path in incomings], results, staging,
-                                  report)
-        # One rename per file; if one fails (a full disk making a folder, a file system
-        # error), those done are undone from hard links to the files they replaced, so
-        # results/ is left as it was rather than half merged.
-        done: list[tuple[Path, Path | None]] = []
-        made: list[Path] = []
-        try:
-            for number, (staged, final) in enumerate(moves):
-                if not final.parent.exists():
-                    final.parent.mkdir()
-                    made.append(final.parent)
-                backup = None
-                if os.path.lexists(final):
-                    backup = staging / f".replaced-{number}"
-                    try:
-                        os.link(final, backup, follow_symlinks=False)
-                    except OSError:  # a file system without hard links
-                        shutil.copy2(final, backup, follow_symlinks=False)
-                os.replace(staged, final)
-                done.append((final, backup))
-        except BaseException:
-            for final, backup in reversed(done):
-                if backup is None:
-                    final.unlink()
-                else:
-                    os.replace(backup, final)
-            for folder in reversed(made):
-                folder.rmdir()
-            raise
+                _plan_machine(plan, source, machine)
+        _drop_lone_machines(plan)
+        _plan_benchmarks([path.resolve() for path in incomings], plan)
+        paths = sorted(plan.paths, key=_landing_order)
+        for relative in paths:
+            if relative != "benchmarks.json":
+                landed = os.path.lexists(results / relative)
+                (report.replaced if landed else report.added).append(relative)
+        transaction.commit(paths)
     return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.merge", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the merge ran (anything refused is listed), 2 when it "
-               "could not start.")
-    parser.add_argument("paths", nargs="+", type=files.path_argument, metavar="INCOMING... RESULTS")
+        epilog="Exit status: 0 when the merge ran (refusals are listed), 2 when it could not "
+               "start (another merge running, a closed stdout), 1 when its report could not be "
+               "printed, 141 when its reader went away.")
+    parser.add_argument("paths", nargs="+", type=arguments.path,
+                        metavar="INCOMING... RESULTS")
     args = parser.parse_args(argv)
     if len(args.paths) < 2:
         parser.error("give at least one incoming folder and the results folder")
@@ -287,10 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in report.lines():
         print(line)
     for reason in report.refused:
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            print(f"::warning::merge refused {reason}")
+        annotate(f"merge refused {reason}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main, lost="; the merge itself is complete"))

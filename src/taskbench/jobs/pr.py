@@ -32,16 +32,21 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import files
-from taskbench.catalogue import EXACT
-from taskbench.interpreters.config import CONFIG, ConfigError
+from taskbench import arguments
+from taskbench.asvadapter.config import CONFIG, ConfigError
+from taskbench.asvadapter.driver import AsvDriver
+from taskbench.catalogue import EXACT, quick_patterns
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver
-from taskbench.jobs.main import quick_patterns
-from taskbench.jobs.merge import valid_machine_name
+from taskbench.jobs.preamble import (
+    interpreter_argument,
+    machine_argument,
+    step_summary,
+    use_provisioned,
+    warn,
+)
 from taskbench.reports.compare import (
     DEFAULT_EXACT_FACTOR,
     DEFAULT_FACTOR,
@@ -84,56 +89,56 @@ def exact_verdict(results: Path, name: str, base: str, head: str, machine: str
 
 
 def _say(text: str, *, warning: bool = False) -> None:
-    print(text, file=sys.stderr if warning else sys.stdout)
-    if warning and os.environ.get("GITHUB_ACTIONS") == "true":
-        print(f"::warning::{text.splitlines()[0]}")
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        with open(summary, "a", encoding="utf-8") as stream:
-            stream.write(f"```\n{text}\n```\n")
+    if warning:
+        warn(text)
+    else:
+        print(text)
+    step_summary(f"```\n{text}\n```\n")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.pr", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when no exact count is worse (or there is none to compare), "
                "1 when one is, 2 when the commits cannot be measured or compared.")
-    parser.add_argument("--python", required=True, type=files.path_argument,
+    parser.add_argument("--python", required=True, type=arguments.path,
                         help="the interpreter to measure on")
-    parser.add_argument("--name", default="3.12", help="its name (default 3.12)")
+    parser.add_argument("--name", default="3.12", type=interpreter_argument,
+                        help="its name (default 3.12)")
     parser.add_argument("--base", default=os.environ.get("BASE_SHA", ""),
                         help="the base commit (default: $BASE_SHA)")
     parser.add_argument("--head", default=os.environ.get("HEAD_SHA", ""),
                         help="the head commit (default: $HEAD_SHA)")
-    parser.add_argument("--machine", default="gha-pull-request",
+    parser.add_argument("--machine", default="gha-pull-request", type=machine_argument,
                         help="machine name for the results (default gha-pull-request)")
-    parser.add_argument("--out", type=files.path_argument, default=Path("pr-results"),
+    parser.add_argument("--out", type=arguments.path, default=Path("pr-results"),
                         help="the results folder (default pr-results)")
-    args = parser.parse_args(argv)
-    try:
-        wanted = parse_name(args.name)
-    except ValueError as error:
-        parser.error(str(error))
-    if not valid_machine_name(args.machine):
-        parser.error(f"--machine {args.machine!r} is not a plain folder name")
+    return parser
+
+
+def measure(args: argparse.Namespace, base: str, head: str) -> int:
+    """``asv continuous`` of the two commits into ``--out``; asv's status."""
+    link_executable(DEFAULT_DEST, parse_name(args.name), args.python.absolute())
+    use_provisioned()
+    os.environ["TASKBENCH_MACHINE"] = args.machine
+    details = machines.details()
+    with AsvDriver(CONFIG, results_dir=args.out) as driver:
+        if driver.machine(details).returncode != 0:
+            raise ValueError("`asv machine` failed (see above)")
+        return driver.continuous(base, head, machine=args.machine,
+                                 environments=[f"virtualenv:{args.name}"],
+                                 bench=quick_patterns(), quick=True).returncode
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if not (args.python.is_file() and os.access(args.python, os.X_OK)):
         print(f"error: --python {args.python} is not an executable file", file=sys.stderr)
         return 2
     try:
         base = resolve_commit(args.base, "the base commit")
         head = resolve_commit(args.head, "the head commit")
-        link_executable(DEFAULT_DEST, wanted, args.python.absolute())
-        os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
-                                              os.environ.get("PATH", "")])
-        os.environ["TASKBENCH_MACHINE"] = args.machine
-        details = machines.details()
-        with AsvDriver(CONFIG, results_dir=args.out) as driver:
-            if driver.machine(details).returncode != 0:
-                print("error: `asv machine` failed (see above)", file=sys.stderr)
-                return 2
-            asv = driver.continuous(base, head, machine=args.machine,
-                                    environments=[f"virtualenv:{args.name}"],
-                                    bench=quick_patterns(), quick=True)
+        asv_status = measure(args, base, head)
     except (ConfigError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -142,12 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(text, file=sys.stderr)
     else:
         _say(f"Exact counts on {args.name}:\n{text}", warning=status == 1)
-    if asv.returncode == 1:
+    if asv_status == 1:
         _say("asv continuous finds timed figures slower at the head (one quick sample each: "
              "a hint, not a verdict; `asv continuous` without --quick on a quiet machine "
              "confirms or refutes it).", warning=True)
-    elif asv.returncode != 0:
-        print(f"error: asv continuous failed with status {asv.returncode}: a benchmark or an "
+    elif asv_status != 0:
+        print(f"error: asv continuous failed with status {asv_status}: a benchmark or an "
               "environment failed (its log is above)", file=sys.stderr)
         return 2
     return status

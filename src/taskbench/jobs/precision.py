@@ -22,21 +22,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Sequence, Tuple
 
-from taskbench import files
+from taskbench import arguments, files
+from taskbench.asvadapter.config import CONFIG, ConfigError, results_dir
+from taskbench.asvadapter.driver import AsvDriver, head_commit
+from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import THROUGHPUT
-from taskbench.interpreters.config import CONFIG, ConfigError, configured_pythons, load_config
 from taskbench.interpreters.names import interpreter_order
-from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import AsvDriver, head_commit
-from taskbench.reports.precision import PRECISION_DIR, PrecisionError, summarise
-from taskbench.reports.results import Figure, load
+from taskbench.jobs.preamble import known_pythons, use_provisioned
+from taskbench.reports.precision import PRECISION_DIR, PrecisionError
 
 Key = Tuple[str, int]
 
@@ -71,7 +70,7 @@ def write_record(machine: str, commits: list[str], first: dict[Key, Figure],
     pairs = [_pair(key, first[key], second[key]) for key in keys]
     pythons = sorted({key[0] for key in keys}, key=interpreter_order)
     record = {"machine": machine, "commits": commits, "benchmark": THROUGHPUT.name,
-              "pythons": pythons, "pairs": pairs, "summary": summarise(pairs)}
+              "pythons": pythons, "pairs": pairs}
     target = directory / f"{machine}-{'-'.join(commit[:8] for commit in commits)}.json"
     files.write_text(target, json.dumps(record, indent=1) + "\n")
     return target
@@ -79,18 +78,10 @@ def write_record(machine: str, commits: list[str], first: dict[Key, Figure],
 
 def measure(pythons: Sequence[str]) -> Path:
     """Run Throughput twice back to back on each of ``pythons``; write and return the record."""
-    try:
-        configured = configured_pythons(load_config(CONFIG))
-    except ConfigError as error:
-        raise PrecisionError(str(error)) from None
-    unknown = [python for python in pythons if python not in configured]
-    if unknown:
-        raise PrecisionError(f"{', '.join(map(repr, unknown))} not in asv.conf.json's pythons; "
-                             f"known: {', '.join(configured)}")
+    known_pythons(pythons)
     machine = machines.details()["machine"]
     commit = head_commit()
-    os.environ["PATH"] = os.pathsep.join([str(DEFAULT_DEST.resolve()),
-                                          os.environ.get("PATH", "")])
+    use_provisioned()
     runs = []
     with tempfile.TemporaryDirectory(prefix="taskbench-precision-") as temporary:
         for run in ("first", "second"):
@@ -119,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="pair two runs already in results/ instead of measuring")
     parser.add_argument("--machine", default=None,
                         help="with --from-results: the machine (default: this one's name)")
-    parser.add_argument("--results", type=files.path_argument, default=Path("results"))
+    parser.add_argument("--results", type=arguments.path, default=None,
+                        help="the results folder (default: asv.conf.json's results_dir)")
     args = parser.parse_args(argv)
     if bool(args.python) == bool(args.from_results):
         parser.error("give either --python NAME (to measure) or --from-results A B")
@@ -128,10 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             target = measure(args.python)
         else:
             machine = args.machine or machines.details()["machine"]
-            first, second = (_figures(args.results, machine, commit)
+            first, second = (_figures(args.results or results_dir(), machine, commit)
                              for commit in args.from_results)
             target = write_record(machine, list(args.from_results), first, second)
-    except (PrecisionError, ValueError) as error:
+    except (PrecisionError, ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {target}; `make readme` shows it in the README")

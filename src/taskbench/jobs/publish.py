@@ -23,7 +23,9 @@ Usage::
         [--remote origin] [--attempts 5] [--wait 5]
 
 When it pushed a commit, it writes ``commit=<sha>`` to ``$GITHUB_OUTPUT``: the workflow
-rebuilds the site from that commit.
+rebuilds the site from that commit. Incoming folders that hold no file at all (every job
+failed before uploading: the workflow makes the folder, since download-artifact makes none
+when nothing matched) are "nothing to merge": exit 0, no commit.
 """
 
 from __future__ import annotations
@@ -36,8 +38,11 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import files
+from taskbench import arguments
+from taskbench.arguments import bounded
+from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.jobs.merge import Report, merge
+from taskbench.jobs.preamble import annotate
 
 IDENTITY = ["-c", "user.name=github-actions[bot]",
             "-c", "user.email=41898282+github-actions[bot]@users.noreply.github.com"]
@@ -73,11 +78,11 @@ def this_ref() -> str:
     return git("symbolic-ref", "-q", "HEAD", check=False).stdout.strip() or "(detached HEAD)"
 
 
-def report_lines(report: Report) -> list[str]:
-    lines = report.lines()
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        lines += [f"::warning::merge refused {reason}" for reason in report.refused]
-    return lines
+def show(report: Report) -> None:
+    """The merge's report, and on GitHub an annotation for everything it refused."""
+    print("\n".join(report.lines()))
+    for reason in report.refused:
+        annotate(f"merge refused {reason}")
 
 
 def attempt(incomings: Sequence[Path], results: Path, remote: str, branch: str,
@@ -105,7 +110,7 @@ def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int
     ref = this_ref()
     if ref != f"refs/heads/{branch}":
         report = merge(incomings, results)
-        print("\n".join(report_lines(report)))
+        show(report)
         print(f"This run is for {ref}, not the default branch {branch}: the results were "
               "merged into the checkout to check them, and nothing is pushed.")
         return 0
@@ -119,7 +124,7 @@ def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int
             print(f"attempt {number} of {attempts}: {error}", file=sys.stderr)
         else:
             if not shown:  # what is refused is the same on every attempt
-                print("\n".join(report_lines(report)))
+                show(report)
                 shown = True
             if commit is None:
                 print(f"Nothing new for {branch}: every incoming result is already there "
@@ -149,29 +154,33 @@ def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.publish", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the results were pushed, or there was nothing new, or "
+        epilog="Exit status: 0 when the results were pushed, or there was nothing to merge "
+               "or nothing new, or "
                "this is not the default branch; 1 when every push was rejected; 2 when it "
                "could not start.")
-    parser.add_argument("incoming", nargs="+", type=files.path_argument,
+    parser.add_argument("incoming", nargs="+", type=arguments.path,
                         help="folders of downloaded artifacts")
-    parser.add_argument("--results", type=files.path_argument, default=Path("results"))
+    parser.add_argument("--results", type=arguments.path, default=None,
+                        help="the results folder (default: asv.conf.json's results_dir)")
     parser.add_argument("--remote", default="origin")
-    parser.add_argument("--attempts", type=int, choices=range(1, 11), default=5,
-                        metavar="1..10")
-    parser.add_argument("--wait", type=float, default=5.0,
+    parser.add_argument("--attempts", type=bounded(int, 1, 10), default=5, metavar="1..10")
+    parser.add_argument("--wait", type=bounded(float, 0.0, 300.0), default=5.0,
                         help="seconds before the second attempt (then twice that, ...)")
     args = parser.parse_args(argv)
-    if not 0 <= args.wait <= 300:
-        parser.error("--wait must be between 0 and 300 seconds")
     if not args.remote.strip() or args.remote.startswith("-"):
         parser.error(f"--remote {args.remote!r} is not a remote's name")
     missing = [str(path) for path in args.incoming if not path.is_dir()]
     if missing:
         print(f"error: no such folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if not any(path.is_file() for folder in args.incoming for path in folder.rglob("*")):
+        print(f"Nothing to merge: {', '.join(map(str, args.incoming))} holds no files (no job "
+              "uploaded results); nothing was committed.")
+        return 0
     try:
-        return publish(args.incoming, args.results, args.remote, args.attempts, args.wait)
-    except (PublishError, OSError, ValueError) as error:
+        return publish(args.incoming, args.results or results_dir(), args.remote, args.attempts,
+                       args.wait)
+    except (PublishError, ConfigError, OSError, ValueError) as error:
         print(f"error: nothing was pushed: {error}", file=sys.stderr)
         return 2
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,11 +24,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from taskbench import files
-from taskbench.interpreters.config import CONFIG, ConfigError, configured_pythons, load_config
+from taskbench.arguments import bounded
+from taskbench.asvadapter.config import ConfigError
+from taskbench.asvadapter.driver import head_commit
 from taskbench.interpreters.names import executable_name
 from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.jobs import machine as machines
-from taskbench.jobs.asvdriver import head_commit
+from taskbench.jobs.preamble import known_pythons
 from taskbench.reports.precision import PRECISION_DIR
 
 # The post's program, step for step: a nested do-nothing coroutine, process_time around
@@ -80,11 +81,7 @@ def _run(command: list[str]) -> dict[int, float]:
 
 def check(pythons: Sequence[str], rounds: int) -> Path:
     """Run both on each interpreter, alternately; write and return the record."""
-    configured = configured_pythons(load_config(CONFIG))
-    unknown = [name for name in pythons if name not in configured]
-    if unknown:
-        raise ValueError(f"{', '.join(map(repr, unknown))} not in asv.conf.json's pythons; "
-                         f"known: {', '.join(configured)}")
+    known_pythons(pythons)
     commit = head_commit()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="taskbench-replica-") as temporary:
@@ -111,13 +108,8 @@ def check(pythons: Sequence[str], rounds: int) -> Path:
                              **{kind: [run[count] for run in runs]
                                 for kind, runs in measured.items()}})
     machine = machines.details()["machine"]
-    deviations = [abs(statistics.median(row["replica"]) / statistics.median(row["script"]) - 1)
-                  * 100 for row in rows]
     record = {"machine": machine, "commits": [commit], "kind": "replica-check",
-              "pythons": list(pythons), "rounds": rounds, "rows": rows,
-              "summary": {"rows": len(rows),
-                          "median_percent": round(statistics.median(deviations), 2),
-                          "worst_percent": round(max(deviations), 2)}}
+              "pythons": list(pythons), "rounds": rounds, "rows": rows}
     target = PRECISION_DIR / f"{machine}-replica-{commit[:8]}.json"
     files.write_text(target, json.dumps(record, indent=1) + "\n")
     return target
@@ -128,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m taskbench.jobs.replica_check", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when a record was written, 2 when none could be.")
     parser.add_argument("--python", action="append", required=True, metavar="NAME")
-    parser.add_argument("--rounds", type=int, default=2, choices=range(1, 11),
+    parser.add_argument("--rounds", type=bounded(int, 1, 10), default=2,
                         metavar="N", help="runs of each, alternately (1 to 10; default 2)")
     args = parser.parse_args(argv)
     try:

@@ -5,10 +5,10 @@ README's table.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from taskbench.catalogue import CLASSIC_COUNTS, REPLICA, THROUGHPUT
+from taskbench.interpreters.names import parse_environment
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
 from taskbench.reports.stats import estimate, ratio, verdict
 from taskbench.reports.views import Cell, Index, Table, figure_cell, label, na, ranged
@@ -48,45 +48,33 @@ def replica_table(index: Index, machine: str) -> Table:
                  ["count", POST_LABEL, *environments], rows)
 
 
-_NAME = re.compile(r"^(pypy)?(\d+)\.(\d+)(\S*)(.*)$")
-
-
-def _family(environment: str) -> tuple[str, str, str]:
-    match = _NAME.match(environment)
-    if not match:
-        return ("?", environment, "")
-    pypy, _major, _minor, variant, extra = match.groups()
-    return (pypy or "", variant, extra)
-
-
 def steps(environments: Sequence[str]) -> list[tuple[str, str, str]]:
     """Pairs worth comparing, with what differs: consecutive versions of one build family,
-    the same version built two ways, and the JIT on against off."""
-    pairs = []
-    families: dict[tuple[str, str, str], list[str]] = {}
-    for env in environments:
-        families.setdefault(_family(env), []).append(env)
-    for members in families.values():
-        pairs += [(a, b, "version") for a, b in zip(members, members[1:])]
-    for env in environments:
-        pypy, variant, extra = _family(env)
-        if extra:
-            base = env[: len(env) - len(extra)]
-            if base in environments:
-                pairs.append((base, env, "JIT" if "JIT" in extra else "setting"))
-        elif variant == "-debian":
-            pyenv_build = env[: -len("-debian")]
-            if pyenv_build in environments:
-                pairs.append((pyenv_build, env, "build"))
+    the same version built two ways, and a matrix setting (the JIT) on against off."""
+    parsed = {env: parse_environment(env) for env in environments}
+    families: dict[tuple[str, str], list[str]] = {}
+    for env, (wanted, settings) in parsed.items():
+        families.setdefault((wanted.family if wanted else env, settings), []).append(env)
+    pairs = [(a, b, "version") for members in families.values()
+             for a, b in zip(members, members[1:])]
+    for env, (wanted, settings) in parsed.items():
+        if wanted is None:
+            continue
+        if settings:
+            if wanted.name in environments:
+                pairs.append((wanted.name, env, "JIT" if "JIT" in settings else "setting"))
+        elif wanted.family == "debian" and wanted.version in environments:
+            pairs.append((wanted.version, env, "build"))
     return pairs
 
 
 def _step_cell(index: Index, machine: str, a: str, b: str, count: int) -> Cell:
     first = index.get(machine, a, THROUGHPUT, count)
     second = index.get(machine, b, THROUGHPUT, count)
-    if first is None or second is None or first.value is None or second.value is None:
+    first_estimate, second_estimate = estimate(first), estimate(second)
+    if first is None or second is None or first_estimate is None or second_estimate is None:
         return na()
-    speed = ratio(estimate(second), estimate(first))  # type: ignore[arg-type]
+    speed = ratio(second_estimate, first_estimate)
     judged = verdict(first, second)
     text = ranged(speed, digits=2, suffix="×")
     if judged == "real":
@@ -116,8 +104,7 @@ def cost_sentence(index: Index, machine: str) -> str:
     count = STEP_COUNTS[0]
     costs = []
     for env in index.environments(machine, [THROUGHPUT]):
-        figure = index.get(machine, env, THROUGHPUT, count)
-        est = estimate(figure) if figure is not None else None
+        est = index.estimate(machine, env, THROUGHPUT, count)
         if est is not None:
             costs.append((est.inverse(1e6), env))
     if not costs:

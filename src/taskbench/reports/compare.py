@@ -25,15 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import files
+from taskbench import arguments
+from taskbench.arguments import bounded
+from taskbench.asvadapter.config import ConfigError, results_dir
+from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import BY_NAME, EXACT, REPLICA_KIND, SAMPLED, Benchmark
-from taskbench.reports.results import Figure, latest, load
 from taskbench.reports.stats import asv_says_different
 
 DEFAULT_FACTOR = 1.10
 # Exact counts repeat; a different memory layout of the same code moves instructions per
 # task by up to about 0.8% (taskbench.workloads.instructions), so 1% is the tight factor.
 DEFAULT_EXACT_FACTOR = 1.01
+FACTOR = bounded(float, 1.0, math.inf, above=True)  # a factor is finite and above 1
 
 
 class CompareError(Exception):
@@ -138,16 +141,6 @@ def format_rows(rows: Sequence[Row], a: str, b: str, factor: float, exact_factor
     return "\n".join(lines)
 
 
-def _factor(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 1:
-        raise argparse.ArgumentTypeError(f"must be a finite number above 1, not {text}")
-    return value
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench compare", description=__doc__.split("\n\n")[0],
@@ -155,20 +148,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                "2 on bad input.")
     parser.add_argument("a", help="the baseline, e.g. 3.13 or 3.13@0eb9c8a3")
     parser.add_argument("b", help="the candidate, e.g. 3.14-debian")
-    parser.add_argument("--factor", type=_factor, default=DEFAULT_FACTOR,
+    parser.add_argument("--factor", type=FACTOR, default=DEFAULT_FACTOR,
                         help=f"ratio beyond which a sampled figure may be marked "
                              f"(default {DEFAULT_FACTOR})")
-    parser.add_argument("--exact-factor", type=_factor, default=DEFAULT_EXACT_FACTOR,
+    parser.add_argument("--exact-factor", type=FACTOR,
+                        default=DEFAULT_EXACT_FACTOR,
                         help=f"the same for exact counts (default {DEFAULT_EXACT_FACTOR})")
     parser.add_argument("--only", choices=["all", "sampled", "exact"], default="all",
                         help="compare only sampled figures (not the replica's one-process "
                              "table) or only exact counts")
     parser.add_argument("--machine", default=None, help="the machine to compare on")
-    parser.add_argument("--results", type=files.path_argument, default=Path("results"))
+    parser.add_argument("--results", type=arguments.path, default=None,
+                        help="the results folder (default: asv.conf.json's results_dir)")
     args = parser.parse_args(argv)
     try:
-        rows, notes = compare(args.results, args.a, args.b, args.machine)
-    except CompareError as error:
+        rows, notes = compare(args.results or results_dir(), args.a, args.b, args.machine)
+    except (CompareError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.only != "all":

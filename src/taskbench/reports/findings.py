@@ -80,7 +80,7 @@ if _UNKNOWN:
 
 
 def sentences(found: dict[str, Anatomy]) -> list[str]:
-    """The findings as Markdown list items, each range over the interpreters that have it."""
+    """The findings as plain sentences, each a range over the interpreters that have it."""
     lines: list[str | None] = [_speedup_sentence(found, key, subject)
                                for key, subject in SPEEDUP_SUBJECTS.items()]
     overheads = {env: a.overhead_us for env, a in found.items() if a.overhead_us is not None}
@@ -107,7 +107,7 @@ def sentences(found: dict[str, Anatomy]) -> list[str]:
             f"machinery explains {_span([s.value for s in shares.values()], _pct)} of its "
             f"start-up CPU time at {WIDGETS:,} widgets (widest interval: "
             f"{_widest(list(shares.values()))}).")
-    return [f"- {line}" for line in lines if line]
+    return [line for line in lines if line]
 
 
 def _pct(value: float) -> str:

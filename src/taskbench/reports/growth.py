@@ -26,8 +26,8 @@ from taskbench.catalogue import (
     REPLICA_FAULTS,
     THROUGHPUT,
 )
-from taskbench.reports.anatomy import noise_aware
-from taskbench.reports.stats import Estimate, complement, estimate, ratio
+from taskbench.reports.anatomy import gc_share, noise_aware
+from taskbench.reports.stats import Estimate, complement, ratio
 from taskbench.reports.views import Cell, Index, Table, label, na
 
 SMALL, LARGE = CLASSIC_COUNTS[0], CLASSIC_COUNTS[-1]
@@ -35,8 +35,7 @@ TO_SMALL, TO_LARGE = INSTRUCTION_COUNTS[1], INSTRUCTION_COUNTS[2]
 
 
 def _exact(index: Index, machine: str, env: str, *params: object) -> float | None:
-    figure = index.get(machine, env, INSTRUCTIONS_BY_COUNT, *params)
-    return figure.value if figure is not None else None
+    return index.value(machine, env, INSTRUCTIONS_BY_COUNT, *params)
 
 
 def _growth(low: float | None, high: float | None) -> float | None:
@@ -60,8 +59,7 @@ def instructions_table(index: Index, machine: str) -> Table:
     for env in environments:
         cells = []
         for api, loop in keys:
-            figure = index.get(machine, env, INSTRUCTIONS, api, loop)
-            cells.append(_count(figure.value if figure is not None else None))
+            cells.append(_count(index.value(machine, env, INSTRUCTIONS, api, loop)))
         rows.append([label(env), *cells])
     low, high = INSTRUCTION_PAIR
     return Table("instructions", f"Instructions per task on `{machine}` (valgrind, from "
@@ -73,30 +71,15 @@ def instructions_table(index: Index, machine: str) -> Table:
 
 
 def _fall(index: Index, machine: str, env: str) -> Estimate | None:
-    small = index.get(machine, env, THROUGHPUT, SMALL)
-    large = index.get(machine, env, THROUGHPUT, LARGE)
-    small_est = estimate(small) if small is not None else None
-    large_est = estimate(large) if large is not None else None
-    if small_est is None or large_est is None:
+    small = index.estimate(machine, env, THROUGHPUT, SMALL)
+    large = index.estimate(machine, env, THROUGHPUT, LARGE)
+    if small is None or large is None:
         return None
-    return complement(ratio(large_est, small_est))  # 1 - large/small: the share lost
-
-
-def _gc_share(index: Index, machine: str, env: str, count: int) -> Estimate | None:
-    from taskbench.catalogue import WITHOUT_GC
-
-    on, off = index.get(machine, env, THROUGHPUT, count), index.get(machine, env, WITHOUT_GC,
-                                                                     count)
-    on_est = estimate(on) if on is not None else None
-    off_est = estimate(off) if off is not None else None
-    if on_est is None or off_est is None:
-        return None
-    return complement(ratio(on_est, off_est))
+    return complement(ratio(large, small))  # 1 - large/small: the share lost
 
 
 def _faults(index: Index, machine: str, env: str, count: int) -> float | None:
-    figure = index.get(machine, env, REPLICA_FAULTS, count)
-    return figure.value if figure is not None else None
+    return index.value(machine, env, REPLICA_FAULTS, count)
 
 
 def growth_table(index: Index, machine: str) -> Table:
@@ -112,7 +95,7 @@ def growth_table(index: Index, machine: str) -> Table:
             label(env), noise_aware(_fall(index, machine, env), zero=0, scale=0.01, suffix="%"),
             _count(_exact(index, machine, env, "on", TO_LARGE)), _percent(on),
             _percent(off),
-            *(noise_aware(_gc_share(index, machine, env, count), zero=0, scale=0.01,
+            *(noise_aware(gc_share(index, machine, env, count), zero=0, scale=0.01,
                           suffix="%") for count in (ANATOMY_COUNT, GC_COUNTS[-1])),
             _count(_faults(index, machine, env, SMALL), 2),
             _count(_faults(index, machine, env, LARGE), 2)])
@@ -129,15 +112,17 @@ def growth_table(index: Index, machine: str) -> Table:
          "intervals of the figures they come from."])
 
 
+def _growths(index: Index, machine: str, collector: str) -> list[float]:
+    """Instructions per task up to the larger count over up to the smaller, per interpreter."""
+    found = (_growth(_exact(index, machine, env, collector, TO_SMALL),
+                     _exact(index, machine, env, collector, TO_LARGE))
+             for env in index.environments(machine, [INSTRUCTIONS_BY_COUNT]))
+    return [growth for growth in found if growth is not None]
+
+
 def sentences(index: Index, machine: str) -> list[str]:
-    """What the growth table says, in ranges over the interpreters."""
-    environments = index.environments(machine, [INSTRUCTIONS_BY_COUNT])
-    on = [g for env in environments if (g := _growth(_exact(index, machine, env, "on", TO_SMALL),
-                                                     _exact(index, machine, env, "on",
-                                                            TO_LARGE))) is not None]
-    off = [g for env in environments if (g := _growth(
-        _exact(index, machine, env, "off", TO_SMALL),
-        _exact(index, machine, env, "off", TO_LARGE))) is not None]
+    """What the growth table says, in ranges over the interpreters (plain sentences)."""
+    on, off = _growths(index, machine, "on"), _growths(index, machine, "off")
     lines = []
     if on and off:
         lines.append(
@@ -152,7 +137,7 @@ def sentences(index: Index, machine: str) -> list[str]:
         lines.append(
             f"Minor page faults per task in the replica: {_plain([a for a, _ in faults])} at "
             f"{SMALL:,} tasks, {_plain([b for _, b in faults])} at {LARGE:,}.")
-    return [f"- {line}" for line in lines]
+    return lines
 
 
 def _span(values: list[float]) -> str:

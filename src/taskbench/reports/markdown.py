@@ -25,6 +25,11 @@ def table(view: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bullets(lines: Iterable[str]) -> str:
+    """Plain sentences as a Markdown list."""
+    return "\n".join(f"- {line}" for line in lines)
+
+
 def document(parts: Iterable[str]) -> str:
     """Paragraphs and tables joined by blank lines, ending in one newline."""
     chunks: list[str] = [part.strip("\n") for part in parts if part.strip()]
@@ -48,11 +53,3 @@ def replace_block(text: str, name: str, body: str) -> str:
     before, rest = text.split(begin, 1)
     after = rest.split(end, 1)[1]
     return f"{before}{begin}\n{body}{end}{after}"
-
-
-def block(text: str, name: str) -> str:
-    """The current body of a generated block (MarkerError when it is missing)."""
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    if text.count(begin) != 1 or text.count(end) != 1:
-        raise MarkerError(f"no single {begin} ... {end} block")
-    return text.split(begin, 1)[1].split(end, 1)[0].lstrip("\n")

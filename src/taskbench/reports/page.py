@@ -1,61 +1,35 @@
-"""The cross-version page (``crossversion.html``): every interpreter side by side, per machine.
+"""The cross-version page (``crossversion.html``): the section model rendered as HTML.
 
 Its first lines answer what a task costs on each Python here and which differences are real;
 then the classic table with its intervals and chart, the replica beside the post, the
-anatomy, and how each interpreter was built. The tables are the view models of
-:mod:`taskbench.reports.views`, rendered by a Jinja2 template with autoescaping; the charts
-are matplotlib SVGs. Every file is written atomically.
+anatomy, and how each interpreter was built: the sections of
+:mod:`taskbench.reports.sections`, the same the README renders, through a Jinja2 template
+with autoescaping; the charts are matplotlib SVGs. Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from taskbench import files
+from taskbench.asvadapter.results import latest, load
 from taskbench.interpreters import facts
-from taskbench.reports import charts, growth
-from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
-from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
-from taskbench.reports.findings import sentences
+from taskbench.reports import charts
+from taskbench.reports.anatomy import anatomies
 from taskbench.reports.reference import POST_URL
-from taskbench.reports.results import latest, load
-from taskbench.reports.views import Cell, Index, Table, label
+from taskbench.reports.sections import sections
+from taskbench.reports.views import Index
 
 PAGE = "crossversion.html"
 TEMPLATES = Path(__file__).with_name("templates")
 
 
 def inline_code(text: str) -> Markup:
-    """Escape ``text`` and show its Markdown `code` spans as <code>."""
+    """Escape ``text`` and show its `code` spans as <code>."""
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
-
-
-def facts_table(records: list[facts.Record], machine: str) -> Table:
-    rows = [[label(str(record.get("python", "?")))] + [Cell(str(record.get(key, "")))
-                                                       for key, _ in facts.FACT_COLUMNS[1:]]
-            for record in records]
-    return Table("facts", f"How each interpreter was built on `{machine}`",
-                 [title for _, title in facts.FACT_COLUMNS], rows)
-
-
-@dataclass
-class Section:
-    machine: str
-    answer: str
-    steps: Table
-    classic: Table
-    classic_chart: str
-    replica: Table
-    facts: Table
-    findings: list[str] = field(default_factory=list)
-    speedups: Table | None = None
-    costs: Table | None = None
-    spawn_chart: str = ""
-    extra: list[Table] = field(default_factory=list)
 
 
 def write_page(results_dir: Path, html_dir: Path) -> Path:
@@ -65,29 +39,20 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
     loaded = load(results_dir)
     index = Index(latest(loaded.figures))
     by_machine, fact_problems = facts.read_all(results_dir)
-    sections = []
-    for machine in index.machines():
-        chart = f"classic-{machine}.svg"
-        files.write_text(html_dir / chart, charts.classic_chart(index, machine))
-        section = Section(machine, cost_sentence(index, machine), steps_table(index, machine),
-                          classic_table(index, machine), chart, replica_table(index, machine),
-                          facts_table(by_machine.get(machine, []), machine))
-        found = anatomies(index, machine)
-        if found:
-            section.findings = [line[2:] for line in
-                                sentences(found) + growth.sentences(index, machine)]
-            section.extra = [growth.growth_table(index, machine),
-                             growth.instructions_table(index, machine)]
-            section.speedups = speedup_table(found, machine)
-            section.costs = cost_table(found, machine)
-            section.spawn_chart = f"spawn-apis-{machine}.svg"
-            files.write_text(html_dir / section.spawn_chart, charts.spawn_chart(found, machine))
-        sections.append(section)
+    found = sections(index, by_machine)
+    for section in found:
+        section.charts["classic"] = f"classic-{section.machine}.svg"
+        files.write_text(html_dir / section.charts["classic"],
+                         charts.classic_chart(index, section.machine))
+        if section.anatomy is not None:
+            section.charts["spawn"] = f"spawn-apis-{section.machine}.svg"
+            files.write_text(html_dir / section.charts["spawn"], charts.spawn_chart(
+                anatomies(index, section.machine), section.machine))
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["code"] = inline_code
     page = environment.get_template("crossversion.html.j2").render(
-        sections=sections, problems=loaded.problems + fact_problems, post_url=POST_URL)
+        sections=found, problems=loaded.problems + fact_problems, post_url=POST_URL)
     target = html_dir / PAGE
     files.write_text(target, page)
     return target

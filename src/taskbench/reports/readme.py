@@ -22,16 +22,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
-from taskbench import files
-from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED, THROUGHPUT
-from taskbench.reports import growth, markdown
-from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
-from taskbench.reports.classic import classic_table, cost_sentence, steps_table
-from taskbench.reports.findings import sentences
+from taskbench import arguments, files
+from taskbench.asvadapter.config import ConfigError, results_dir
+from taskbench.asvadapter.results import latest, load
+from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED
+from taskbench.journal import recover
+from taskbench.reports import markdown
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
-from taskbench.reports.results import Loaded, latest, load
+from taskbench.reports.sections import Section, sections
 from taskbench.reports.views import Cell, Index, Table, label
 
 
@@ -39,28 +39,22 @@ class ReadmeError(Exception):
     """A block cannot be generated without losing data; the message says why."""
 
 
-def crossversion(index: Index) -> str:
+def crossversion(found: list[Section]) -> str:
     parts: list[str] = []
-    for machine in index.machines():
-        if not index.environments(machine, [THROUGHPUT]):
-            continue
-        parts += [cost_sentence(index, machine), markdown.table(steps_table(index, machine)),
-                  markdown.table(classic_table(index, machine))]
+    for section in found:
+        if section.interpreters:
+            parts += [section.answer, markdown.table(section.steps),
+                      markdown.table(section.classic)]
     return markdown.document(parts) if parts else "No results yet: run `make bench`.\n"
 
 
-def findings(index: Index) -> str:
+def findings(found: list[Section]) -> str:
     parts: list[str] = []
-    for machine in index.machines():
-        found = anatomies(index, machine)
-        if not found:
-            continue
-        parts.append(f"On `{machine}`, across the interpreters measured:\n\n"
-                     + "\n".join(sentences(found) + growth.sentences(index, machine)))
-        parts += [markdown.table(speedup_table(found, machine)),
-                  markdown.table(cost_table(found, machine)),
-                  markdown.table(growth.growth_table(index, machine)),
-                  markdown.table(growth.instructions_table(index, machine))]
+    for section in found:
+        if section.anatomy is not None:
+            parts.append(f"On `{section.machine}`, across the interpreters measured:\n\n"
+                         + markdown.bullets(section.anatomy.findings))
+            parts += [markdown.table(table) for table in section.anatomy.tables]
     return markdown.document(parts) if parts else "No anatomy results yet: run `make bench`.\n"
 
 
@@ -69,7 +63,7 @@ def _values(values: tuple[object, ...]) -> str:
     return ", ".join(shown) if len(shown) <= 6 else f"{', '.join(shown[:5])} … {shown[-1]}"
 
 
-def benchmarks(index: Index) -> str:
+def benchmarks() -> str:
     """The catalogue as a table: the README's list of what is measured cannot drift from it."""
     kinds = {SAMPLED: f"median of {ROUNDS} processes, 99% interval",
              EXACT: "exact count", REPLICA_KIND: "one process"}
@@ -83,37 +77,20 @@ def benchmarks(index: Index) -> str:
                                  "figure"], rows, text_columns=6))
 
 
-BLOCKS: dict[str, Callable[[Index], str]] = {
-    "benchmarks": benchmarks, "crossversion": crossversion, "findings": findings}
-
-
-def _check_complete(name: str, body: str, index: Index) -> None:
-    """Refuse a block that leaves out an interpreter the results hold for what it shows."""
-    if name not in ("crossversion", "findings"):
-        return
-    for machine in index.machines():
-        shown = index.environments(machine, [THROUGHPUT]) if name == "crossversion" else \
-            list(anatomies(index, machine))
-        # Whole cells, not substrings: "3.14-debian" is inside "3.14-debian PYTHON_JIT=1".
-        cells = {cell.strip() for line in body.splitlines() if line.startswith("|")
-                 for cell in line.strip().strip("|").split("|")}
-        missing = [env for env in shown if env not in cells]
-        if missing:
-            raise ReadmeError(f"the {name} block would leave out {', '.join(missing)} on "
-                              f"{machine}, which the results hold")
-
-
-def generate(results_dir: Path, precision_dir: Path = PRECISION_DIR) -> dict[str, str]:
+def generate(results: Path, precision_dir: Path = PRECISION_DIR) -> dict[str, str]:
     """Every block's body, or ReadmeError when a block would lose data."""
-    loaded: Loaded = load(results_dir)
+    loaded = load(results)
     if loaded.problems:
         raise ReadmeError("the results cannot all be read, so the blocks would lose what "
                           "they hold:\n  " + "\n  ".join(loaded.problems))
-    index = Index(latest(loaded.figures))
-    bodies = {}
-    for name, build in BLOCKS.items():
-        bodies[name] = build(index)
-        _check_complete(name, bodies[name], index)
+    found = sections(Index(latest(loaded.figures)))
+    for section in found:
+        lost = section.missing()
+        if lost:
+            raise ReadmeError(f"the README would leave out {', '.join(lost)} on "
+                              f"{section.machine}, which the results hold")
+    bodies = {"benchmarks": benchmarks(), "crossversion": crossversion(found),
+              "findings": findings(found)}
     try:
         bodies["precision"] = markdown_section(precision_dir)
     except PrecisionError as error:
@@ -127,17 +104,37 @@ def updated(text: str, bodies: dict[str, str]) -> str:
     return text
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.reports.readme", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when the README is up to date or was updated, 1 when it is "
                "stale (--check) or cannot be regenerated, 2 for bad arguments.")
-    parser.add_argument("readme", nargs="?", type=files.path_argument, default=Path("README.md"))
-    parser.add_argument("--results", type=files.path_argument, default=Path("results"))
-    parser.add_argument("--precision", type=files.path_argument, default=PRECISION_DIR)
+    parser.add_argument("readme", nargs="?", type=arguments.path, default=Path("README.md"))
+    parser.add_argument("--results", type=arguments.path, default=None,
+                        help="the results folder (default: asv.conf.json's results_dir)")
+    parser.add_argument("--precision", type=arguments.path, default=PRECISION_DIR)
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when the README's blocks are stale")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _settled_results(args: argparse.Namespace) -> Path:
+    """The results folder, with a merge that stopped midway settled before anything reads
+    it (ReadmeError, ConfigError: why it cannot be)."""
+    results: Path = args.results or results_dir()
+    problem = recover(results)
+    if problem:
+        raise ReadmeError(problem)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        results = _settled_results(args)
+    except (OSError, ConfigError, ReadmeError) as error:
+        print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
+        return 1
     try:
         text = args.readme.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -145,8 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot read {args.readme}: {reason}", file=sys.stderr)
         return 2
     try:
-        new = updated(text, generate(args.results, args.precision))
-    except (OSError, ReadmeError, markdown.MarkerError) as error:
+        new = updated(text, generate(results, args.precision))
+    except (OSError, ConfigError, ReadmeError, markdown.MarkerError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
     if args.check:
@@ -156,16 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{args.readme}'s generated blocks match the results")
         return 0
-    if new != text:
-        try:
-            files.write_text(args.readme, new)
-        except OSError as error:
-            print(f"error: cannot write {args.readme} (left as it was): {error}",
-                  file=sys.stderr)
-            return 1
-        print(f"updated the generated blocks of {args.readme}")
-    else:
+    if new == text:
         print(f"{args.readme}'s generated blocks were already up to date")
+        return 0
+    try:
+        files.write_text(args.readme, new)
+    except OSError as error:
+        print(f"error: cannot write {args.readme} (left as it was): {error}", file=sys.stderr)
+        return 1
+    print(f"updated the generated blocks of {args.readme}")
     return 0
 
 

@@ -8,16 +8,16 @@ intervals. That is conservative (it assumes nothing about how the two relate), a
 the only propagation rule used, so that every derived figure can be read the same way.
 
 A difference is called real only when asv's own test finds the two sets of samples
-different (``asv._stats.is_different``, what ``asv compare`` uses: a Mann-Whitney U test
-where there are enough samples, else non-overlapping 99% intervals) and the interval of the
-ratio shown excludes 1. Otherwise it is "within noise", whatever its sign.
+different (:func:`taskbench.asvadapter.stats.samples_differ`, what ``asv compare`` uses) and
+the interval of the ratio shown excludes 1. Otherwise it is "within noise", whatever its sign.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from taskbench.reports.results import Figure
+from taskbench.asvadapter.results import Figure
+from taskbench.asvadapter.stats import samples_differ
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ class Estimate:
         return (self.low, self.high) if self.low is not None and self.high is not None else None
 
 
-def estimate(figure: Figure) -> Estimate | None:
-    """A figure's value and asv's interval; None when the figure has no value."""
-    if figure.value is None:
+def estimate(figure: Figure | None) -> Estimate | None:
+    """A figure's value and asv's interval; None when there is no figure or it has no value."""
+    if figure is None or figure.value is None:
         return None
     if figure.interval is None:
         return Estimate(figure.value)
@@ -79,14 +79,9 @@ def complement(share: Estimate) -> Estimate:
 
 def asv_says_different(a: Figure, b: Figure) -> bool | None:
     """asv's own test on two figures' samples and intervals; None when either has none."""
-    from asv import _stats
-
     if a.interval is None or b.interval is None:
         return None
-    stats_a = {"ci_99_a": a.interval[0], "ci_99_b": a.interval[1]}
-    stats_b = {"ci_99_a": b.interval[0], "ci_99_b": b.interval[1]}
-    return bool(_stats.is_different(list(a.samples) if a.samples else None,
-                                    list(b.samples) if b.samples else None, stats_a, stats_b))
+    return samples_differ(a.samples, b.samples, a.interval, b.interval)
 
 
 def verdict(a: Figure, b: Figure) -> str:

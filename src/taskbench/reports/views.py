@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from taskbench.asvadapter.results import Figure
 from taskbench.catalogue import Benchmark
 from taskbench.interpreters.names import interpreter_order
-from taskbench.reports.results import Figure
 from taskbench.reports.stats import Estimate, estimate
 
 NOT_MEASURED = "n/a"
@@ -100,6 +100,22 @@ class Index:
     def get(self, machine: str, environment: str, entry: Benchmark, *params: Any
             ) -> Figure | None:
         return self._by_key.get((machine, environment, entry.name, tuple(params)))
+
+    def estimate(self, machine: str, environment: str, entry: Benchmark, *params: Any
+                 ) -> Estimate | None:
+        """The figure's value with its interval; None where it was not measured."""
+        return estimate(self.get(machine, environment, entry, *params))
+
+    def value(self, machine: str, environment: str, entry: Benchmark, *params: Any
+              ) -> float | None:
+        """The figure's value alone (an exact count); None where it was not measured."""
+        figure = self.get(machine, environment, entry, *params)
+        return figure.value if figure is not None else None
+
+    def env_names(self, machine: str) -> set[str]:
+        """asv's names of the environments measured on ``machine``."""
+        return {figure.env_name for (m, _, _, _), figure in self._by_key.items()
+                if m == machine}
 
     def machines(self) -> list[str]:
         return sorted({machine for machine, _, _, _ in self._by_key})

@@ -1,6 +1,8 @@
 """``make site``: build the self-contained site from ``results/``.
 
-``asv publish`` (through :mod:`taskbench.jobs.asvdriver`) writes asv's pages; then come the
+``asv publish`` (through :mod:`taskbench.asvadapter.driver`) writes asv's pages, reading the
+checked-out history through :mod:`taskbench.asvadapter.history` (so that a detached, shallow
+or other-branch checkout publishes the same site as ``main``); then come the
 cross-version page (:mod:`taskbench.reports.page`), the link to it in asv's navigation bar,
 the intervals on asv's graphs (:mod:`taskbench.site.intervals`) and the vendored assets
 (:mod:`taskbench.site.vendor`). Any failure is a :class:`SiteError` naming what failed.
@@ -13,9 +15,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import files
-from taskbench.interpreters.config import CONFIG, ConfigError
-from taskbench.jobs.asvdriver import AsvDriver
+from taskbench import arguments, files
+from taskbench.asvadapter.config import CONFIG, ConfigError
+from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.history import HistoryError, configured_repo, drawn_history
+from taskbench.journal import recover
 from taskbench.site.intervals import add_intervals, install_script
 from taskbench.site.preview import DEFAULT_PORT
 from taskbench.site.vendor import ERRORBARS, SiteError, default_cache, fetch_checked, vendor_site
@@ -45,10 +49,17 @@ def build(config: Path = CONFIG, cache: Path | None = None) -> Path:
     cache = cache or default_cache()
     try:
         with AsvDriver(config) as driver:
-            html_dir = driver.folder("html_dir", "html")
-            results_dir = driver.folder("results_dir", "results")
-            publish = driver.publish(capture=True)
-    except ConfigError as error:
+            html_dir = driver.folder("html_dir")
+            results_dir = driver.folder("results_dir")
+            problem = recover(results_dir)  # a merge that stopped midway, settled first
+            if problem:
+                raise SiteError(problem)
+            settings = driver.settings
+            with drawn_history(configured_repo(config, settings),
+                               settings.get("branches", [])) as history:
+                driver.repo = history
+                publish = driver.publish(capture=True)
+    except (ConfigError, HistoryError) as error:
         raise SiteError(str(error)) from None
     if publish.returncode != 0:
         last = (publish.stderr or publish.stdout).strip().splitlines()[-5:]
@@ -71,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.site", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when the site was built, 1 when it could not be.")
-    parser.add_argument("--config", type=files.path_argument, default=CONFIG)
+    parser.add_argument("--config", type=arguments.path, default=CONFIG)
     args = parser.parse_args(argv)
     try:
         html_dir = build(args.config)

@@ -10,43 +10,37 @@ them. asv offers no hook for this, hence the few lines here; the statistics are 
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any, Tuple
 
 from taskbench import files
-from taskbench.reports.results import load_file
+from taskbench.asvadapter.results import load, parameter
 
 SCRIPT = Path(__file__).with_name("intervals.js")
 SCRIPT_NAME = "taskbench-intervals.js"
-Key = Tuple[str, str, Tuple[Tuple[str, str], ...], str]
+# machine, python, matrix settings, commit, benchmark, parameters
+Key = Tuple[str, str, Tuple[Tuple[str, str], ...], str, str, Tuple[Any, ...]]
 
 
-def _results_by_key(results_dir: Path) -> dict[Key, Any]:
-    found: dict[Key, Any] = {}
-    for machine_dir in sorted(p for p in results_dir.iterdir() if p.is_dir()):
-        for path in sorted(machine_dir.glob("*.json")):
-            if path.name == "machine.json":
-                continue
-            try:
-                results = load_file(path, machine_dir.name)
-            except ValueError:
-                continue  # named by the page's list of problems
-            env = tuple(sorted((str(k), str(v)) for k, v in results.env_vars.items()))
-            found[(machine_dir.name, str(results.params.get("python")), env,
-                   results.commit_hash)] = results
-    return found
+def _intervals(results_dir: Path) -> dict[Key, tuple[float, float] | None]:
+    """Every figure's interval, found as a graph point names it."""
+    return {(f.machine, f.python, f.env_vars, f.commit, f.benchmark, f.params): f.interval
+            for f in load(results_dir).figures}
 
 
-def _bounds(results: Any, benchmark: str, params: list[Any]) -> tuple[Any, Any]:
-    if benchmark not in results.get_all_result_keys():
-        return None, None
-    stats = results.get_result_stats(benchmark, params)
-    if not params:
-        stats = [stats]
-    lows = [s.get("ci_99_a") if s else None for s in stats]
-    highs = [s.get("ci_99_b") if s else None for s in stats]
-    return (lows, highs) if params else (lows[0], highs[0])
+def _bounds(intervals: dict[Key, tuple[float, float] | None], run: tuple[Any, ...],
+            benchmark: str, grid: list[list[str]]) -> tuple[Any, Any]:
+    """The low and high bounds of one graph point (lists, for a parameterized benchmark)."""
+    keys = [(*run, benchmark, tuple(parameter(p) for p in combo))
+            for combo in itertools.product(*grid)]
+    if not any(key in intervals for key in keys):
+        return None, None  # the run did not measure this benchmark
+    found = [intervals.get(key) for key in keys]
+    lows = [interval[0] if interval else None for interval in found]
+    highs = [interval[1] if interval else None for interval in found]
+    return (lows, highs) if grid else (lows[0], highs[0])
 
 
 def add_intervals(html_dir: Path, results_dir: Path) -> int:
@@ -56,7 +50,7 @@ def add_intervals(html_dir: Path, results_dir: Path) -> int:
     index = json.loads((html_dir / "index.json").read_text(encoding="utf-8"))
     commit_of = {int(revision): commit for revision, commit in
                  index["revision_to_hash"].items()}
-    results = _results_by_key(results_dir)
+    intervals = _intervals(results_dir)
     changed = 0
     for params in index["graph_param_list"]:
         env = tuple(sorted((key[len("env-"):], str(value)) for key, value in params.items()
@@ -68,11 +62,10 @@ def add_intervals(html_dir: Path, results_dir: Path) -> int:
             points = json.loads(path.read_text(encoding="utf-8"))
             extended = []
             for point in points:
-                found = results.get((str(params.get("machine")), str(params.get("python")),
-                                     env, commit_of.get(point[0], "")))
-                low, high = _bounds(found, benchmark, info.get("params") or []) \
-                    if found is not None else (None, None)
-                extended.append([point[0], point[1], low, high])
+                run = (str(params.get("machine")), str(params.get("python")), env,
+                       commit_of.get(point[0], ""))
+                extended.append([point[0], point[1],
+                                 *_bounds(intervals, run, benchmark, info.get("params") or [])])
             files.write_text(path, json.dumps(extended))
             changed += 1
     return changed

@@ -16,31 +16,22 @@ import http.server
 import sys
 from typing import Sequence
 
-from taskbench import files
-from taskbench.interpreters.config import CONFIG, ConfigError, config_path, load_config
+from taskbench import arguments
+from taskbench.arguments import bounded
+from taskbench.asvadapter.config import CONFIG, ConfigError, folder
 
 DEFAULT_PORT = 8080
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, not {port}")
-    return port
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.site.preview", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 after Ctrl-C, 2 when there is no site or the port is taken.")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT)
-    parser.add_argument("--config", type=files.path_argument, default=CONFIG)
+    parser.add_argument("--port", type=bounded(int, 1, 65535), default=DEFAULT_PORT)
+    parser.add_argument("--config", type=arguments.path, default=CONFIG)
     args = parser.parse_args(argv)
     try:
-        html_dir = args.config.parent / config_path(load_config(args.config), "html_dir", "html")
+        html_dir = folder("html_dir", args.config)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from taskbench import files
+from taskbench import files, host
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def matches(data: bytes, integrity: str) -> bool:
 
 
 def default_cache() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "taskbench" / "npm"
+    return host.cache_dir("npm")
 
 
 def npm_pack(package: str, cache: Path) -> Path:
@@ -138,8 +137,8 @@ def read_member(tarball: Path, member: str) -> bytes:
             if extracted is None:
                 raise SiteError(f"{tarball.name}: {member} cannot be read")
             return extracted.read()
-    # A gzip stream cut short raises EOFError, damaged deflate data zlib.error, and tarfile
-    # passes both on while reading a member: without them a bad cache file was a traceback.
+    # A gzip stream cut short raises EOFError and damaged deflate data zlib.error, which
+    # tarfile passes on while reading a member: both mean a bad file in the cache.
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise SiteError(f"{tarball} is not a readable npm tarball ({error}); delete it to "
                         "fetch it again") from None

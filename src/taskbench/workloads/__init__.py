@@ -24,9 +24,17 @@ the tools venv only.
 """
 
 
-class Unavailable(NotImplementedError):
-    """What this interpreter or environment cannot run, and why.
+try:  # inside asv's environments: asv_runner's own way to say "skip this figure"
+    from asv_runner.benchmarks.mark import SkipNotImplemented as _Skip
+except ImportError:  # a bare interpreter, for ``python -m taskbench``
+    _Skip = NotImplementedError
 
-    A benchmark whose ``setup`` raises it is shown as n/a by asv, with the reason in its log;
-    being a :class:`NotImplementedError` is what tells asv to skip rather than fail.
+
+class Unavailable(_Skip):  # type: ignore[misc]  # asv_runner ships no types
+    """What this interpreter or environment cannot run, and why: the one way taskbench says
+    "skip".
+
+    asv shows a figure whose benchmark raises it as n/a instead of a failure, whether it is
+    raised in ``setup`` (asv skips on any :class:`NotImplementedError`) or in the measured
+    method (asv skips only on its own ``SkipNotImplemented``, which this then is).
     """

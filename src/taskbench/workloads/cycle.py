@@ -7,9 +7,12 @@ This is the workload of the classic measurement, kept exactly as it was written:
 
 The cycle itself leaves the garbage collector as it finds it: whoever times it decides
 (:func:`taskbench.workloads.timing.time_workload` switches it on, as in the original script,
-or off for ``WithoutGC``, and restores the caller's setting after). An earlier version switched
-it on inside the cycle as well, for asv's ``timeit``, which switches it off; that silently
-undid ``gc_enabled=False``, so its collector-off figures were measured with the collector on.
+or off for ``WithoutGC``, and restores the caller's setting after), so that "off" means off
+whatever else the caller's harness does with the collector.
+
+Workloads take their count as given: the entry points that accept a count from outside
+(:func:`taskbench.workloads.timing.rate_samples` and the other measuring functions) check it
+once, with :func:`validate_count`.
 """
 
 from __future__ import annotations
@@ -75,7 +78,6 @@ def collector(enabled: bool) -> Iterator[None]:
 
 async def create_and_wait(count: int) -> int:
     """Create ``count`` tasks running :func:`nop_task`, wait for all, return how many finished."""
-    validate_count(count)
     tasks = [asyncio.create_task(nop_task()) for _ in range(count)]
     done, _pending = await asyncio.wait(tasks)
     return len(done)

@@ -39,6 +39,7 @@ import tempfile
 from typing import Sequence, Tuple
 
 from taskbench.workloads import Unavailable
+from taskbench.workloads.cycle import collector
 from taskbench.workloads.loops import loop_factory
 from taskbench.workloads.spawn import check_spawn_api, spawn_workload
 
@@ -56,17 +57,15 @@ def _parse(text: str) -> Phase:
 
 
 def _run(phase: Phase) -> None:
-    api, loop, count, collector = phase
+    api, loop, count, gc_setting = phase
     workload, factory = spawn_workload(api), loop_factory(loop)
     gc.collect()
-    if collector == "off":
-        gc.disable()
-    event_loop = factory()
-    try:
-        completed = event_loop.run_until_complete(workload(count))
-    finally:
-        event_loop.close()
-        gc.enable()
+    with collector(gc_setting == "on"):
+        event_loop = factory()
+        try:
+            completed = event_loop.run_until_complete(workload(count))
+        finally:
+            event_loop.close()
     if completed != count:
         raise RuntimeError(f"{completed} of {count} finished")
 
@@ -90,8 +89,8 @@ def _fork(phase: Phase | None) -> int:
 
 def run_phases(phases: Sequence[Phase]) -> dict[str, object]:
     """Warm every workload up, then run each phase in forked children; return their pids."""
-    for api, loop, _count, collector in phases:
-        _run((api, loop, WARM_UP, collector))
+    for api, loop, _count, gc_setting in phases:
+        _run((api, loop, WARM_UP, gc_setting))
     pids: list[int] = []
     for phase in phases:
         pids += [_fork(None), _fork(phase)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 
+from taskbench.workloads import Unavailable
 from taskbench.workloads.cycle import nop_task, validate_count
 from taskbench.workloads.timing import LoopFactory
 
@@ -49,11 +50,11 @@ def bytes_per_pending_task(count: int, *,
     """Bytes allocated per task by creating ``count`` tasks, measured before any has run.
 
     Raises:
-        NotImplementedError: on interpreters without tracemalloc (PyPy).
+        Unavailable: on interpreters without tracemalloc (PyPy).
     """
     validate_count(count)
     if not memory_is_traceable():
-        raise NotImplementedError("tracemalloc is not available on this interpreter")
+        raise Unavailable("tracemalloc is not available on this interpreter")
     loop = loop_factory()
     try:
         return loop.run_until_complete(_bytes_per_pending_task(count))

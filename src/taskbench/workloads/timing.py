@@ -61,7 +61,6 @@ def time_workload(workload: Workload, count: int, *,
                   loop_factory: LoopFactory = asyncio.new_event_loop,
                   gc_enabled: bool = True) -> Run:
     """Run ``workload(count)`` once on a fresh loop, closed after; CPU time inside the loop."""
-    validate_count(count)
     loop = loop_factory()
     try:
         return loop.run_until_complete(_timed(workload, count, gc_enabled))

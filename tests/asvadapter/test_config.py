@@ -9,7 +9,7 @@ import pytest
 from asv.config import Config
 from asv.util import UserError
 
-from taskbench.interpreters.config import (
+from taskbench.asvadapter.config import (
     ConfigError,
     config_path,
     configured_pythons,
@@ -39,7 +39,7 @@ def test_comments_and_trailing_commas_are_read_as_asv_reads_them(tmp_path: Path)
     config = load_config(path)
     assert configured_pythons(config) == Config.load(str(path)).pythons
     assert configured_pythons(config) == ["3.8", "3.13-debian", "pypy3.9"]
-    assert config_path(config, "results_dir", "elsewhere") == Path("results")
+    assert config_path(config, "results_dir") == Path("results")
 
 
 def test_the_repositorys_own_config_names_only_known_interpreters(repo_root: Path) -> None:
@@ -104,8 +104,8 @@ def test_configured_pythons_is_a_copy() -> None:
 @pytest.mark.parametrize("value", ["", 3, None, ["results"]])
 def test_a_folder_setting_must_be_a_folder_name(value: object) -> None:
     with pytest.raises(ConfigError, match="'html_dir' in asv.conf.json must be a folder name"):
-        config_path({"html_dir": value}, "html_dir", ".asv/html")
+        config_path({"html_dir": value}, "html_dir")
 
 
 def test_a_folder_setting_falls_back_to_its_default() -> None:
-    assert config_path({}, "html_dir", ".asv/html") == Path(".asv/html")
+    assert config_path({}, "html_dir") == Path("html")

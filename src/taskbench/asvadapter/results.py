@@ -1,8 +1,10 @@
-"""``results/`` read through asv's own modules, as figures the views can use.
+"""``results/`` walked and read through asv's own modules, as figures the views can use.
 
-Every results file is opened with ``asv.results.Results.load``, which checks asv's file format
-and the machine; a file that cannot be read is named in ``problems`` with what to do, and the
-others are still read. Nothing under ``results/`` is written here.
+The folders are walked by asv's ``iter_results_paths`` (what ``asv publish`` walks) and every
+file is opened with ``asv.results.Results.load``, which checks asv's format and the machine.
+A file or folder that cannot be read is named in ``problems`` with what to do, and the others
+are still read; a folder asv would publish that is not a machine's own (its machine.json
+naming another) is named too. Nothing under ``results/`` is written here.
 
 A :class:`Figure` is one benchmark at one parameter combination, in one environment, at one
 commit: asv's value (for sampled benchmarks, the median of the samples), asv's 99% confidence
@@ -13,15 +15,16 @@ back into the numbers and strings they were (asv stores their ``repr``).
 from __future__ import annotations
 
 import ast
-import json
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Tuple
+from typing import Any, Iterable, Iterator, Tuple
 
 from taskbench.catalogue import BY_NAME
 
 Params = Tuple[Any, ...]
+RunStamp = Tuple[int, int]  # asv's commit date, then when the run started (ms since epoch)
 
 
 @dataclass(frozen=True)
@@ -66,60 +69,53 @@ def parameter(text: str) -> Any:
         return text
 
 
-def _finite(value: Any) -> float | None:
+def finite(value: Any) -> float | None:
+    """``value`` as a float when it is a finite number, else None (asv's n/a is NaN)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)
 
 
+def run_stamp(results: Any) -> RunStamp:
+    """When a run was made, as asv orders runs: commit date, then the newest start."""
+    started = [value for value in results.started_at.values() if isinstance(value, int)]
+    return int(results.date or 0), max(started, default=0)
+
+
 def _interval(stats: dict[str, Any] | None) -> tuple[float, float] | None:
     if not stats:
         return None
-    low, high = _finite(stats.get("ci_99_a")), _finite(stats.get("ci_99_b"))
+    low, high = finite(stats.get("ci_99_a")), finite(stats.get("ci_99_b"))
     return (low, high) if low is not None and high is not None else None
 
 
-def _figures(results: Any, machine: str) -> Iterable[Figure]:
-    started = [value for value in results.started_at.values() if isinstance(value, int)]
+def _figures(results: Any, machine: str) -> Iterator[Figure]:
+    date, started = run_stamp(results)
     common = dict(machine=machine, python=str(results.params.get("python", "?")),
                   env_name=results.env_name,
                   env_vars=tuple(sorted((str(k), str(v)) for k, v in results.env_vars.items())),
-                  commit=results.commit_hash, date=int(results.date or 0),
-                  run_started=max(started, default=0))
+                  commit=results.commit_hash, date=date, run_started=started)
     for key in results.get_all_result_keys():
         grid = results.get_result_params(key) or []
         values = results.get_result_value(key, grid)
         stats = results.get_result_stats(key, grid)
         samples = results.get_result_samples(key, grid)
-        combos = _combinations(grid)
-        for index, combo in enumerate(combos):
+        for index, combo in enumerate(itertools.product(*grid)):
             sample = samples[index] if index < len(samples) else None
             yield Figure(
                 benchmark=key, version=results.benchmark_version.get(key),
                 params=tuple(parameter(p) for p in combo),
-                value=_finite(values[index]) if index < len(values) else None,
+                value=finite(values[index]) if index < len(values) else None,
                 interval=_interval(stats[index] if index < len(stats) else None),
-                samples=tuple(float(s) for s in sample if _finite(s) is not None)
+                samples=tuple(float(s) for s in sample if finite(s) is not None)
                 if sample else None, **common)
 
 
-def _combinations(grid: list[list[str]]) -> list[tuple[str, ...]]:
-    combos: list[tuple[str, ...]] = [()]
-    for axis in grid:
-        combos = [combo + (value,) for combo in combos for value in axis]
-    return combos
+def expected_name(machine: str, commit: str, env_name: str) -> str:
+    """Where asv files one environment's results of one commit: ``machine/<file>.json``."""
+    from asv.results import get_filename
 
-
-def _machine_name(machine_dir: Path) -> str:
-    try:
-        data = json.loads((machine_dir / "machine.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ValueError(f"{machine_dir / 'machine.json'} cannot be read ({error})") from None
-    name = data.get("machine") if isinstance(data, dict) else None
-    if name != machine_dir.name:
-        raise ValueError(f"{machine_dir / 'machine.json'} names machine {name!r}, not the "
-                         f"folder's {machine_dir.name!r}")
-    return machine_dir.name
+    return str(get_filename(machine, commit, env_name))
 
 
 def load_file(path: Path, machine: str) -> Any:
@@ -132,6 +128,34 @@ def load_file(path: Path, machine: str) -> Any:
         raise ValueError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
 
 
+def result_paths(results_dir: Path, problems: list[str]) -> list[tuple[Path, str]]:
+    """Every results file asv would publish, with its machine; what it would not, and every
+    folder that is not a machine's own, is added to ``problems``."""
+    from asv.results import iter_results_paths
+
+    found: list[tuple[Path, str]] = []
+    walked: set[Path] = set()
+    for root, filename, machine in iter_results_paths(str(results_dir)):
+        folder = Path(root)
+        walked.add(folder)
+        if folder.parent != results_dir:
+            problems.append(f"{folder} is not a machine folder of {results_dir}, yet asv "
+                            "would publish its results; they are skipped here: delete the "
+                            "folder, or merge it (python -m taskbench.jobs.merge)")
+            continue
+        if folder.name != machine:
+            problems.append(f"{folder / 'machine.json'} names machine {machine!r}, not the "
+                            f"folder's {folder.name!r}; its results are skipped")
+            continue
+        found.append((folder / filename, machine))
+    for folder in sorted(p for p in results_dir.iterdir() if p.is_dir() and p not in walked):
+        if any(name.suffix == ".json" and name.name != "machine.json"
+               for name in folder.iterdir()):
+            problems.append(f"{folder / 'machine.json'} is missing or cannot be read; its "
+                            "results are skipped. Restore it from git or rerun asv.")
+    return sorted(found)
+
+
 def load(results_dir: Path) -> Loaded:
     """Every figure under ``results_dir``; files that cannot be read are named in problems."""
     loaded = Loaded()
@@ -139,20 +163,11 @@ def load(results_dir: Path) -> Loaded:
         loaded.problems.append(f"{results_dir} does not exist: run this from the repository "
                                "root, or measure first (make bench)")
         return loaded
-    for machine_dir in sorted(p for p in results_dir.iterdir()
-                              if p.is_dir() and not p.name.startswith(".")):
+    for path, machine in result_paths(results_dir, loaded.problems):
         try:
-            machine = _machine_name(machine_dir)
+            loaded.figures.extend(_figures(load_file(path, machine), machine))
         except ValueError as error:
-            loaded.problems.append(f"{error}; its results are skipped")
-            continue
-        for path in sorted(machine_dir.glob("*.json")):
-            if path.name == "machine.json":
-                continue
-            try:
-                loaded.figures.extend(_figures(load_file(path, machine), machine))
-            except ValueError as error:
-                loaded.problems.append(f"{error}; skipped. Restore it from git or rerun asv.")
+            loaded.problems.append(f"{error}; skipped. Restore it from git or rerun asv.")
     return loaded
 
 

@@ -1,6 +1,8 @@
-"""``asv.conf.json``, read with asv's own loader, so that a file asv accepts is accepted.
+"""``asv.conf.json``, read with asv's own loader, and the folders it names.
 
-asv reads its configuration as JSON5 (comments, trailing commas); so does this.
+asv reads its configuration as JSON5 (comments, trailing commas); so does this. The
+configuration's path and the folders' defaults are declared here once: every command that
+takes ``--config`` or ``--results`` defaults to what this module says.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 CONFIG = Path("asv.conf.json")
+# asv's own defaults for the folders the configuration may leave out.
+FOLDER_DEFAULTS = {"repo": ".", "results_dir": "results", "html_dir": "html", "env_dir": "env"}
 
 
 class ConfigError(Exception):
@@ -42,9 +46,19 @@ def configured_pythons(config: dict[str, Any]) -> list[str]:
     return list(pythons)
 
 
-def config_path(config: dict[str, Any], key: str, default: str) -> Path:
-    """A folder the configuration names (``results_dir``, ``html_dir``, ...)."""
-    value = config.get(key, default)
+def config_path(config: dict[str, Any], key: str) -> Path:
+    """A folder the configuration names (``results_dir``, ``html_dir``, ``env_dir``)."""
+    value = config.get(key, FOLDER_DEFAULTS[key])
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{key!r} in asv.conf.json must be a folder name")
     return Path(value)
+
+
+def folder(key: str, config: Path = CONFIG) -> Path:
+    """A folder of the configuration at ``config``, relative to where that file is."""
+    return config.parent / config_path(load_config(config), key)
+
+
+def results_dir(config: Path = CONFIG) -> Path:
+    """Where the results are (``results/``)."""
+    return folder("results_dir", config)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import samples_around, write_results
+from taskbench.asvadapter.results import latest, load, parameter
 from taskbench.catalogue import SPAWN_API, THROUGHPUT
-from taskbench.reports.results import latest, load, parameter
 
 
 def test_samples_become_a_median_with_asvs_interval(results_writer: Callable[..., Path]

@@ -1,4 +1,4 @@
-"""The one driver of asv: every job and test that runs asv builds its command line here.
+"""The one driver of asv: every job, view and test that runs asv builds its command line here.
 
 asv reads one configuration file; a job that needs its results, site or environments
 somewhere else (a scratch folder for a try-out, a temporary one for a test) gets a copy of
@@ -21,8 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Mapping, Sequence
 
+from taskbench.asvadapter.config import CONFIG, config_path, load_config
 from taskbench.catalogue import ROUNDS
-from taskbench.interpreters.config import CONFIG, config_path, load_config
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
 
@@ -52,6 +52,7 @@ class AsvDriver:
     results_dir: Path | None = None
     html_dir: Path | None = None
     env_dir: Path | None = None
+    repo: Path | None = None  # the git repository asv reads, when not the configured one
     home: Path | None = None  # for ~/.asv-machine.json, when a test must not touch the real one
     env: Mapping[str, str] = field(default_factory=dict)
     _temporary: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False)
@@ -69,28 +70,30 @@ class AsvDriver:
     def settings(self) -> dict[str, Any]:
         return load_config(self.config)
 
-    def folder(self, key: str, default: str) -> Path:
+    def folder(self, key: str) -> Path:
         """A folder of the effective configuration (overrides applied), relative to it."""
         override = {"results_dir": self.results_dir, "html_dir": self.html_dir,
                     "env_dir": self.env_dir}.get(key)
         if override is not None:
             return override
-        return self.config.parent / config_path(self.settings, key, default)
+        return self.config.parent / config_path(self.settings, key)
 
     def config_file(self) -> Path:
         """The configuration asv is given: the real one, or a copy with the overrides."""
-        if self.results_dir is None and self.html_dir is None and self.env_dir is None:
+        overrides = (self.results_dir, self.html_dir, self.env_dir, self.repo)
+        if all(override is None for override in overrides):
             return self.config
         if self._temporary is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="taskbench-asv-")
         settings = self.settings
         base = self.config.resolve().parent
         settings.update({
-            "repo": str(base / str(settings.get("repo", "."))),
+            "repo": str(self.repo.resolve() if self.repo is not None
+                        else base / str(settings.get("repo", "."))),
             "benchmark_dir": str(base / str(settings.get("benchmark_dir", "benchmarks"))),
-            "results_dir": str(self.folder("results_dir", "results").resolve()),
-            "html_dir": str(self.folder("html_dir", "html").resolve()),
-            "env_dir": str(self.folder("env_dir", "env").resolve()),
+            "results_dir": str(self.folder("results_dir").resolve()),
+            "html_dir": str(self.folder("html_dir").resolve()),
+            "env_dir": str(self.folder("env_dir").resolve()),
         })
         path = Path(self._temporary.name) / "asv.conf.json"
         path.write_text(json.dumps(settings, indent=1), encoding="utf-8")
@@ -100,10 +103,9 @@ class AsvDriver:
         return [sys.executable, "-m", "asv", *args, "--config", str(self.config_file())]
 
     def environ(self) -> dict[str, str]:
-        # virtualenv seeds new environments with its own embedded pip, never with a newer
-        # one its background "periodic update" left in ~/.cache/virtualenv: that one it also
-        # hands to Python 3.8, which it does not run on (seen here: pip 26.2.1, a TypeError
-        # at import, and no 3.8 environment).
+        # New environments get virtualenv's own embedded pip, never a newer one its background
+        # update left in ~/.cache/virtualenv: a newer pip need not run on the oldest
+        # interpreter configured (pip 26 does not import on Python 3.8).
         extra = {**SEEDING, **self.env}
         if self.home is not None:
             self.home.mkdir(parents=True, exist_ok=True)
@@ -127,18 +129,11 @@ class AsvDriver:
                       environments: Sequence[str] = (), bench: Sequence[str] = (),
                       quick: bool = False, rounds: int = ROUNDS) -> list[str]:
         """The arguments of ``asv run`` for one measurement (see the module docstring)."""
-        args = ["run"]
-        if range_spec is not None:
-            args.append(range_spec)
+        args = ["run"] + ([range_spec] if range_spec is not None else [])
         args += [f"--machine={machine}", "--show-stderr", "--record-samples"]
         if set_commit_hash is not None:
             args.append(f"--set-commit-hash={set_commit_hash}")
-        for spec in environments:
-            args += ["-E", spec]
-        for pattern in bench:
-            args += ["--bench", pattern]
-        args += ["--quick"] if quick else ["-a", f"rounds={rounds}"]
-        return args
+        return args + _selection(environments, bench, quick, rounds)
 
     def run(self, *, capture: bool = False, timeout: float | None = None, **arguments: Any
             ) -> subprocess.CompletedProcess[str]:
@@ -151,12 +146,7 @@ class AsvDriver:
         """``asv continuous BASE HEAD``: both commits measured into the results folder and
         asv's comparison printed; its status is 1 when HEAD is slower, 2 when a run failed."""
         args = ["continuous", base, head, f"--machine={machine}", "--show-stderr",
-                "--record-samples"]
-        for spec in environments:
-            args += ["-E", spec]
-        for pattern in bench:
-            args += ["--bench", pattern]
-        args += ["--quick"] if quick else ["-a", f"rounds={rounds}"]
+                "--record-samples", *_selection(environments, bench, quick, rounds)]
         return self.call(*args, capture=capture, timeout=timeout)
 
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
@@ -165,3 +155,11 @@ class AsvDriver:
     def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
         """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""
         return self.call("check", f"--python={python}", **options)
+
+
+def _selection(environments: Sequence[str], bench: Sequence[str], quick: bool, rounds: int
+               ) -> list[str]:
+    """What a measurement runs: environments, benchmarks, and how many processes each."""
+    args = [option for spec in environments for option in ("-E", spec)]
+    args += [option for pattern in bench for option in ("--bench", pattern)]
+    return args + (["--quick"] if quick else ["-a", f"rounds={rounds}"])

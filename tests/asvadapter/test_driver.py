@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.catalogue import ROUNDS
-from taskbench.jobs.asvdriver import AsvDriver, head_commit
 
 
 def test_a_run_records_samples_in_rounds() -> None:
@@ -36,7 +36,7 @@ def test_an_existing_environment_gets_a_commit_instead_of_a_range() -> None:
 def test_without_overrides_asv_reads_the_real_configuration() -> None:
     with AsvDriver(ROOT / "asv.conf.json") as driver:
         assert driver.config_file() == ROOT / "asv.conf.json"
-        assert driver.folder("results_dir", "results") == ROOT / "results"
+        assert driver.folder("results_dir") == ROOT / "results"
 
 
 def test_overridden_folders_go_into_a_temporary_copy_with_absolute_paths(tmp_path: Path

@@ -1,0 +1,59 @@
+"""What a CI job measured, as Markdown for the run's page (``$GITHUB_STEP_SUMMARY``).
+
+A try-out (a ``quick`` run, or a commit off the default branch) pushes nothing, so its
+figures are read here, from the job's own results folder with asv's modules
+(:mod:`taskbench.asvadapter.results`), and shown on the run's page; the folder itself is the
+job's artifact. A full run's jobs show theirs the same way before the merge lands them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from taskbench.asvadapter.results import Figure, load
+from taskbench.catalogue import BY_NAME
+from taskbench.reports import markdown
+from taskbench.reports.views import Cell, Table, figure_cell, label
+
+TRYOUT = ("A try-out: nothing from this run is committed to results/ or shown on the site; "
+          "the figures are below and in the run's `tryout-*` artifacts.")
+
+
+def _parameters(figure: Figure) -> str:
+    entry = BY_NAME.get(figure.benchmark)
+    names = [axis.name for axis in entry.axes] if entry else []
+    return ", ".join(f"{name}={value}" if name else str(value) for name, value
+                     in zip(names + [""] * len(figure.params), figure.params))
+
+
+def _value(figure: Figure) -> Cell:
+    entry = BY_NAME.get(figure.benchmark)
+    if entry is None:
+        return Cell("a benchmark the catalogue no longer has", "na")
+    digits = 0 if figure.value is None or abs(figure.value) >= 100 else 2
+    return figure_cell(figure, entry, digits=digits, suffix=f" {entry.unit}")
+
+
+def figures_table(results_dir: Path) -> tuple[Table, list[str]]:
+    """Every figure measured under ``results_dir`` (one row each), and why others are not
+    shown: parameters with no figure (not selected, or failed) and unreadable files."""
+    loaded = load(results_dir)
+    figures = sorted(loaded.figures, key=lambda f: (f.machine, f.environment, f.benchmark,
+                                                    repr(f.params)))
+    rows = [[label(figure.environment), label(figure.benchmark), label(_parameters(figure)),
+             _value(figure)] for figure in figures if figure.value is not None]
+    missing = len(figures) - len(rows)
+    notes = [f"{missing} other parameter combinations have no figure: not selected, or failed "
+             "(asv's log above says which)."] if missing else []
+    table = Table("figures", "Measured", ["interpreter", "benchmark", "parameters", "figure"],
+                  rows, notes, text_columns=3)
+    return table, loaded.problems
+
+
+def summary(results_dir: Path, title: str, *, tryout: bool) -> str:
+    """The Markdown of the job's summary: what this run is, then its figures."""
+    table, problems = figures_table(results_dir)
+    parts = [f"### {title}", TRYOUT if tryout else ""]
+    parts.append(markdown.table(table) if table.rows else "No figure was measured.")
+    parts += [f"- could not be read: {problem}" for problem in problems]
+    return markdown.document(parts)

@@ -1,0 +1,104 @@
+"""The section model: what the README and the cross-version page say about one machine.
+
+A :class:`Section` is built once from the results (:func:`sections`) and rendered twice: to
+Markdown for the README's generated blocks (:mod:`taskbench.reports.readme`) and to HTML for
+the cross-version page (:mod:`taskbench.reports.page`), so the two cannot disagree. Its
+sentences are plain text (a `code` span is the only markup, which both renderers show as
+code); its tables are :class:`taskbench.reports.views.Table` view models. Before anything is
+rendered, :meth:`Section.missing` checks that every interpreter the results hold is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from taskbench.catalogue import THROUGHPUT
+from taskbench.interpreters import facts
+from taskbench.reports import growth
+from taskbench.reports.anatomy import anatomies, cost_table, speedup_table
+from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
+from taskbench.reports.findings import sentences
+from taskbench.reports.views import Cell, Index, Table, label
+
+
+@dataclass
+class Anatomy:
+    """Why a task costs what it costs on one machine: findings, then their tables."""
+
+    findings: list[str]
+    speedups: Table
+    costs: Table
+    growth: Table
+    instructions: Table
+    interpreters: list[str]  # every interpreter with an anatomy figure
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.speedups, self.costs, self.growth, self.instructions]
+
+
+@dataclass
+class Section:
+    """Everything said about one machine, in the order a reader meets it."""
+
+    machine: str
+    answer: str
+    steps: Table
+    classic: Table
+    replica: Table
+    facts: Table
+    interpreters: list[str]  # every interpreter with a classic-table figure
+    anatomy: Anatomy | None = None
+    rounds: str = ""  # how the rounds ran, where not interleaved
+    charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
+
+    def missing(self) -> list[str]:
+        """Interpreters the results hold that a table leaves out (should be none)."""
+        lost = [env for env in self.interpreters if env not in self.classic.header]
+        if self.anatomy is not None:
+            shown = {row[0].text for row in self.anatomy.costs.rows}
+            lost += [env for env in self.anatomy.interpreters if env not in shown]
+        return lost
+
+
+def facts_table(records: list[facts.Record], machine: str) -> Table:
+    """How each interpreter was built, from the build facts beside the results."""
+    rows = [[label(str(record.get("python", "?")))] + [Cell(str(record.get(key, "")))
+                                                       for key, _ in facts.FACT_COLUMNS[1:]]
+            for record in records]
+    return Table("facts", f"How each interpreter was built on `{machine}`",
+                 [title for _, title in facts.FACT_COLUMNS], rows)
+
+
+def rounds_note(index: Index, machine: str) -> str:
+    """What the views say of a machine whose results come from asv's ``existing``
+    environments (the Windows runner): asv ran their rounds back to back."""
+    if not any(name.startswith("existing-") for name in index.env_names(machine)):
+        return ""
+    return ("Rounds on this machine were not interleaved: each benchmark's rounds ran back "
+            "to back. The interpreter here is asv's `existing` environment (on Windows, "
+            "where the job cannot hand asv an interpreter to build a virtualenv from), and "
+            "asv interleaves rounds only in environments it builds, so a slow spell of the "
+            "machine can fall on one benchmark's rounds instead of being spread over all.")
+
+
+def _anatomy(index: Index, machine: str) -> Anatomy | None:
+    found = anatomies(index, machine)
+    if not found:
+        return None
+    return Anatomy(sentences(found) + growth.sentences(index, machine),
+                   speedup_table(found, machine), cost_table(found, machine),
+                   growth.growth_table(index, machine), growth.instructions_table(index, machine),
+                   list(found))
+
+
+def sections(index: Index, records: dict[str, list[facts.Record]] | None = None
+             ) -> list[Section]:
+    """One section per machine in the results, each with its build facts where given."""
+    records = records or {}
+    return [Section(machine, cost_sentence(index, machine), steps_table(index, machine),
+                    classic_table(index, machine), replica_table(index, machine),
+                    facts_table(records.get(machine, []), machine),
+                    index.environments(machine, [THROUGHPUT]), _anatomy(index, machine),
+                    rounds_note(index, machine))
+            for machine in index.machines()]

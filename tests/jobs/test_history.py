@@ -1,0 +1,125 @@
+"""asv's history from any checkout: detached (a commit id), shallow, or another branch.
+
+The checkouts are made as actions/checkout makes them (``tests/standins.py``), from a bare
+repository whose ``main`` holds a commit and, on top, a commit of results for it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, write_results
+from standins import checkout
+from taskbench.asvadapter.history import HistoryError, drawn_history
+from taskbench.catalogue import THROUGHPUT
+from taskbench.site import build as site_build
+
+GITHUB = {"ref": "refs/heads/main", "sha": ""}
+
+
+def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t",
+                           *args], capture_output=True, text=True, check=check)
+
+
+@pytest.fixture
+def origin(tmp_path: Path) -> dict[str, str | Path]:
+    """A bare repository: main = measured commit, then its results; a tag and a branch."""
+    work, bare = tmp_path / "work", tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "-b", "main", str(work))
+    config = json.loads((ROOT / "asv.conf.json").read_text())
+    config.update({"results_dir": "results", "html_dir": "html", "env_dir": "env"})
+    (work / "asv.conf.json").write_text(json.dumps(config))
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "the code measured")
+    git(work, "tag", "-a", "-m", "a release", "v1")
+    measured = git(work, "rev-parse", "HEAD").stdout.strip()
+    write_results(work / "results", {THROUGHPUT: {(1_000,): [5.0, 6.0, 7.0]}}, commit=measured,
+                  date=1_700_000_000_000)
+    shutil.copy(ROOT / "results" / "benchmarks.json", work / "results" / "benchmarks.json")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "results for it")
+    git(work, "branch", "feature")
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    git(bare, "config", "uploadpack.allowAnySHA1InWant", "true")
+    return {"bare": bare, "measured": measured, "results": git(work, "rev-parse", "HEAD").stdout
+            .strip()}
+
+
+def first_parent(repo: Path, branch: str) -> list[str]:
+    return git(repo, "rev-list", "--first-parent", branch).stdout.split()
+
+
+def test_a_commit_id_checkout_has_no_main_and_the_drawn_history_has_it(
+        origin: dict[str, str | Path], tmp_path: Path) -> None:
+    workspace = tmp_path / "detached"
+    checkout(Path(origin["bare"]), workspace, {"ref": origin["results"], "fetch-depth": 0},
+             GITHUB)
+    assert git(workspace, "for-each-ref", "refs/heads").stdout == ""  # detached, no branch
+    assert git(workspace, "rev-list", "--first-parent", "main", check=False).returncode == 128
+    with drawn_history(workspace, ["main"]) as history:
+        assert first_parent(history, "main") == [origin["results"], origin["measured"]]
+        assert git(history, "rev-list", "-n", "1", "v1").stdout.strip() == origin["measured"]
+        assert git(history, "rev-list", "--all").stdout.split() == [origin["results"],
+                                                                    origin["measured"]]
+    assert not history.exists()  # scratch only: the checkout itself gained no branch
+    assert git(workspace, "for-each-ref", "refs/heads").stdout == ""
+
+
+def test_a_shallow_checkout_is_deepened_from_its_remote(origin: dict[str, str | Path],
+                                                        tmp_path: Path) -> None:
+    workspace = tmp_path / "shallow"
+    checkout(Path(origin["bare"]), workspace, {"ref": origin["results"], "fetch-depth": 1},
+             GITHUB)
+    assert (workspace / ".git" / "shallow").exists()
+    with drawn_history(workspace, ["main"]) as history:
+        assert first_parent(history, "main") == [origin["results"], origin["measured"]]
+
+
+def test_a_shallow_clone_without_a_remote_is_a_clear_error(origin: dict[str, str | Path],
+                                                            tmp_path: Path) -> None:
+    workspace = tmp_path / "shallow"
+    checkout(Path(origin["bare"]), workspace, {"ref": origin["results"], "fetch-depth": 1},
+             GITHUB)
+    git(workspace, "remote", "remove", "origin")
+    with pytest.raises(HistoryError, match="shallow clone with no remote.*fetch-depth: 0"), \
+            drawn_history(workspace, ["main"]):
+        pass
+
+
+def test_another_branch_is_drawn_as_main_and_other_configured_branches_are_found(
+        origin: dict[str, str | Path], tmp_path: Path) -> None:
+    workspace = tmp_path / "feature"
+    checkout(Path(origin["bare"]), workspace, {"ref": "feature", "fetch-depth": 0}, GITHUB)
+    git(workspace, "commit", "-q", "--allow-empty", "-m", "work on the feature")
+    head = git(workspace, "rev-parse", "HEAD").stdout.strip()
+    assert git(workspace, "branch", "--list").stdout.split() == ["*", "feature"]
+    with drawn_history(workspace, ["main", "feature"]) as history:
+        assert first_parent(history, "main")[:2] == [head, origin["results"]]
+        assert first_parent(history, "feature")[0] == head
+    with pytest.raises(HistoryError, match="'release'.*neither as a local nor as a remote"), \
+            drawn_history(workspace, ["main", "release"]):
+        pass
+
+
+def test_the_site_builds_from_a_detached_checkout(origin: dict[str, str | Path],
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = tmp_path / "detached"  # as pages.yml checks out the results commit
+    checkout(Path(origin["bare"]), workspace, {"ref": origin["results"], "fetch-depth": 0},
+             GITHUB)
+    for offline in ("vendor_site", "install_script"):  # the npm registry: tests/site
+        monkeypatch.setattr(site_build, offline, lambda *args: None)
+    monkeypatch.setattr(site_build, "fetch_checked", lambda *args: b"")
+    html = site_build.build(workspace / "asv.conf.json", tmp_path / "cache")
+    index = json.loads((html / "index.json").read_text())
+    assert origin["measured"] in index["revision_to_hash"].values()
+    assert index["params"]["branch"] == ["main"] and "v1" in index["tags"]
+    graph = next((html / "graphs").rglob("bench_create_wait.Throughput.track_tasks_per_second"
+                                         ".json"))
+    assert json.loads(graph.read_text())  # the result is drawn on main's line
