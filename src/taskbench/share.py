@@ -19,8 +19,9 @@ Bad input ends in words: a program that exits non-zero, never imports asyncio, n
 event loop or runs no task is named as such and its exit status passed on; Ctrl-C stops it
 and prints what was measured so far (exit status 130).
 
-Like ``cli.py``, this runs on any interpreter with taskbench (the standard library, and
-asv_runner for the intervals); the code that runs inside the program is stdlib-only.
+This module needs asv_runner for the intervals (the tools venv has it; otherwise it says so),
+and the standard library besides; what runs inside the program, under any interpreter, is in
+:mod:`taskbench.workloads` and uses the standard library only.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from taskbench.arguments import bounded
 from taskbench.catalogue import ROUNDS
 from taskbench.sharereport import Measured, NothingToMeasure, render
 from taskbench.workloads.timing import median
@@ -212,24 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "machinery explains.",
         epilog="Exit status: 0; the program's own when it fails or has nothing to measure; "
                "2 for bad arguments; 130 when interrupted.")
-    parser.add_argument("--processes", type=_processes, default=ROUNDS, metavar="P",
+    parser.add_argument("--processes", type=bounded(int, ROUNDS, MAX_PROCESSES),
+                        default=ROUNDS, metavar="P",
                         help=f"separate runs of the program per interpreter, for the "
                              f"interval (default and least: {ROUNDS})")
     parser.add_argument("--python", action="append", default=[], metavar="NAME",
                         help="an interpreter from .pythons/bin, as named in asv.conf.json "
                              "(repeat for several, side by side; default: this one)")
     return parser
-
-
-def _processes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not ROUNDS <= value <= MAX_PROCESSES:
-        raise argparse.ArgumentTypeError(f"must be {ROUNDS} to {MAX_PROCESSES} (an interval "
-                                         f"needs {ROUNDS} processes at least), not {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
