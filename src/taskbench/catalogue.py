@@ -37,6 +37,12 @@ MEMORY_COUNTS: tuple[int, ...] = (1_000, 100_000)
 PUMP_COUNTS: tuple[int, ...] = (1_000, 10_000)
 # A UI with a thousand widgets, the scale the post was optimising start-up for.
 WIDGET_COUNTS: tuple[int, ...] = (1_000,)
+# An aiohttp server over loopback answering this many requests on keep-alive connections, and
+# an asyncio streams echo server taking this many connections, each echoing this many lines
+# (taskbench.workloads.loopback): a server's work in a second or less of CPU time everywhere.
+REQUEST_COUNTS: tuple[int, ...] = (1_000,)
+ECHO_CONNECTIONS: tuple[int, ...] = (200,)
+ECHO_MESSAGES: tuple[int, ...] = (20,)
 # Instructions per task are counted between two phases of different counts (see
 # taskbench.workloads.instructions): each spawn API and loop from 1,000 to 2,000 tasks, and
 # the classic cycle up to 10,000 and up to 100,000, with the collector on and off, to see
@@ -185,6 +191,27 @@ TEXTUAL_CPU = Benchmark(
     "Textual start-up: CPU seconds to mount and draw the widgets",
     TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-5",
     headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)})
+AIOHTTP_TASKS = Benchmark(
+    "bench_clients.AiohttpTasks.track_tasks_per_request",
+    "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
+    (Axis("requests", REQUEST_COUNTS),), "tasks/request", None, "aiohttp-tasks-1", EXACT,
+    headline={"requests": REQUEST_COUNTS}, quick={"requests": REQUEST_COUNTS})
+AIOHTTP_SHARE = Benchmark(
+    "bench_clients.AiohttpServer.track_task_share_percent",
+    "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
+    AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
+    quick={"requests": REQUEST_COUNTS})
+ECHO_TASKS = Benchmark(
+    "bench_clients.EchoTasks.track_tasks_per_connection",
+    "asyncio streams echo server: tasks it creates per connection",
+    (Axis("connections", ECHO_CONNECTIONS), Axis("messages", ECHO_MESSAGES)),
+    "tasks/connection", None, "echo-tasks-1", EXACT, headline={"connections": ECHO_CONNECTIONS},
+    quick={"connections": ECHO_CONNECTIONS})
+ECHO_SHARE = Benchmark(
+    "bench_clients.EchoServer.track_task_share_percent",
+    "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
+    ECHO_TASKS.axes, "%", None, "echo-server-1", headline={"connections": ECHO_CONNECTIONS},
+    quick={"connections": ECHO_CONNECTIONS})
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
@@ -201,7 +228,8 @@ INSTRUCTIONS_BY_COUNT = Benchmark(
 
 CATALOGUE: tuple[Benchmark, ...] = (
     THROUGHPUT, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
-    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
+    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, AIOHTTP_TASKS, AIOHTTP_SHARE, ECHO_TASKS,
+    ECHO_SHARE, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 Suite = TypeVar("Suite", bound=type)

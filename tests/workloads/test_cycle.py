@@ -128,6 +128,17 @@ def test_a_small_count_gets_a_discarded_warm_up_and_one_sample_per_batch(
     assert len(batches) == 4 and all(len(runs) >= 2 for runs in batches), events
 
 
+def test_a_caller_already_warm_can_leave_the_warm_up_out(events: list[str]) -> None:
+    async def workload(count: int) -> int:
+        events.append("run")
+        _busy(0.002)
+        return count
+
+    rates = rate_samples(workload, 10, samples=2, min_batch_seconds=0.005, warm_up=False)
+    batches = "".join("|" if event == "collect" else "r" for event in events).split("|")[1:]
+    assert len(rates) == 2 and len(batches) == 2, events
+
+
 def test_a_large_count_is_one_run_per_sample_with_no_warm_up(
         events: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     async def workload(count: int) -> int:

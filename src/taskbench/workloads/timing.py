@@ -76,8 +76,11 @@ def samples_per_process(count: int) -> int:
 def rate_samples(workload: Workload, count: int, *, samples: int | None = None,
                  min_batch_seconds: float = MIN_BATCH_SECONDS,
                  loop_factory: LoopFactory = asyncio.new_event_loop,
-                 gc_enabled: bool = True) -> list[float]:
+                 gc_enabled: bool = True, warm_up: bool = True) -> list[float]:
     """Samples of units per second of CPU time for ``workload(count)``, in this process.
+
+    ``warm_up=False`` leaves out the discarded first batch of a small count, for a caller
+    whose process has already run the same workload.
 
     Raises:
         RuntimeError: when a run finishes fewer units than it was given.
@@ -87,9 +90,9 @@ def rate_samples(workload: Workload, count: int, *, samples: int | None = None,
     wanted = samples_per_process(count) if samples is None else samples
     if wanted < 1:
         raise ValueError(f"samples must be at least 1, not {wanted}")
-    warm_up = 0 if count >= ONE_RUN_FROM else 1
+    discarded = 1 if warm_up and count < ONE_RUN_FROM else 0
     rates = []
-    for batch in range(warm_up + wanted):
+    for batch in range(discarded + wanted):
         finished = 0
         cpu_seconds = 0.0
         gc.collect()
@@ -101,7 +104,7 @@ def rate_samples(workload: Workload, count: int, *, samples: int | None = None,
                 raise RuntimeError(f"{run.completed} of {count} finished")
             finished += run.completed
             cpu_seconds += run.cpu_seconds
-        if batch >= warm_up:
+        if batch >= discarded:
             rates.append(finished / cpu_seconds)
     return rates
 
