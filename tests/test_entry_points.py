@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 GARBAGE = ["", "-", "../../etc", "é", "9" * 40, "nan"]
 ENTRY_POINTS = {
     "taskbench": ["--counts", "--processes"],
+    "taskbench share": ["--processes", "--python"],
     "taskbench.interpreters --offline": ["--config", "--dest", "--cache"],
     "taskbench.jobs.main": ["--bench"],
     "taskbench.jobs.ci": ["--name", "--python", "--machine", "--out"],

@@ -12,15 +12,21 @@ uses the standard library only and imports on Python 3.8 and PyPy.
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence, Tuple, TypeVar
+from typing import Sequence
 
+from taskbench.entries import EXACT as EXACT
+from taskbench.entries import REPLICA_KIND as REPLICA_KIND
+from taskbench.entries import SAMPLED as SAMPLED
+from taskbench.entries import Axis as Axis
+from taskbench.entries import Benchmark as Benchmark
+from taskbench.entries import Blocks as Blocks
+from taskbench.entries import Params as Params
+from taskbench.entries import benchmark as benchmark
 from taskbench.workloads.floor import FLOORS
 from taskbench.workloads.loops import LOOPS
 from taskbench.workloads.spawn import SPAWN_APIS
-from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM
+from taskbench.workloads.timing import FIRST, WARM
 
 # The classic table: 100,000 to 1,000,000 tasks in steps of 100,000, as the post measured it.
 CLASSIC_COUNTS: tuple[int, ...] = tuple(n * 100_000 for n in range(1, 11))
@@ -41,6 +47,12 @@ MEMORY_COUNTS: tuple[int, ...] = (1_000, 100_000)
 PUMP_COUNTS: tuple[int, ...] = (1_000, 10_000)
 # A UI with a thousand widgets, the scale the post was optimising start-up for.
 WIDGET_COUNTS: tuple[int, ...] = (1_000,)
+# An aiohttp server over loopback answering this many requests on keep-alive connections, and
+# an asyncio streams echo server taking this many connections, each echoing this many lines
+# (taskbench.workloads.loopback): a server's work in a second or less of CPU time everywhere.
+REQUEST_COUNTS: tuple[int, ...] = (1_000,)
+ECHO_CONNECTIONS: tuple[int, ...] = (200,)
+ECHO_MESSAGES: tuple[int, ...] = (20,)
 # Costs per task are counted between two phases of different counts (see
 # taskbench.workloads.instructions): each spawn API and loop from 1,000 to 2,000 tasks, and
 # the classic cycle up to 10,000 and up to 50,000, with the collector on and off, to see
@@ -57,105 +69,6 @@ CLASSIC_SPAWN: tuple[str, str] = (SPAWN_APIS[0], LOOPS[0])
 # interpreter alone (a CI runner: ``asv run -a rounds=3``); where several interpreters share
 # a machine, the main job measures them in interleaved blocks instead (see Blocks).
 ROUNDS = 3
-
-# What a figure is: one value per process, from several processes (a sampled figure, with an
-# interval), an exact count (instructions, bytes: one value that repeats), or the replica
-# (one process, the post's method, no interval).
-SAMPLED, EXACT, REPLICA_KIND = "sampled", "exact", "replica"
-
-Params = Tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One parameter of a benchmark: its name and its values, as numbers or strings."""
-
-    name: str
-    values: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Blocks:
-    """How many interleaved blocks measure a sampled figure (:mod:`taskbench.jobs.blocks`):
-    at least ``least``; then, while its 95% interval on some interpreter is wider than
-    ±``percent`` (when a target is set), one more, up to ``most``. A block measures every
-    interpreter once, one process each, so every sample is paired by block."""
-
-    least: int = 3
-    most: int = 3
-    percent: float | None = None
-
-
-@dataclass(frozen=True, eq=False)  # each entry is one object, found by identity
-class Benchmark:
-    """One asv benchmark (a ``track_`` method) and what a reader needs to know of its figures.
-
-    ``better`` is ``"higher"``, ``"lower"``, or None for a figure that is not a cost (a share,
-    a count of tasks): ``compare`` judges only costs. ``kind`` is :data:`SAMPLED` (each of
-    asv's rounds measures afresh in its own process and returns samples), :data:`EXACT` or
-    :data:`REPLICA_KIND` (measured once per environment, in ``setup_cache``). ``headline``
-    names the parameter values a reader is pointed to first (the anatomy's one-column figures
-    read theirs from it; tables of every measured value show the rest too); ``quick`` the values
-    ``make bench ARGS=--quick`` measures (empty: not part of a quick run). ``cycle`` is the
-    kind of figure every process reports (:data:`FIRST` or :data:`WARM`, see
-    :mod:`taskbench.workloads.timing`), or None: the first run from ``ONE_RUN_FROM`` units
-    up, warm runs below (:meth:`cycle_at`). ``blocks`` says how many blocks measure it.
-    """
-
-    name: str
-    title: str
-    axes: tuple[Axis, ...]
-    unit: str
-    better: str | None
-    version: str
-    kind: str = SAMPLED
-    timeout: int = 600
-    headline: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    quick: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    cycle: str | None = None
-    blocks: Blocks = Blocks()
-
-    @property
-    def module(self) -> str:
-        return self.name.split(".")[0]
-
-    @property
-    def class_name(self) -> str:
-        return self.name.split(".")[1]
-
-    @property
-    def method(self) -> str:
-        return self.name.split(".")[2]
-
-    def cycle_at(self, count: int) -> str:
-        """The kind of figure this benchmark's processes report at ``count`` units."""
-        return self.cycle or (FIRST if count >= ONE_RUN_FROM else WARM)
-
-    @property
-    def param_names(self) -> list[str]:
-        return [axis.name for axis in self.axes]
-
-    @property
-    def params(self) -> list[list[Any]]:
-        return [list(axis.values) for axis in self.axes]
-
-    def combinations(self, chosen: dict[str, tuple[Any, ...]] | None = None
-                     ) -> Iterator[Params]:
-        """Every parameter combination, in asv's order; only ``chosen`` values where given."""
-        chosen = chosen or {}
-        return itertools.product(*[chosen.get(axis.name, axis.values) for axis in self.axes])
-
-    def call_name(self, combo: Params) -> str:
-        """asv's name for one parameter combination: ``module.Class.method(1000)``."""
-        return f"{self.name}({', '.join(repr(value) for value in combo)})"
-
-    def quick_pattern(self) -> str | None:
-        """An ``asv run --bench`` regex selecting the quick combinations, or None."""
-        if not self.quick:
-            return None
-        calls = [self.call_name(combo) for combo in self.combinations(self.quick)]
-        return "^(" + "|".join(re.escape(call) for call in calls) + ")$"
-
 
 TASK_COST = Benchmark(
     "bench_create_wait.TaskCost.track_seconds_per_task",
@@ -219,6 +132,27 @@ TEXTUAL_CPU = Benchmark(
     "Textual start-up: CPU seconds to mount and draw the widgets",
     TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6",
     headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)})
+AIOHTTP_TASKS = Benchmark(
+    "bench_clients.AiohttpTasks.track_tasks_per_request",
+    "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
+    (Axis("requests", REQUEST_COUNTS),), "tasks/request", None, "aiohttp-tasks-1", EXACT,
+    headline={"requests": REQUEST_COUNTS}, quick={"requests": REQUEST_COUNTS})
+AIOHTTP_SHARE = Benchmark(
+    "bench_clients.AiohttpServer.track_task_share_percent",
+    "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
+    AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
+    quick={"requests": REQUEST_COUNTS})
+ECHO_TASKS = Benchmark(
+    "bench_clients.EchoTasks.track_tasks_per_connection",
+    "asyncio streams echo server: tasks it creates per connection",
+    (Axis("connections", ECHO_CONNECTIONS), Axis("messages", ECHO_MESSAGES)),
+    "tasks/connection", None, "echo-tasks-1", EXACT, headline={"connections": ECHO_CONNECTIONS},
+    quick={"connections": ECHO_CONNECTIONS})
+ECHO_SHARE = Benchmark(
+    "bench_clients.EchoServer.track_task_share_percent",
+    "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
+    ECHO_TASKS.axes, "%", None, "echo-server-1", headline={"connections": ECHO_CONNECTIONS},
+    quick={"connections": ECHO_CONNECTIONS})
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
@@ -254,34 +188,10 @@ CYCLES_BY_COUNT = Benchmark(
 
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
-    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, INSTRUCTIONS, L1_MISSES, LL_MISSES,
-    ESTIMATED_CYCLES, INSTRUCTIONS_BY_COUNT, CYCLES_BY_COUNT)
+    TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, AIOHTTP_TASKS, AIOHTTP_SHARE, ECHO_TASKS,
+    ECHO_SHARE, INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES, INSTRUCTIONS_BY_COUNT,
+    CYCLES_BY_COUNT)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
-
-Suite = TypeVar("Suite", bound=type)
-
-
-def benchmark(*entries: Benchmark) -> Callable[[Suite], Suite]:
-    """Class decorator: give an asv class the declared parameters, and each method its unit,
-    version and timeout. Every entry must name a method of the class, and all must
-    share one set of parameters (asv's ``params`` belong to the class)."""
-
-    def apply(cls: Suite) -> Suite:
-        for entry in entries:
-            if entry.class_name != cls.__name__ or not hasattr(cls, entry.method):
-                raise TypeError(f"{cls.__name__} has no method for {entry.name}")
-            if entry.axes != entries[0].axes:
-                raise TypeError(f"{entry.name}: every method of {cls.__name__} must share "
-                                "one set of parameters")
-            method = getattr(cls, entry.method)
-            for attribute in ("unit", "version", "timeout"):
-                setattr(method, attribute, getattr(entry, attribute))
-        cls.params = entries[0].params  # type: ignore[attr-defined]
-        cls.param_names = entries[0].param_names  # type: ignore[attr-defined]
-        return cls
-
-    return apply
-
 
 def quick_patterns() -> list[str]:
     """What a quick run measures: every benchmark's quick parameters, as ``--bench`` regexes."""

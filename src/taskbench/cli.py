@@ -25,7 +25,7 @@ import signal
 import statistics
 import subprocess
 import sys
-from typing import NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from taskbench.arguments import bounded
 from taskbench.catalogue import CLASSIC_COUNTS, ROUNDS
@@ -38,6 +38,8 @@ MAX_PROCESSES = 100
 COMMANDS = {
     "compare": ("taskbench.reports.compare",
                 "compare two interpreters' results, benchmark by benchmark (tools venv)"),
+    "share": ("taskbench.share",
+              "what share of an asyncio program's CPU time its tasks explain (tools venv)"),
 }
 
 
@@ -87,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, summary) in COMMANDS.items():
         # No option of its own ("\0" is never typed): every argument after the name goes,
-        # unparsed, to the command's own parser, --help included.
+        # unparsed, to the command's own parser, --help included, and "--" too (REMAINDER
+        # keeps it, where "*" would drop it): share's program follows it.
         command = commands.add_parser(name, help=summary, add_help=False, prefix_chars="\0")
-        command.add_argument("arguments", nargs="*")
+        command.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -124,23 +127,35 @@ def _hold_interrupts(hold: bool) -> None:
                                {signal.SIGINT, signal.SIGTERM})
 
 
-def _on_terminate(signum: int, frame: object) -> None:
-    """At SIGTERM, end the measuring process too (it runs in a session of its own, where the
-    signal does not reach it), then die of the signal, as its sender expects."""
+def _die_of_sigterm() -> NoReturn:
     for child in _children:
         child.kill()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.kill(os.getpid(), signal.SIGTERM)
+    raise SystemExit(143)  # not reached: the signal ends the process
+
+
+# A signal that came while a measuring process was being started, before it was on the list
+# the handlers end: handled as soon as it is (blocking the signals for that moment is not
+# enough: starting a process may let them through).
+_deferred: list[Callable[[], NoReturn]] = []
+_starting = False
+
+
+def _act(action: Callable[[], NoReturn]) -> None:
+    if _starting:
+        _deferred.append(action)
+    else:
+        action()
 
 
 def _on_interrupt(message: str) -> None:
     """Exit at Ctrl-C with ``message`` (a SIGINT handler of our own also keeps asyncio.run
-    from installing its own, which would cancel every pending task first)."""
-    def handler(signum: int, frame: object) -> None:
-        _quiet_exit(message)
-
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, _on_terminate)
+    from installing its own, which would cancel every pending task first); at SIGTERM, end
+    the measuring process too (it runs in a session of its own, where the signal does not
+    reach it), then die of the signal, as its sender expects."""
+    signal.signal(signal.SIGINT, lambda signum, frame: _act(lambda: _quiet_exit(message)))
+    signal.signal(signal.SIGTERM, lambda signum, frame: _act(_die_of_sigterm))
     _hold_interrupts(False)  # a child inherits its parent's mask, perhaps taken mid-hold
 
 
@@ -152,13 +167,18 @@ def _one_process(count: int) -> float:
     # the child itself (a child interrupted while starting would print a traceback).
     # Ctrl-C is held back until the child is on the list the handler kills: one arriving in
     # between would leave the child running on, to print into a closed pipe.
+    global _starting
     _hold_interrupts(True)
+    _starting = True
     try:
         child = subprocess.Popen([sys.executable, "-m", "taskbench", "--sample", str(count)],
                                  stdout=subprocess.PIPE, text=True, start_new_session=True)
         _children.append(child)
     finally:
+        _starting = False
         _hold_interrupts(False)
+    for action in _deferred:
+        action()
     try:
         out, _ = child.communicate()
     finally:

@@ -59,6 +59,8 @@ def _unavailable(entry: Benchmark, combo: tuple[Any, ...]) -> bool:
                 "eager_start": sys.version_info < (3, 14)}.get(api, False)
     if entry.name.startswith("bench_clients.Textual"):
         return importlib.util.find_spec("textual") is None
+    if entry.name.startswith("bench_clients.Aiohttp"):
+        return importlib.util.find_spec("aiohttp") is None
     return False
 
 

@@ -18,6 +18,7 @@ from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
 from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
+from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
 from taskbench.reports.views import Cell, Index, Table, label
 
@@ -31,11 +32,12 @@ class Anatomy:
     costs: Table
     growth: Table
     instructions: Table
+    clients: Table
     interpreters: list[str]  # every interpreter with an anatomy figure
 
     @property
     def tables(self) -> list[Table]:
-        return [self.speedups, self.costs, self.growth, self.instructions]
+        return [self.speedups, self.costs, self.growth, self.instructions, self.clients]
 
 
 @dataclass
@@ -87,10 +89,11 @@ def _anatomy(index: Index, machine: str) -> Anatomy | None:
     found = anatomies(index, machine)
     if not found:
         return None
-    return Anatomy(sentences(found) + growth.sentences(index, machine),
+    said = clients_sentence(index, machine)
+    return Anatomy(sentences(found) + growth.sentences(index, machine) + ([said] if said else []),
                    speedup_table(found, machine), cost_table(found, machine),
                    growth.growth_table(index, machine), growth.instructions_table(index, machine),
-                   list(found))
+                   clients_table(index, machine), list(found))
 
 
 def sections(index: Index, records: dict[str, list[facts.Record]] | None = None

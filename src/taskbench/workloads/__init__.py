@@ -17,6 +17,10 @@ the tools venv only.
 ``memory``         bytes per pending task (tracemalloc)
 ``pump``           a message pump: a task and a queue per widget
 ``textual_app``    Textual itself, mounting N widgets
+``loopback``       an aiohttp server and an asyncio streams echo server, driven over loopback
+``servers``        those servers, each in a process of its own, counting their tasks
+``taskcount``      the hooks that count every task a program creates, on every loop
+``shareboot``      inside one process of ``share``: the program under the hooks, or the cycle
 ``instructions``   instructions per task, counted by valgrind's cachegrind
 ``buildinfo``      how the running interpreter was built (printed as JSON)
 ``asvenv``         run by asv after installing taskbench: the pinned clients
