@@ -28,13 +28,17 @@ the tools venv only.
 """
 
 
-try:  # inside asv's environments: asv_runner's own way to say "skip this figure"
-    from asv_runner.benchmarks.mark import SkipNotImplemented as _Skip
-except ImportError:  # a bare interpreter, for ``python -m taskbench``
-    _Skip = NotImplementedError
+import sys
+
+# Inside asv's benchmark processes asv_runner is imported before any benchmark: its own way to
+# say "skip this figure" is then at hand. It is looked up, not imported: importing asv_runner's
+# benchmark package imports pympler, which fails on PyPy (taskbench.workloads.asvenv, which
+# removes it, imports this package first).
+_Skip = getattr(sys.modules.get("asv_runner.benchmarks.mark"), "SkipNotImplemented",
+                NotImplementedError)
 
 
-class Unavailable(_Skip):  # type: ignore[misc]  # asv_runner ships no types
+class Unavailable(_Skip):  # type: ignore[misc,valid-type]  # chosen at import, as above
     """What this interpreter or environment cannot run, and why: the one way taskbench says
     "skip".
 
