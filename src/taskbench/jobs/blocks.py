@@ -136,8 +136,9 @@ def blocks_left(targets: Sequence[Target], done: int, measured: Measured) -> tup
     return max(at_least, 0), max(at_most, at_least, 0)
 
 
-def _progress(run: BlockRun, targets: Sequence[Target], block: int, values: int) -> None:
-    low, high = blocks_left(targets, block + 1, run.measured)
+def _progress(run: BlockRun, targets: Sequence[Target], block: int, values: int,
+              quick: bool) -> None:
+    low, high = (0, 0) if quick else blocks_left(targets, block + 1, run.measured)
     last = run.minutes[-1]
     left = ("done" if high == 0 else
             f"at least {low} more blocks, at most {high}: about {low * last:.0f} to "
@@ -171,7 +172,8 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                 machine=machine, environments=run.orders[-1], bench=[pattern(chosen)],
                 rounds=1, launch_method="forkserver").returncode)
         run.minutes.append((time.monotonic() - began) / 60)
-        _progress(run, targets, block, read_block(run.folders[-1], block, run.measured))
+        _progress(run, targets, block, read_block(run.folders[-1], block, run.measured),
+                  quick)
     wider = _wider_than_target(targets, run.measured)
     if wider:
         print("Still wider than their targets (more blocks would narrow them):\n  "

@@ -17,6 +17,8 @@ benchmarks: bytes per task are counted with tracemalloc, which PyPy lacks, and s
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import platform
 import re
 import subprocess
@@ -47,6 +49,19 @@ def pins(requirements: Path) -> list[str]:
     return re.findall(r"^([A-Za-z0-9_.-]+==[^\s\\;]+)", text, re.MULTILINE)
 
 
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed(requirements: Path) -> bool:
+    """Whether every pin of ``requirements`` is installed already, at its version: pip is
+    then not run at all (it takes seconds per environment, at every new commit)."""
+    found = {_normal(dist.metadata["Name"] or ""): dist.version
+             for dist in importlib.metadata.distributions()}
+    return all(found.get(_normal(name)) == version
+               for name, version in (pin.split("==", 1) for pin in pins(requirements)))
+
+
 def _pip(arguments: Sequence[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pip", *arguments],
                           capture_output=True, text=True, check=False)
@@ -57,6 +72,9 @@ def install_clients() -> None:
         if requirements is None:
             print(f"taskbench: {client} does not support this interpreter; "
                   f"its benchmarks will show n/a")
+            continue
+        if installed(requirements):
+            print(f"taskbench: {' '.join(pins(requirements))} already installed")
             continue
         result = _pip(["install", "--only-binary=:all:", "--no-deps", "--require-hashes",
                        "-r", str(requirements)])
@@ -69,7 +87,8 @@ def install_clients() -> None:
 
 
 def remove_pympler_on_pypy() -> None:
-    if platform.python_implementation() != "PyPy":
+    if platform.python_implementation() != "PyPy" or \
+            importlib.util.find_spec("pympler") is None:
         return
     result = _pip(["uninstall", "--yes", "pympler"])
     if result.returncode == 0:
