@@ -121,7 +121,7 @@ TEXTUAL_TASKS = Benchmark(
     "bench_clients.TextualTasks.track_tasks_per_widget",
     "Textual start-up: tasks created per widget",
     (Axis("widgets", WIDGET_COUNTS),), "tasks/widget", None, "textual-tasks-2",
-    EXACT, headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)})
+    EXACT, headline={"widgets": (1_000,)})
 TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
@@ -136,7 +136,7 @@ AIOHTTP_TASKS = Benchmark(
     "bench_clients.AiohttpTasks.track_tasks_per_request",
     "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
     (Axis("requests", REQUEST_COUNTS),), "tasks/request", None, "aiohttp-tasks-1", EXACT,
-    headline={"requests": REQUEST_COUNTS}, quick={"requests": REQUEST_COUNTS})
+    headline={"requests": REQUEST_COUNTS})
 AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
@@ -146,8 +146,7 @@ ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
     "asyncio streams echo server: tasks it creates per connection",
     (Axis("connections", ECHO_CONNECTIONS), Axis("messages", ECHO_MESSAGES)),
-    "tasks/connection", None, "echo-tasks-1", EXACT, headline={"connections": ECHO_CONNECTIONS},
-    quick={"connections": ECHO_CONNECTIONS})
+    "tasks/connection", None, "echo-tasks-1", EXACT, headline={"connections": ECHO_CONNECTIONS})
 ECHO_SHARE = Benchmark(
     "bench_clients.EchoServer.track_task_share_percent",
     "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
