@@ -111,7 +111,7 @@ class Instructions:
 @benchmark(INSTRUCTIONS_BY_COUNT, CYCLES_BY_COUNT)
 class InstructionsByCount:
     """Instructions and estimated cycles per task of the classic cycle up to 10,000 and to
-    50,000 tasks, with the collector on and off: flat if a task costs the same whatever N,
+    30,000 tasks, with the collector on and off: flat if a task costs the same whatever N,
     growing if not."""
 
     setup_cache = staticmethod(count_everything)

@@ -9,8 +9,9 @@ interpreter start) into a folder of its own. After each block every figure's int
 computed again (:mod:`taskbench.reports.inference`), and a figure is in the next block while
 its catalogue :class:`~taskbench.catalogue.Blocks` ask for more: its least not reached, or
 its interval wider than its target on some interpreter, up to its most. The run stops when
-no figure needs another block, or before a block that would pass the time cap. Figures
-measured once (exact counts, the replica) are in the first block only.
+no figure needs another block, or, once every figure has its least, before a block that
+would pass the time cap. Figures measured once (exact counts, the replica) are in the first
+block only.
 
 The blocks are then combined into one results file per environment
 (:func:`taskbench.asvadapter.combine.combine`, asv's own appending), with a block log
@@ -158,7 +159,8 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
         elapsed = (time.monotonic() - started) / 60
         if not chosen:
             break
-        if run.minutes and elapsed + run.minutes[-1] > minutes:
+        owed = any(t.entry.kind == SAMPLED and block < t.entry.blocks.least for t in chosen)
+        if run.minutes and not owed and elapsed + run.minutes[-1] > minutes:
             print(f"\nStopping before block {block + 1}: it would end past the "
                   f"{minutes:g}-minute cap.", flush=True)
             break

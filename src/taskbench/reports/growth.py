@@ -3,7 +3,7 @@
 Every interpreter's classic cycle makes fewer tasks per second at 1,000,000 tasks than at
 100,000. This view puts beside that fall what grows with N, per task:
 
-* instructions, counted by valgrind up to 10,000 and up to 50,000 tasks, with the collector on
+* instructions, counted by valgrind up to 10,000 and up to 30,000 tasks, with the collector on
   and off (exact counts: a difference of a fraction of a percent is real);
 * the collector's share of the CPU time (``WithoutGC`` against ``Throughput``, with intervals);
 * minor page faults, from the replica's process (one process: no interval).
@@ -23,7 +23,7 @@ from taskbench.catalogue import (
     INSTRUCTIONS_BY_COUNT,
     REPLICA_FAULTS,
 )
-from taskbench.reports.anatomy import gc_share, paired_or_bounds
+from taskbench.reports.anatomy import WITH_COLLECTOR, gc_share, paired_or_bounds
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.classic import kind_of
 from taskbench.reports.stats import Estimate, complement
@@ -94,7 +94,7 @@ def growth_table(index: Index, machine: str) -> Table:
             _count(_exact(index, machine, env, "on", TO_LARGE)), _percent(on),
             _percent(off),
             *(noise_aware(gc_share(index, machine, env, count), zero=0, scale=0.01,
-                          suffix="%") for count in (SMALL, LARGE)),
+                          suffix="%") for count in WITH_COLLECTOR),
             _count(_faults(index, machine, env, SMALL), 2),
             _count(_faults(index, machine, env, LARGE), 2)])
     return Table(
@@ -104,8 +104,8 @@ def growth_table(index: Index, machine: str) -> Table:
          f"instructions per task up to {TO_LARGE:,}",
          f"instructions per task, up to {TO_LARGE:,} over up to {TO_SMALL:,}, collector on",
          "the same, collector off",
-         *(f"GC share at {count:,} ({kind_of(FIRST_CYCLE, count)})"
-           for count in (SMALL, LARGE)),
+         *(f"GC share at {count:,} ({kind_of(entry, count)})"
+           for count, entry in WITH_COLLECTOR.items()),
          f"page faults per task at {SMALL:,} (replica)",
          f"page faults per task at {LARGE:,} (replica)"], rows,
         ["Instructions are exact counts; the tasks/s lost and the GC shares carry the "
