@@ -1,0 +1,83 @@
+"""The answer table: one row per interpreter, its build, its cost with an interval, its exact
+instructions and its verdict against the previous version of its family."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from taskbench.reports import markdown
+from taskbench.reports.answer import answer_sentence, answer_table, build_text
+from taskbench.reports.views import Index, read_index
+
+PYENV_312 = {"python": "3.12", "version": "3.12.7", "implementation": "CPython",
+             "source": "pyenv", "optimisation": "-O3", "pgo": "no", "lto": "no"}
+
+
+@pytest.fixture
+def index(world: Path) -> Index:
+    found, problems = read_index(world)
+    assert not problems
+    return found
+
+
+def _row(index: Index, env: str) -> list[str]:
+    table = answer_table(index, "box", {"3.12": PYENV_312})
+    return next([cell.text for cell in row] for row in table.rows if row[0].text == env)
+
+
+def test_one_row_per_interpreter_in_version_order(index: Index) -> None:
+    table = answer_table(index, "box")
+    assert [row[0].text for row in table.rows] == ["3.8", "3.12", "3.13"]
+    assert table.header[2] == "µs per task (95% interval)" and table.header[3] == "K tasks/s"
+
+
+def test_cost_in_microseconds_with_its_interval_and_as_tasks_per_second(index: Index) -> None:
+    row = _row(index, "3.12")
+    # 3.12 takes 10 µs per task in every block, give or take 1%.
+    low, high = (float(x) for x in row[2].split("(")[1].rstrip(")").split("–"))
+    assert row[2].startswith("10.00 (") and low < 10 < high
+    assert row[3] == "100"
+    assert row[4] == "40,000"  # instructions per task, exact
+
+
+def test_the_verdict_names_the_previous_version_and_says_by_how_much(index: Index) -> None:
+    row = _row(index, "3.13")
+    assert row[5].startswith("30.0% faster than 3.12 (1.300×")
+    table = answer_table(index, "box")
+    cell = next(row[5] for row in table.rows if row[0].text == "3.13")
+    assert cell.kind == "real"
+
+
+def test_a_figure_of_another_benchmark_version_is_named_not_dropped(index: Index) -> None:
+    table = answer_table(index, "box")
+    row = next(row for row in table.rows if row[0].text == "3.8")
+    assert row[2].text == "n/a" and "task-cost-0" in row[2].title and \
+        "task-cost-1" in row[2].title
+    assert row[4].text == "n/a" and "valgrind" in row[4].title
+    assert row[5].text == "first of its family here"
+
+
+def test_the_build_comes_from_the_build_facts(index: Index) -> None:
+    assert _row(index, "3.12")[1] == "CPython 3.12.7, pyenv, -O3"
+    table = answer_table(index, "box", {"3.12": PYENV_312})
+    no_facts = next(row[1] for row in table.rows if row[0].text == "3.13")
+    assert no_facts.text == "n/a" and "build facts" in no_facts.title
+    debian = {"implementation": "CPython", "version": "3.14.0", "source": "debian sid",
+              "optimisation": "-O2", "pgo": "yes", "lto": "yes"}
+    assert build_text(debian, "PYTHON_JIT=1") == "CPython 3.14.0, debian sid, PGO, LTO, " \
+                                                 "PYTHON_JIT=1"
+
+
+def test_the_sentence_says_where_and_gives_the_posts_figure_beside(index: Index) -> None:
+    sentence = answer_sentence(index, "box")
+    assert "`box`" in sentence and "`aaaaaaaa`" in sentence
+    assert "3.57 µs (280K tasks/s)" in sentence
+
+
+def test_the_markdown_says_what_the_figures_are_and_that_verdicts_hold_in_this_run(
+        index: Index) -> None:
+    text = markdown.table(answer_table(index, "box"))
+    assert "`TaskCost` at 100,000 tasks" in text and "95% interval" in text
+    assert "in this run" in text and "Holm" in text
