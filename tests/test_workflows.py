@@ -383,7 +383,7 @@ def test_a_quick_run_is_a_tryout_never_merged_nor_published() -> None:  # defect
 
 
 def test_the_readme_says_how_to_enable_pages_once() -> None:  # defect 4
-    site = (ROOT / "README.md").read_text().split("## The site", 1)[1].split("\n## ", 1)[0]
+    site = (ROOT / "docs" / "site.md").read_text()
     assert "Settings → Pages" in site and '"GitHub Actions"' in site and "404" in site
 
 
