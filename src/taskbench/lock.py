@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+import time
 from pathlib import Path
 
 if sys.platform == "win32":
@@ -38,10 +39,17 @@ class MergeBusy(ValueError):
 
 
 def _holder(lock: Path) -> str:
-    try:
-        return lock.read_text(encoding="utf-8").strip() or "its process has not said which yet"
-    except (OSError, UnicodeDecodeError):
-        return "its process cannot be read"
+    # The holder writes its record just after it takes the lock: a process that finds the
+    # lock taken in that moment waits up to two seconds for the record rather than say less.
+    for _ in range(40):
+        try:
+            record = lock.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return "its process cannot be read"
+        if record:
+            return record
+        time.sleep(0.05)
+    return "its process has not said which yet"
 
 
 def acquire(lock: Path, results: Path, *, wait: bool) -> int:

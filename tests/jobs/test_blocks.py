@@ -60,6 +60,17 @@ def test_wanted_follows_the_catalogues_blocks() -> None:
     assert wanted(once, 0, {}) and not wanted(once, 1, {})
 
 
+def test_a_noisy_pypy_does_not_prolong_the_run_but_a_noisy_cpython_does() -> None:
+    target = Target(TASK_COST, (1_000,))
+    least = TASK_COST.blocks.least
+    quiet = {b: 1e-5 for b in range(least)}
+    noisy = {b: 1e-5 * (1 + 0.2 * (-1) ** b) for b in range(least)}
+    pypy_noisy = {"virtualenv-py3.12": quiet, "virtualenv-pypy3.11": noisy}
+    assert not wanted(target, least, {target.call: pypy_noisy})
+    cpython_noisy = {"virtualenv-py3.12": noisy, "virtualenv-pypy3.11": quiet}
+    assert wanted(target, least, {target.call: cpython_noisy})
+
+
 class FakeAsv:
     """Stands in for asv: each run writes one value per selected figure and environment."""
 

@@ -657,3 +657,41 @@ def test_garbage_arguments_on_the_real_command_line(tmp_path: Path) -> None:
     assert child.returncode == 2
     assert "Traceback" not in child.stderr and "usage:" in child.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _blocks(*records: dict[str, Any]) -> str:
+    return "".join(json.dumps(record) + "\n" for record in records)
+
+
+def test_a_block_log_lands_with_its_run_and_keeps_the_newest_record_of_each_key(
+        places: tuple[Path, Path]) -> None:
+    incoming, results = places
+    committed = {"commit": "b" * 40, "env_name": "virtualenv-py3.12", "run": 9,
+                 "figures": {"x()": [0, 1]}}
+    (results / "box" / "blocks.jsonl").write_text(_blocks(committed))
+    source = write_results(incoming / "job", _figures(1e5), python="3.13", started=3000)
+    newer = {"commit": "a" * 40, "env_name": "virtualenv-py3.13", "run": 3000,
+             "figures": {"x()": [0, 1, 2]}}
+    older = {**committed, "run": 5, "figures": {"x()": [7]}}
+    (source.parent / "blocks.jsonl").write_text(_blocks(newer, older))
+
+    report = merge([incoming], results)
+
+    assert not any("blocks.jsonl" in refused for refused in report.refused), report.refused
+    assert report.replaced == ["box/blocks.jsonl"]
+    lines = [json.loads(line) for line in
+             (results / "box" / "blocks.jsonl").read_text().splitlines()]
+    assert newer in lines and committed in lines and older not in lines
+
+
+def test_a_corrupt_block_log_is_refused_by_name_and_the_results_still_land(
+        places: tuple[Path, Path]) -> None:
+    incoming, results = places
+    source = write_results(incoming / "job", _figures(1e5), python="3.13", started=3000)
+    (source.parent / "blocks.jsonl").write_text('{"commit": "a", "run": 1}\n{"commit": \n')
+
+    report = merge([incoming], results)
+
+    assert "line 2" in _refused(report, "blocks.jsonl")
+    assert report.added == [f"box/{source.name}"]
+    assert not (results / "box" / "blocks.jsonl").exists()

@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from conftest import ROOT, run_python, write_results
 from taskbench import journal
 from taskbench.catalogue import TASK_COST
 from taskbench.jobs.merge import merge
-from taskbench.lock import acquire
+from taskbench.lock import MergeBusy, acquire
 
 Tree = dict[str, bytes]
 
@@ -255,6 +256,26 @@ def test_a_merge_finding_another_running_names_it_and_changes_nothing(tmp_path: 
                                    f"is running (pid {os.getpid()} since ")
     assert "run this one again when it has finished" in child.stderr
     assert _tree(results) == before
+
+
+def test_a_merge_finding_the_lock_taken_before_its_holder_wrote_waits_for_the_name(
+        tmp_path: Path) -> None:
+    lock = tmp_path / "lock"
+    handle = acquire(lock, tmp_path, wait=False)
+    os.ftruncate(handle, 0)  # as in the moment between taking the lock and naming the holder
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(_write_later, lock, "pid 4242 since then: merge one two\n")
+            with pytest.raises(MergeBusy) as busy:
+                acquire(lock, tmp_path, wait=False)
+    finally:
+        os.close(handle)
+    assert "(pid 4242 since then: merge one two)" in str(busy.value)
+
+
+def _write_later(lock: Path, record: str) -> None:
+    time.sleep(0.3)
+    lock.write_text(record, encoding="utf-8")
 
 
 def test_readme_waits_for_a_running_merge_then_reads(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 Every incoming file is checked before anything is written: a results file must load with
 asv's own reader for the machine of the folder it sits in, under the whole name asv would
 give it, and hold numbers a run can produce (:mod:`taskbench.jobs.checks`); ``machine.json``
-must name that machine; ``interpreters.jsonl`` must parse, its dates too; machine names must
-be plain folder names. Symbolic links, and anything that would land outside ``results/``,
+must name that machine; ``interpreters.jsonl`` and ``blocks.jsonl`` must parse, the build
+facts' dates too, and each keeps the newest record of every key; machine names must be plain
+folder names. Symbolic links, and anything that would land outside ``results/``,
 are refused. A results file replaces a committed one only when its run is newer (asv's
 commit date, then when the run was made); otherwise the committed one is kept and the
 incoming one reported. A machine new to ``results/`` comes in only with some of its results,
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from taskbench import arguments
+from taskbench import arguments, blocklog
 from taskbench.asvadapter.results import load_file, run_stamp
 from taskbench.interpreters import facts
 from taskbench.jobs import checks
@@ -150,6 +151,20 @@ def _stage_facts(plan: _Plan, path: Path, relative: str) -> None:
         plan.target(relative).write_text(facts.render(merged), encoding="utf-8")
 
 
+def _stage_block_log(plan: _Plan, path: Path, relative: str) -> None:
+    """The block log: each record kept unless the committed one is of a newer run."""
+    try:
+        incoming = blocklog.read(path)
+        existing = blocklog.read(plan.current(relative))
+    except blocklog.BlockLogError as error:
+        plan.report.refused.append(f"{error}; block log left out (its runs' figures are "
+                                   "shown unpaired)")
+        return
+    merged = blocklog.merged(existing, incoming.values())
+    if merged != existing:
+        plan.target(relative).write_text(blocklog.render(merged), encoding="utf-8")
+
+
 def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
     """Check one incoming machine folder and stage what should land."""
     for path in sorted(source.iterdir()):
@@ -161,6 +176,8 @@ def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
                 shutil.copy2(path, plan.target(relative))
         elif path.name == facts.FACTS_FILE:
             _stage_facts(plan, path, relative)
+        elif path.name == blocklog.BLOCKS_FILE:
+            _stage_block_log(plan, path, relative)
         elif path.suffix != ".json":
             plan.report.refused.append(f"{path}: not a results file; left out")
         else:
