@@ -14,7 +14,9 @@ It reads as its four steps:
    presenting: when the README or the site cannot be made, the results are kept and the job
    says why.
 
-An interrupted run leaves ``results/`` as it was and says where the finished part is.
+An interrupted run leaves ``results/`` as it was and says where the finished part is; once the
+merge has succeeded, an interruption says that the results are merged, and which views were
+not regenerated, with the command that makes each.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ STAGING = Path(".asv") / "staging"
 INTERRUPTED = 130
 # The time the blocks may take, at most: a block that would end past it is not started.
 MINUTES = 40.0
+# What step 4 regenerates from the merged results, each with the command that makes it alone.
+README_VIEW = ("the README's generated blocks", "make readme")
+SITE_VIEW = ("the site", "make site")
 
 
 @dataclass
@@ -141,12 +146,14 @@ def merge_run(run: Run) -> Path | None:
     return results_dir
 
 
-def present(results_dir: Path) -> list[str]:
-    """Step 4: the README's blocks and the site regenerated; what could not be made."""
+def present(results_dir: Path, left: list[tuple[str, str]] | None = None) -> list[str]:
+    """Step 4: the README's blocks and the site regenerated; what could not be made. Each
+    view made is taken off ``left`` (the views still to regenerate, and their commands)."""
     from taskbench.reports import readme
     from taskbench.site.build import BROWSE, build
     from taskbench.site.vendor import SiteError
 
+    left = [README_VIEW, SITE_VIEW] if left is None else left
     failures = []
     _announce("README")
     # Whatever goes wrong here, the results are already merged: report it and go on.
@@ -158,16 +165,29 @@ def present(results_dir: Path) -> list[str]:
         status = 1
     if status != 0:
         failures.append("the README's generated blocks (see above; `make readme` retries)")
+    else:
+        left.remove(README_VIEW)
     _announce("Site")
     try:
         html_dir = build(CONFIG)
         print(f"The site is in {html_dir}, self-contained. {BROWSE}")
+        left.remove(SITE_VIEW)
     except Exception as error:  # noqa: BLE001 - see above
         # SiteError's message is written for the reader; any other names its type.
         reason = error if isinstance(error, SiteError) else f"{type(error).__name__}: {error}"
         print(f"error: the site was not built: {reason}", file=sys.stderr)
         failures.append("the site (`make site` retries)")
     return failures
+
+
+def interrupted_after_merge(results_dir: Path, left: Sequence[tuple[str, str]]) -> str:
+    """What an interruption after a successful merge says: the results are kept, and which
+    views were not regenerated, with the command that makes each."""
+    merged = f"interrupted: the results were merged into {results_dir} and are kept"
+    if not left:
+        return merged + "; the README's blocks and the site were regenerated too."
+    views = " and ".join(f"{what} (`{command}` makes it)" for what, command in left)
+    return f"{merged}; not regenerated: {views}."
 
 
 def _summary(names: Sequence[str], outcomes: Sequence[Outcome], measured: set[str],
@@ -230,15 +250,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     measured = run.measured()
     failures: list[str] = []
-    if full:
-        results_dir = merge_run(run)
-        if results_dir is None:
-            return 1
-        failures = present(results_dir)
-    else:
-        print(f"\nThe try-out's results are in {run.folder}; results/, the README and the "
-              "site are unchanged (only a full run changes them).")
-    _summary(names, outcomes, measured, started, failures)
+    merged, left = None, [README_VIEW, SITE_VIEW]
+    try:
+        if full:
+            merged = merge_run(run)
+            if merged is None:
+                return 1
+            failures = present(merged, left)
+        else:
+            print(f"\nThe try-out's results are in {run.folder}; results/, the README and "
+                  "the site are unchanged (only a full run changes them).")
+        _summary(names, outcomes, measured, started, failures)
+    except KeyboardInterrupt:
+        if merged is None:
+            raise
+        print("\n" + interrupted_after_merge(merged, left), file=sys.stderr)
+        return INTERRUPTED
     if status != 0:
         print(f"error: `asv run` exited with status {status}: a benchmark failed (asv's "
               "messages are above); everything else was kept.", file=sys.stderr)
