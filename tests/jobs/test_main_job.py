@@ -103,7 +103,9 @@ def faked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Faked:
         return SimpleNamespace(statuses=[0])
 
     monkeypatch.setattr(mainjob, "AsvDriver", Driver)
-    monkeypatch.setattr(mainjob, "environment_names", lambda config: ["virtualenv-py3.12"])
+    folders = {"virtualenv-py3.12": tmp_path / "env" / "a"}
+    monkeypatch.setattr(mainjob, "environment_folders", lambda config: folders)
+    monkeypatch.setattr(mainjob.estimate, "environment_count", lambda config: 2)
     monkeypatch.setattr(mainjob, "run_blocks", run_blocks)
     monkeypatch.setattr(mainjob, "record", lambda *args: None)
     return done
@@ -124,6 +126,15 @@ def test_each_try_out_measures_into_a_folder_of_its_own(
                           for stamp in ("20260101-000000", "20260101-000001")]
     out = capsys.readouterr().out
     assert out.count("NO results from this run for: 3.12, 3.13") == 2, out
+    # Said up front, before the interpreters are gathered (none found yet: every configured
+    # environment, none built), and again before measuring, on those found.
+    first = out.split("=== Interpreters ===")[0]
+    assert "=== Expected duration ===\nExpect about " in first
+    assert "for 2 environments (2 asv environments to build first: about " in first
+    assert "a rough first-run guess from the catalogue; later runs go by the last one's " \
+        "durations." in first
+    assert "=== Benchmarks (a try-out: results go to" in out
+    assert "for 1 environment (1 asv environment to build first: " in out
     assert not (tmp_path / "results").exists()
 
 

@@ -2,6 +2,9 @@
 
 It reads as its four steps:
 
+Before them it says how long it expects to take, set-up steps included, and after each block
+of measurements how long is left (:mod:`taskbench.jobs.estimate`).
+
 1. **interpreters**: gathers the configured interpreters into ``.pythons/bin``
    (:mod:`taskbench.interpreters`) and says which are missing and why, before and after;
 2. **measure**: records the machine under a stable name (:mod:`taskbench.jobs.machine`) and
@@ -35,7 +38,7 @@ from taskbench.asvadapter.config import (
     CONFIG,
     ConfigError,
     configured_pythons,
-    environment_names,
+    environment_folders,
     load_config,
 )
 from taskbench.asvadapter.config import results_dir as configured_results
@@ -45,8 +48,9 @@ from taskbench.catalogue import check_patterns
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
+from taskbench.jobs import estimate
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import Target, expected_minutes, record, run_blocks, select
+from taskbench.jobs.blocks import Target, record, run_blocks, select
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
@@ -115,13 +119,13 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
         print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
               file=sys.stderr)
     _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
-    if run.full:
-        print(expected_minutes(configured_results(), details["machine"])
-              or "No earlier run in blocks on this machine to time this one by.", flush=True)
+    folders = environment_folders(CONFIG)
+    print(estimate.expect(targets, run.full, quick, minutes, details["machine"],
+                          configured_results() if run.full else None, folders), flush=True)
     blocks_folder = run.folder.parent / "blocks"
     try:
-        measured = run_blocks(blocks_folder, details["machine"], environment_names(CONFIG),
-                              targets, minutes=minutes, quick=quick)
+        measured = run_blocks(blocks_folder, details["machine"], list(folders), targets,
+                              minutes=minutes, quick=quick)
         record(measured, details["machine"], run.folder)
     except KeyboardInterrupt:
         print(f"\ninterrupted: results/ is unchanged; the blocks that finished are in "
@@ -237,14 +241,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    full = not args.quick and not args.bench
+    run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
+    targets = select(args.bench, quick=args.quick and not args.bench)
+    _announce("Expected duration")
+    print(estimate.expect(targets, full, args.quick, args.minutes, details["machine"],
+                          configured_results() if full else None), flush=True)
     outcomes = gather_interpreters(names, args.offline)
     if not any(outcome.facts for outcome in outcomes):
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    full = not args.quick and not args.bench
-    run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
-    targets = select(args.bench, quick=args.quick and not args.bench)
     status = measure(run, details, outcomes, targets, args.quick, args.minutes)
     if status is None:
         return INTERRUPTED
