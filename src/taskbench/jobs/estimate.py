@@ -69,8 +69,8 @@ def plan(targets: Sequence[Target], environments: int, *, start: int = 0, quick:
     seconds: list[float] = []
     block = start
     while True:
-        chosen = [t for t in targets if in_block(
-            t, block, noisy is EVERY or t.call in noisy, quick)]
+        chosen = [t for t in targets
+                  if in_block(t, block, noisy is None or t.call in noisy, quick)]
         cost = guess(chosen, environments)
         if not cost or (cap is not None and seconds and not _owed(targets, block)
                         and sum(seconds) + cost > cap):
