@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence
 
 from taskbench.asvadapter.config import CONFIG, config_path, load_config
 from taskbench.catalogue import ROUNDS
+from taskbench.workloads.asvinstall import BUILDER
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
 
@@ -106,7 +107,9 @@ class AsvDriver:
         # New environments get virtualenv's own embedded pip, never a newer one its background
         # update left in ~/.cache/virtualenv: a newer pip need not run on the oldest
         # interpreter configured (pip 26 does not import on Python 3.8).
-        extra = {**SEEDING, **self.env}
+        # taskbench's wheel is built by this Python, whatever the environment's (see
+        # taskbench.workloads.asvinstall).
+        extra = {**SEEDING, BUILDER: sys.executable, **self.env}
         if self.home is not None:
             self.home.mkdir(parents=True, exist_ok=True)
             extra["HOME"] = str(self.home)
