@@ -282,8 +282,8 @@ def _settled(browser: Any, page: str) -> None:
     _until(browser, "return window.jQuery === undefined || $.active === 0 || null;", 10)
 
 
-LINKS = """return Array.from(document.querySelectorAll('a[href], link[href], script[src], img[src]'),
-             e => e.href || e.src);"""
+LINKS = """const found = 'a[href], link[href], script[src], img[src]';
+           return Array.from(document.querySelectorAll(found), e => e.href || e.src);"""
 
 
 def _dead(site: Path, server: str, url: str) -> str | None:

@@ -81,7 +81,7 @@ def measured_commits(index: dict[str, Any], subjects: Mapping[str, str]) -> list
     """Every commit asv's index names, newest first, with its subject where git gave one."""
     length = int(index.get("hash_length") or 8)
     dates = index.get("revision_to_date", {})
-    found = []
+    found: list[tuple[int, Commit]] = []
     for revision, full in index.get("revision_to_hash", {}).items():
         stamp = dates.get(revision) or dates.get(str(revision))
         date = (datetime.datetime.fromtimestamp(stamp / 1000, datetime.timezone.utc)

@@ -63,7 +63,7 @@ class Published:
 
 def machine_problems(results_dir: Path) -> list[str]:
     """Every ``machine.json`` under ``results_dir`` that asv could not read as its own."""
-    problems = []
+    problems: list[str] = []
     for path in sorted(results_dir.rglob(MACHINE_FILE)):
         try:
             data = json.loads(path.read_bytes().decode("utf-8"))
@@ -114,7 +114,7 @@ def long_names(results: Any, path: Path) -> list[str]:
     """The graph parameters of ``results`` too long for a file name, named with their file."""
     from asv.util import sanitize_filename
 
-    found = []
+    found: list[str] = []
     params = {**results.params, **{f"env-{k}": v for k, v in results.env_vars.items()}}
     for key, value in params.items():
         part = sanitize_filename(f"{key}-{value}" if value else str(key))
@@ -132,7 +132,7 @@ def _copy_file(path: Path, machine: str, suite: dict[str, Any], published: Publi
                ) -> tuple[Any, set[str]]:
     """One results file as asv's Results, with only what is published; the names kept."""
     results = load_file(path, machine)
-    kept = set()
+    kept: set[str] = set()
     for key in list(results.get_all_result_keys()):
         reason = why_left_out(key, results.benchmark_version.get(key), suite)
         if reason is not None:

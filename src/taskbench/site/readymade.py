@@ -68,7 +68,7 @@ def ready_made(index: Mapping[str, Any]) -> list[View]:
     if not isinstance(info, dict):
         return []
     axis = TASK_COST.axes[0].name
-    views = []
+    views: list[View] = []
     headline = TASK_COST.headline[axis][0]
     stored = stored_value(info, axis, headline)
     if stored is not None:
