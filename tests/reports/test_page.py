@@ -22,7 +22,8 @@ def test_the_page_answers_first_and_shows_every_interpreter(world: Path, tmp_pat
         assert f"<th>{env}</th>" in page
     assert re.search(r"<td class=\"\">100 \(\d+–\d+\)</td>", page)  # a figure and its interval
     assert 'class="older"' in page and 'class="real"' in page and 'class="noise"' in page
-    assert '<a href="index.html">' in page
+    assert 'href="asv.html#/"' in page  # asv's graphs, one click away
+    assert "url=index.html" in (html_dir / "crossversion.html").read_text()  # the old address
     for chart in ("classic-box.svg", "spawn-apis-box.svg"):
         svg = (html_dir / chart).read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
