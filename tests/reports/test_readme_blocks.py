@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, run_python, write_results
 from taskbench import files
-from taskbench.catalogue import TASK_COST
+from taskbench.catalogue import ECHO_SHARE, ECHO_TASKS, TASK_COST
 from taskbench.reports import readme
 from taskbench.reports.sections import Section, sections
 
@@ -217,3 +217,12 @@ def test_a_corrupt_precision_record_is_named(text: str, world: Path, tmp_path: P
 def test_the_committed_readme_matches_the_committed_results() -> None:
     result = run_python("-m", "taskbench.reports.readme", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stderr + "\nrun `make readme` and commit the result"
+
+
+def test_the_answer_says_what_share_of_a_real_program_its_tasks_are(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    echo = {ECHO_TASKS: {(200, 20): 1.0}, ECHO_SHARE: {(200, 20): [4.0, 4.2, 4.4]}}
+    write_results(results, {TASK_COST: {(100_000,): [4e-6, 4.1e-6, 4.2e-6]}, **echo})
+    bodies = readme.generate(results, tmp_path).bodies
+    assert "of an asyncio streams echo server's CPU time" in bodies["answer"]
+    assert "[Per interpreter](docs/figures.md)" in bodies["answer"]

@@ -71,9 +71,11 @@ def answer(found: list[Section], index: Index, pictures: dict[str, str]) -> str:
             continue
         name = picture_name(section.machine)
         pictures[name] = charts.classic_chart(index, section.machine)
-        parts += [markdown.table(section.answer_table), section.answer,
-                  f"![Thousand tasks/s against the task count, one line per interpreter, on "
-                  f"{section.machine}]({DOCS}/{name})"]
+        parts += [markdown.table(section.answer_table), section.answer]
+        if section.clients:
+            parts.append(f"{section.clients} [Per interpreter]({DOCS}/figures.md).")
+        parts.append(f"![Thousand tasks/s against the task count, one line per interpreter, "
+                     f"on {section.machine}]({DOCS}/{name})")
         if section.rounds:
             parts.append(section.rounds)
     return markdown.document(parts) if parts else "No results yet: run `make bench`.\n"

@@ -56,6 +56,7 @@ class Section:
     interpreters: list[str]  # every interpreter with a classic-table figure
     anatomy: Anatomy | None = None
     rounds: str = ""  # how the rounds ran, where not interleaved
+    clients: str = ""  # the task machinery's share of real programs, in a sentence
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
 
     def missing(self) -> list[str]:
@@ -124,7 +125,8 @@ def _section(index: Index, machine: str, records: list[facts.Record]) -> Section
                    classic_table(index, machine, full), replica_table(index, machine, full),
                    facts_table(records, machine),
                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
-                   _anatomy(index, machine), rounds_note(index, machine))
+                   _anatomy(index, machine), rounds_note(index, machine),
+                   clients=clients_sentence(index, machine) or "")
 
 
 def sections(index: Index, records: dict[str, list[facts.Record]] | None = None
