@@ -31,7 +31,7 @@ from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
 from taskbench.asvadapter.config import CONFIG
 from taskbench.asvadapter.driver import AsvDriver
-from taskbench.asvadapter.results import load, load_file, run_stamp
+from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
 from taskbench.catalogue import BY_NAME, CATALOGUE, SAMPLED, Benchmark, Params
 from taskbench.jobs import estimate
 from taskbench.reports.stats import half_width_percent
@@ -196,9 +196,7 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
     contributions = combine(folders, machine, target)
     records: list[blocklog.Record] = []
     newest = 0
-    for path in sorted((target / machine).glob("*.json")):
-        if path.name == "machine.json":
-            continue
+    for path, _ in result_paths(target, []):
         results = load_file(path, machine)
         stamp = run_stamp(results)[1]
         newest = max(newest, stamp)

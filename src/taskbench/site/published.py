@@ -30,12 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from taskbench import files
-from taskbench.asvadapter.results import finite, load_file, result_paths
+from taskbench.asvadapter.results import (
+    MACHINE_FILE,
+    finite,
+    graph_file_part,
+    load_file,
+    machine_problems,
+    result_paths,
+)
 from taskbench.catalogue import BY_NAME, CATALOGUE
 from taskbench.site.vendor import SiteError
 
 BENCHMARKS_FILE = "benchmarks.json"
-MACHINE_FILE = "machine.json"
 NAME_MAX = 255  # bytes in one file name (ext4, APFS, NTFS): asv makes one per graph parameter
 
 
@@ -59,22 +65,6 @@ class Published:
                             for why, count in sorted(self.left_out.items()))
         return ("asv's graphs leave out what the catalogue does not declare now (it stays in "
                 f"results/): {reasons}.")
-
-
-def machine_problems(results_dir: Path) -> list[str]:
-    """Every ``machine.json`` under ``results_dir`` that asv could not read as its own."""
-    problems: list[str] = []
-    for path in sorted(results_dir.rglob(MACHINE_FILE)):
-        try:
-            data = json.loads(path.read_bytes().decode("utf-8"))
-            name = data.get("machine") if isinstance(data, dict) else None
-            if not isinstance(name, str) or not name:
-                raise ValueError('it names no "machine"')
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)
-            problems.append(f"{path} cannot be read ({reason}): restore it from git (git "
-                            f"checkout -- {path}), or delete its folder {path.parent}")
-    return problems
 
 
 def described(results_dir: Path) -> dict[str, Any]:
@@ -112,13 +102,10 @@ def _has_value(results: Any, key: str) -> bool:
 
 def long_names(results: Any, path: Path) -> list[str]:
     """The graph parameters of ``results`` too long for a file name, named with their file."""
-    from asv.util import sanitize_filename
-
     found: list[str] = []
     params = {**results.params, **{f"env-{k}": v for k, v in results.env_vars.items()}}
     for key, value in params.items():
-        part = sanitize_filename(f"{key}-{value}" if value else str(key))
-        size = len(part.encode("utf-8"))
+        size = len(graph_file_part(key, value).encode("utf-8"))
         if size > NAME_MAX:
             where = path.parent / MACHINE_FILE if key == "machine" else path
             found.append(f"{where}: its {key} is {len(str(value))} characters long; asv names "
