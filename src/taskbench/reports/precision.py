@@ -50,9 +50,10 @@ def _checked(record: Any) -> Record:
         raise ValueError("not a precision record")
     if not isinstance(record["machine"], str):
         raise ValueError("machine is not a name")
-    _names(record["commits"], "commits"), _names(record["pythons"], "pythons")
-    if record.get("kind") == "blocks":
+    _names(record["commits"], "commits")
+    if record.get("kind") == "blocks":  # its interpreters are named in each run's figures
         return _checked_runs(record)
+    _names(record["pythons"], "pythons")
     if record.get("kind") == "replica-check":
         int(record["rounds"])
         if not isinstance(record["rows"], list) or not record["rows"]:
