@@ -18,12 +18,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from test_published import RETIRED, describe, tree
 
 from conftest import ROOT, samples_around, write_results
 from taskbench.catalogue import BY_NAME, CATALOGUE, MEMORY, TASK_COST, TEXTUAL_SHARE
 from taskbench.site import build as site_build
 from taskbench.site.vendor import SiteError
-from test_published import RETIRED, describe, tree
 
 PYTHONS = ("3.9", "3.10", "pypy3.11")
 

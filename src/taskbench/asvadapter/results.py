@@ -15,8 +15,8 @@ back into the numbers and strings they were (asv stores their ``repr``).
 from __future__ import annotations
 
 import ast
-import json
 import itertools
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path

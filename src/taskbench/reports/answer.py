@@ -3,8 +3,9 @@
 One row per interpreter, in version order: its full version and build (from the build facts
 beside the results), the headline figure (``TaskCost`` at 100,000 tasks, warm) as µs per task
 with its 95% interval and as thousand tasks/s, the exact instructions per task (valgrind),
-and the verdict against the previous version of its build family in this run (paired by
-block and Holm-corrected with every version step, as in the steps table). The README's first
+and the verdict against the previous version of its build family in this run, or, for the
+first of a family, against the same version without the JIT or built by pyenv (paired by
+block and Holm-corrected with every step, as in the steps table). The README's first
 screen and the top of the cross-version page render it; :mod:`taskbench.units` writes the
 numbers.
 """
@@ -31,25 +32,26 @@ NO_FACTS = "no build facts recorded for it (`make bench` records them)"
 
 
 def build_text(record: facts.Record | None, settings: str) -> str:
-    """``CPython 3.11.2, Debian, PGO, LTO``: the full version and how it was built."""
+    """``CPython 3.11.2, Debian, -O2, PGO, LTO``: the full version and how it was built (the
+    facts say "yes (Debian's packaging)" where the packaging, not a flag seen, tells)."""
     if record is None:
         return ""
     parts = [f"{record.get('implementation', '?')} {record.get('version', '?')}",
              str(record.get("source", "?"))]
-    parts += [name for name in ("PGO", "LTO") if record.get(name.lower()) == "yes"]
-    if record.get("optimisation") and record.get("pgo") != "yes":
+    if record.get("optimisation"):
         parts.append(str(record["optimisation"]))
+    parts += [name for name in ("PGO", "LTO")
+              if str(record.get(name.lower(), "")).startswith("yes")]
     if settings:
         parts.append(settings)
     return ", ".join(parts)
 
 
 def _microseconds(seconds: Estimate) -> str:
-    text = f"{units.microseconds(seconds.value):,.{units.COST_DIGITS}f}"
+    text = units.cost_number(seconds.value)
     if seconds.low is None or seconds.high is None:
         return text
-    return (f"{text} ({units.microseconds(seconds.low):,.{units.COST_DIGITS}f}–"
-            f"{units.microseconds(seconds.high):,.{units.COST_DIGITS}f})")
+    return f"{text} ({units.cost_number(seconds.low)}–{units.cost_number(seconds.high)})"
 
 
 def cost_cells(index: Index, machine: str, env: str) -> list[Cell]:
@@ -106,12 +108,17 @@ def verdict_cell(step: Step | None, previous: str) -> Cell:
 
 def _version_steps(index: Index, machine: str, environments: list[str]
                    ) -> dict[str, tuple[str, Step]]:
-    """Each interpreter's step from the previous version of its family, judged together
+    """Each interpreter's step from the previous version of its family, or, for the first
+    of a family, from the same version without the JIT or built by pyenv; judged together
     with every other pair of the steps table (so the correction matches it)."""
     pairs = steps(environments)
     entry, count = HEADLINE
     judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
-    return {b: (a, step) for (a, b, kind), step in zip(pairs, judged) if kind == VERSION_STEP}
+    found: dict[str, tuple[str, Step]] = {}
+    version_steps_first = sorted(zip(pairs, judged), key=lambda p: p[0][2] != VERSION_STEP)
+    for (a, b, _), step in version_steps_first:
+        found.setdefault(b, (a, step))
+    return found
 
 
 def answer_table(index: Index, machine: str,
@@ -136,7 +143,7 @@ def answer_table(index: Index, machine: str,
         ["interpreter", "version and build", f"{units.COST_UNIT} (95% interval)",
          units.RATE_UNIT, f"instructions per task (exact; {INSTRUCTION_PAIR[0]:,} to "
                           f"{INSTRUCTION_PAIR[1]:,} tasks)",
-         "against the previous version, in this run"], rows,
+         "against the previous version (or build), in this run"], rows,
         notes=[f"µs per task and K tasks/s: `{entry.class_name}` at {count:,} tasks, the "
                "geometric mean of separate processes with its 95% interval. Instructions: "
                f"`{INSTRUCTIONS.class_name}` under valgrind, exact (they repeat). Verdicts "

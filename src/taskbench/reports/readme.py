@@ -41,7 +41,6 @@ from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_
 from taskbench.reports.sections import Section, sections
 from taskbench.reports.views import Cell, Index, Table, label, read_index
 
-
 DOCS = "docs"  # beside the README: the pages it links to, and the answer's pictures
 
 

@@ -17,8 +17,8 @@ from taskbench.interpreters import facts
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
-from taskbench.reports.answer import answer_sentence, answer_table
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
+from taskbench.reports.answer import answer_sentence, answer_table
 from taskbench.reports.classic import classic_table, replica_table, steps_table
 from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
