@@ -11,7 +11,16 @@ import pytest
 from conftest import per_block, write_results
 from taskbench.catalogue import TASK_COST
 from taskbench.reports import markdown
-from taskbench.reports.answer import answer_sentence, answer_table, build_text
+from taskbench.reports.answer import (
+    BUILD,
+    COST,
+    INSTRUCTIONS_COLUMN,
+    RATE,
+    VERDICT,
+    answer_sentence,
+    answer_table,
+    build_text,
+)
 from taskbench.reports.views import Index, read_index
 
 PYENV_312 = {"python": "3.12", "version": "3.12.7", "implementation": "CPython",
@@ -33,7 +42,7 @@ def _row(index: Index, env: str) -> list[str]:
 def test_one_row_per_interpreter_in_version_order(index: Index) -> None:
     table = answer_table(index, "box")
     assert [row[0].text for row in table.rows] == ["3.8", "3.12", "3.13"]
-    assert table.header[2] == "µs per task (95% interval)" and table.header[3] == "K tasks/s"
+    assert table.header[COST] == "µs per task (95% interval)" and table.header[RATE] == "K tasks/s"
 
 
 def test_cost_in_microseconds_with_its_interval_and_as_tasks_per_second(index: Index) -> None:
@@ -41,33 +50,33 @@ def test_cost_in_microseconds_with_its_interval_and_as_tasks_per_second(index: I
     # 3.12 takes 10 µs per task in every block, give or take 1%: the figure is their
     # geometric mean, with an interval around it.
     mean = statistics.geometric_mean(per_block(1e-5)) * 1e6
-    low, high = (float(x) for x in row[2].split("(")[1].rstrip(")").split("–"))
-    assert row[2].startswith(f"{mean:.2f} (") and low < mean < high < 10.1
-    assert row[3] == "100"
-    assert row[4] == "40,000"  # instructions per task, exact
+    low, high = (float(x) for x in row[COST].split("(")[1].rstrip(")").split("–"))
+    assert row[COST].startswith(f"{mean:.2f} (") and low < mean < high < 10.1
+    assert row[RATE] == "100"
+    assert row[INSTRUCTIONS_COLUMN] == "40,000"  # instructions per task, exact
 
 
 def test_the_verdict_names_the_previous_version_and_says_by_how_much(index: Index) -> None:
     row = _row(index, "3.13")
-    assert row[5].startswith("30.0% faster than 3.12 (1.300×")
+    assert row[VERDICT].startswith("30.0% faster than 3.12 (1.300×")
     table = answer_table(index, "box")
-    cell = next(row[5] for row in table.rows if row[0].text == "3.13")
+    cell = next(row[VERDICT] for row in table.rows if row[0].text == "3.13")
     assert cell.kind == "real"
 
 
 def test_a_figure_of_another_benchmark_version_is_named_not_dropped(index: Index) -> None:
     table = answer_table(index, "box")
     row = next(row for row in table.rows if row[0].text == "3.8")
-    assert row[2].text == "n/a" and "task-cost-0" in row[2].title and \
-        "task-cost-1" in row[2].title
-    assert row[4].text == "n/a" and "valgrind" in row[4].title
-    assert row[5].text == "first of its family here"
+    assert row[COST].text == "n/a" and "task-cost-0" in row[COST].title and \
+        "task-cost-1" in row[COST].title
+    assert row[INSTRUCTIONS_COLUMN].text == "n/a" and "valgrind" in row[INSTRUCTIONS_COLUMN].title
+    assert row[VERDICT].text == "first of its family here"
 
 
 def test_the_build_comes_from_the_build_facts(index: Index) -> None:
-    assert _row(index, "3.12")[1] == "CPython 3.12.7, pyenv, -O3"
+    assert _row(index, "3.12")[BUILD] == "CPython 3.12.7, pyenv, -O3"
     table = answer_table(index, "box", {"3.12": PYENV_312})
-    no_facts = next(row[1] for row in table.rows if row[0].text == "3.13")
+    no_facts = next(row[BUILD] for row in table.rows if row[0].text == "3.13")
     assert no_facts.text == "n/a" and "build facts" in no_facts.title
     debian = {"implementation": "CPython", "version": "3.14.0", "source": "debian sid",
               "optimisation": "-O2", "pgo": "yes (Debian's packaging)",
@@ -102,7 +111,7 @@ def test_the_first_of_a_family_is_judged_against_the_same_version_built_otherwis
     found, problems = read_index(results)
     assert not problems
     table = answer_table(found, "box")
-    verdicts = {row[0].text: row[5].text for row in table.rows}
+    verdicts = {row[0].text: row[VERDICT].text for row in table.rows}
     assert verdicts["3.14-debian"] == "first of its family here"
     # No block log here, so the two are compared by their own intervals, and say so.
     assert verdicts["3.14-debian PYTHON_JIT=1"].startswith("against 3.14-debian: 1.25×")

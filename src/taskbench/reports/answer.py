@@ -26,6 +26,8 @@ from taskbench.reports.stats import Estimate
 from taskbench.reports.views import MARKS, Cell, Index, Table, label, na, ranged
 
 VERSION_STEP = "version"
+# The answer's columns, in the order a reader wants them: the cost and its verdict first.
+COST, RATE, VERDICT, INSTRUCTIONS_COLUMN, BUILD = 1, 2, 3, 4, 5
 NOT_COUNTED = ("not counted: valgrind does not run this interpreter here (PyPy), or was "
                "missing when the run was made (asv's log says why)")
 NO_FACTS = "no build facts recorded for it (`make bench` records them)"
@@ -36,8 +38,10 @@ def build_text(record: facts.Record | None, settings: str) -> str:
     facts say "yes (Debian's packaging)" where the packaging, not a flag seen, tells)."""
     if record is None:
         return ""
+    # The source without how it was unpacked ("Debian sid", not "Debian sid (unpacked,
+    # patched)"): the interpreters page says the rest.
     parts = [f"{record.get('implementation', '?')} {record.get('version', '?')}",
-             str(record.get("source", "?"))]
+             str(record.get("source", "?")).split(" (")[0]]
     if record.get("optimisation"):
         parts.append(str(record["optimisation"]))
     parts += [name for name in ("PGO", "LTO")
@@ -133,24 +137,25 @@ def answer_table(index: Index, machine: str,
         record = records.get(wanted.name if wanted else env)
         build = build_text(record, settings)
         step = previous.get(env)
-        rows.append([label(env), Cell(build) if build else na(NO_FACTS),
-                     *cost_cells(index, machine, env), instructions_cell(index, machine, env),
-                     verdict_cell(step[1] if step else None, step[0] if step else "")])
+        rows.append([label(env), *cost_cells(index, machine, env),
+                     verdict_cell(step[1] if step else None, step[0] if step else ""),
+                     instructions_cell(index, machine, env),
+                     Cell(build) if build else na(NO_FACTS)])
     entry, count = HEADLINE
     return Table(
         "answer", f"What one asyncio task costs on `{machine}`: create_task + wait, "
                   f"{count:,} tasks, {kind_of(entry, count)}, CPU time",
-        ["interpreter", "version and build", f"{units.COST_UNIT} (95% interval)",
-         units.RATE_UNIT, f"instructions per task (exact; {INSTRUCTION_PAIR[0]:,} to "
-                          f"{INSTRUCTION_PAIR[1]:,} tasks)",
-         "against the previous version (or build), in this run"], rows,
+        ["interpreter", f"{units.COST_UNIT} (95% interval)", units.RATE_UNIT,
+         "against the previous version (or build), in this run",
+         "instructions per task (exact)", "version and build"], rows,
         notes=[f"µs per task and K tasks/s: `{entry.class_name}` at {count:,} tasks, the "
                "geometric mean of separate processes with its 95% interval. Instructions: "
-               f"`{INSTRUCTIONS.class_name}` under valgrind, exact (they repeat). Verdicts "
+               f"`{INSTRUCTIONS.class_name}` under valgrind, between {INSTRUCTION_PAIR[0]:,} "
+               f"and {INSTRUCTION_PAIR[1]:,} tasks, exact (they repeat). Verdicts "
                "pair the two interpreters block by block in this run (every interpreter "
                "measured once per block, interleaved), corrected for every version step "
                "(Holm); they hold for this machine and run, not across machines or days."],
-        text_columns=2)
+        sentences=(VERDICT, BUILD))
 
 
 def _date(milliseconds: int) -> str:
