@@ -13,6 +13,7 @@ uses the standard library only and imports on Python 3.8 and PyPy.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from taskbench.entries import EXACT as EXACT
@@ -217,3 +218,30 @@ def check_patterns(patterns: Sequence[str]) -> str | None:
             return (f"no benchmark matches --bench {pattern!r}; the benchmarks are: "
                     f"{', '.join(names)}")
     return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One figure to measure: a benchmark at one parameter combination."""
+
+    entry: Benchmark
+    combo: Params
+
+    @property
+    def call(self) -> str:
+        return self.entry.call_name(self.combo)
+
+
+def select(patterns: Sequence[str] = (), quick: bool = False) -> list[Target]:
+    """The figures a run measures: every one, those whose names ``patterns`` match, or each
+    benchmark's quick ones."""
+    found = []
+    for entry in CATALOGUE:
+        if quick and not entry.quick:
+            continue
+        for combo in entry.combinations(entry.quick if quick else None):
+            target = Target(entry, combo)
+            if not patterns or any(re.search(pattern, name) for pattern in patterns
+                                   for name in (entry.name, target.call)):
+                found.append(target)
+    return found

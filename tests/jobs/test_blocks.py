@@ -12,16 +12,16 @@ import pytest
 
 from conftest import write_benchmarks_json, write_results
 from taskbench import blocklog
-from taskbench.catalogue import MEMORY, REPLICA, TASK_COST
+from taskbench.catalogue import CATALOGUE, MEMORY, REPLICA, TASK_COST, Target, select
 from taskbench.jobs import blocks
-from taskbench.jobs.blocks import Target, order, pattern, record, run_blocks, select, wanted
+from taskbench.jobs.blocks import order, pattern, record, run_blocks, wanted
 
 ENVIRONMENTS = ["virtualenv-py3.12", "virtualenv-py3.13"]
 
 
 def test_selection_by_pattern_by_quick_values_or_everything() -> None:
     everything = select()
-    assert len(everything) == sum(len(list(e.combinations())) for e in blocks.CATALOGUE)
+    assert len(everything) == sum(len(list(e.combinations())) for e in CATALOGUE)
     chosen = select([r"TaskCost.*\(100000\)$"])
     assert [t.call for t in chosen] == [f"{TASK_COST.name}(100000)"]
     quick = select(quick=True)

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from taskbench import blocklog
-from taskbench.catalogue import MEMORY, TASK_COST
+from taskbench.catalogue import MEMORY, TASK_COST, select
 from taskbench.jobs import estimate
-from taskbench.jobs.blocks import select
 from taskbench.units import duration_text
 
 ONE = [r"TaskCost.*\(1000\)$"]

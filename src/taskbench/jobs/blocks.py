@@ -32,39 +32,12 @@ from taskbench.asvadapter.combine import combine
 from taskbench.asvadapter.config import CONFIG
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
-from taskbench.catalogue import BY_NAME, CATALOGUE, SAMPLED, Benchmark, Params
+from taskbench.catalogue import BY_NAME, SAMPLED, Target
 from taskbench.jobs import estimate
 from taskbench.reports.stats import half_width_percent
 
 # call name -> asv environment name -> block -> the process's value
 Measured = dict[str, dict[str, dict[int, float]]]
-
-
-@dataclass(frozen=True)
-class Target:
-    """One figure to measure: a benchmark at one parameter combination."""
-
-    entry: Benchmark
-    combo: Params
-
-    @property
-    def call(self) -> str:
-        return self.entry.call_name(self.combo)
-
-
-def select(patterns: Sequence[str] = (), quick: bool = False) -> list[Target]:
-    """The figures a run measures: every one, those whose names ``patterns`` match, or each
-    benchmark's quick ones."""
-    found = []
-    for entry in CATALOGUE:
-        if quick and not entry.quick:
-            continue
-        for combo in entry.combinations(entry.quick if quick else None):
-            target = Target(entry, combo)
-            if not patterns or any(re.search(pattern, name) for pattern in patterns
-                                   for name in (entry.name, target.call)):
-                found.append(target)
-    return found
 
 
 def held_to_target(env_name: str) -> bool:

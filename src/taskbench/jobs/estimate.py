@@ -19,17 +19,14 @@ be so.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, Sequence
+from typing import Collection, Sequence
 
 from taskbench import blocklog
 from taskbench.asvadapter.config import CONFIG, environment_count, environment_folders
-from taskbench.catalogue import SAMPLED
+from taskbench.catalogue import SAMPLED, Target
 from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.jobs.preamble import use_provisioned
 from taskbench.units import duration_text
-
-if TYPE_CHECKING:  # blocks prints the time left with this module
-    from taskbench.jobs.blocks import Target
 
 # asv's own work on an environment in each block: starting it, checking taskbench is
 # installed, finding the benchmarks (seconds, on this project's machine).

@@ -44,13 +44,13 @@ from taskbench.asvadapter.config import (
 from taskbench.asvadapter.config import results_dir as configured_results
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load
-from taskbench.catalogue import check_patterns
+from taskbench.catalogue import Target, check_patterns, select
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import estimate
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import Target, record, run_blocks, select
+from taskbench.jobs.blocks import record, run_blocks
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
