@@ -40,7 +40,7 @@ def write_results(results_dir: Path, figures: Mapping[Benchmark, Values], *,
     For each benchmark, ``figures`` maps parameter combinations to a list of samples (a
     sampled figure: asv computes its median and interval), a number (a single value), or
     None (n/a). Combinations not given are n/a. ``durations`` gives asv's durations in
-    seconds, by benchmark name or ``<build>``. Returns the file's path.
+    seconds, by benchmark name, ``<build>`` or ``<setup_cache KEY>``. Returns the file's path.
     """
     from asv.results import Results
     from asv.runner import BenchmarkResult
@@ -68,8 +68,11 @@ def write_results(results_dir: Path, figures: Mapping[Benchmark, Values], *,
         results.add_result(benchmark, BenchmarkResult(result, samples, number, 0, "", None),
                            started_at=when, record_samples=True,
                            duration=(durations or {}).get(entry.name))
-    if durations and "<build>" in durations:
-        results.set_build_duration(durations["<build>"])
+    for key, seconds in (durations or {}).items():
+        if key == "<build>":
+            results.set_build_duration(seconds)
+        elif key.startswith("<setup_cache "):
+            results.set_setup_cache_duration(key[len("<setup_cache "):-1], seconds)
     results.save(str(results_dir))
     machine_json = results_dir / machine / "machine.json"
     if not machine_json.exists():

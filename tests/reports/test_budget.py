@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import write_results
@@ -59,3 +60,19 @@ def test_without_a_run_in_blocks_it_says_so(tmp_path: Path) -> None:
     (folder / "box" / blocklog.BLOCKS_FILE).write_text("not json\n")
     assert budget_table(folder, "box") is None
 
+
+
+def test_a_setup_cache_is_named_by_the_classes_it_serves(tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    write_results(folder, {TASK_COST: {(100_000,): [1e-5, 1e-5]}}, python="3.12",
+                  durations={"<setup_cache bench_create_wait:43>": 600.0,
+                             "<setup_cache bench_gone:7>": 60.0})
+    suite = {f"bench_create_wait.Replica.{method}": {"setup_cache_key": "bench_create_wait:43"}
+             for method in ("track_seconds_per_task", "track_minor_faults_per_task")}
+    (folder / "benchmarks.json").write_text(json.dumps({**suite, "version": 2}))
+    _run(folder, [12.0])
+    found = budget_table(folder, "box")
+    assert found is not None
+    minutes = {row[0].text: float(row[1].text) for row in found[1].rows}
+    assert minutes["setup_cache of `Replica` (bench_create_wait:43)"] == 10.0
+    assert minutes["setup_cache at bench_gone:7"] == 1.0  # no longer described: where it was

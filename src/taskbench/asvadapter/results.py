@@ -174,6 +174,21 @@ def machine_problems(results_dir: Path) -> list[str]:
     return problems
 
 
+def setup_cache_owners(results_dir: Path) -> dict[str, list[str]]:
+    """asv's ``setup_cache`` keys (``module:line``) -> the benchmark classes sharing each, as
+    ``benchmarks.json`` describes the suite now; {} when it cannot be read."""
+    try:
+        suite = json.loads((results_dir / "benchmarks.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    owners: dict[str, set[str]] = {}
+    for name, described in suite.items() if isinstance(suite, dict) else ():
+        key = described.get("setup_cache_key") if isinstance(described, dict) else None
+        if isinstance(key, str) and name.count(".") >= 2:
+            owners.setdefault(key, set()).add(name.split(".")[1])
+    return {key: sorted(classes) for key, classes in owners.items()}
+
+
 def graph_file_part(key: str, value: Any) -> str:
     """The part of a graph file's name that asv makes from one parameter of a result."""
     from asv.util import sanitize_filename

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from taskbench import blocklog
-from taskbench.asvadapter.results import expected_name, load_file
+from taskbench.asvadapter.results import expected_name, load_file, setup_cache_owners
 from taskbench.catalogue import BY_NAME
 from taskbench.reports import markdown
 from taskbench.reports.views import Cell, Table, label
@@ -28,13 +28,16 @@ def _last_run(records: dict[tuple[str, str], blocklog.Record]) -> blocklog.Recor
     return max(runs, key=lambda record: record["run"]) if runs else None
 
 
-def _part(key: str) -> str:
-    """What a duration of asv's is spent on, as the budget groups it."""
+def _part(key: str, owners: dict[str, list[str]]) -> str:
+    """What a duration of asv's is spent on, as the budget groups it; a ``setup_cache`` is
+    named by the classes it serves (``owners``, from asv's description of the suite)."""
     if key == BUILD:
         return "installing taskbench into the environments"
     if key.startswith(SETUP_CACHE):
-        module = key[len(SETUP_CACHE):].strip(" >").split(".")[0]
-        return f"setup_cache of {module} (exact counts, the replica, clients)"
+        where = key[len(SETUP_CACHE):].strip(" >")
+        classes = owners.get(where)
+        return (f"setup_cache of {' and '.join(f'`{name}`' for name in classes)} ({where})"
+                if classes else f"setup_cache at {where}")
     entry = BY_NAME.get(key)
     return f"`{entry.class_name}`" if entry else f"`{key}` (not in the catalogue)"
 
@@ -43,6 +46,7 @@ def durations(results_dir: Path, machine: str, commit: str, envs: list[str]
               ) -> dict[str, float]:
     """asv's durations by part, in seconds, summed over the run's environments."""
     totals: dict[str, float] = defaultdict(float)
+    owners = setup_cache_owners(results_dir)
     for env_name in envs:
         path = results_dir / expected_name(machine, commit, env_name)
         try:
@@ -51,7 +55,7 @@ def durations(results_dir: Path, machine: str, commit: str, envs: list[str]
             continue  # the views name unreadable files; the budget shows what it can
         for key, seconds in results.duration.items():
             if isinstance(seconds, (int, float)):
-                totals[_part(key)] += float(seconds)
+                totals[_part(key, owners)] += float(seconds)
     return dict(totals)
 
 
