@@ -218,14 +218,17 @@ def test_counts_spanning_decades_are_drawn_on_a_log_axis(browser: Any, server: s
 def test_the_front_door_answers_and_shows_every_interpreter(
         browser: Any, server: str, site: Path) -> None:
     browser.get(server)
-    headers = _until(browser, "return Array.from(document.querySelectorAll('table th'), "
-                              "th => th.textContent);")
+    answered = _until(browser, "return Array.from(document.querySelectorAll("
+                               "'table.answer td.label'), td => td.textContent);")
     _screenshot(browser, "front-door")
     for environment in {f.environment for f in _figures(site, graphed=False)}:
-        assert environment in headers, environment
+        assert environment in answered, environment
     answers = browser.execute_script(
         "return Array.from(document.querySelectorAll('p.answer'), p => p.textContent);")
     assert answers and all("µs" in answer for answer in answers if answer)
+    clients = browser.execute_script(
+        "return Array.from(document.querySelectorAll('p.clients'), p => p.textContent);")
+    assert all("of Textual's start-up CPU time" in said for said in clients), clients
     images = browser.execute_script(
         "return Array.from(document.images, i => i.complete && i.naturalWidth > 0);")
     assert images and all(images), "a chart did not load"
