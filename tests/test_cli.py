@@ -84,6 +84,15 @@ def test_json_gives_other_programs_each_counts_figures() -> None:
     assert "Measuring 2 counts (100 and 2,000 tasks)" in result.stderr
 
 
+def test_a_count_given_twice_is_two_rows_of_their_own_processes() -> None:
+    result = run_python("-m", "taskbench", "--json", "--processes", "2", "--counts", "100,100")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["count"] for row in rows] == [100, 100]
+    assert [len(row["processes"]) for row in rows] == [2, 2]
+    assert rows[0]["processes"] != rows[1]["processes"]
+
+
 def test_the_replica_prints_one_row_per_count_in_order() -> None:
     result = run_python("-m", "taskbench", "--replica", "--counts", "300,100")
     assert result.returncode == 0, result.stderr

@@ -220,21 +220,24 @@ def _calibrate() -> tuple[float, float]:
 
 
 def _independent(args: argparse.Namespace, per_task: float, start: float) -> None:
-    samples: dict[int, list[float]] = {count: [] for count in args.counts}
-    steps = [(round_number, count) for round_number in range(1, args.processes + 1)
-             for count in args.counts]
-    estimates = [clireport.process_seconds(count, per_task, start) for _, count in steps]
+    # One list per row asked for, not per count: a count given twice is two rows, each of
+    # its own processes (keyed by count, both rows would show all of them as "the median
+    # of P processes").
+    samples: list[list[float]] = [[] for _ in args.counts]
+    steps = [(round_number, row, count) for round_number in range(1, args.processes + 1)
+             for row, count in enumerate(args.counts)]
+    estimates = [clireport.process_seconds(count, per_task, start) for _, _, count in steps]
     began = time.perf_counter()
-    for done, (round_number, count) in enumerate(steps):
+    for done, (round_number, row, count) in enumerate(steps):
         left = clireport.seconds_left(estimates, done, time.perf_counter() - began)
         print(f"process {round_number} of {args.processes}: {count:,} tasks "
               f"({duration_text(left)} left)", file=sys.stderr, flush=True)
-        samples[count].append(_one_process(count))
+        samples[row].append(_one_process(count))
     if not args.json:
         print("\n".join(clireport.independent_header(args.processes)))
-    for count in args.counts:
-        print(clireport.json_row(count, samples[count]) if args.json else
-              clireport.independent_row(count, samples[count]), flush=True)
+    for count, found in zip(args.counts, samples):
+        print(clireport.json_row(count, found) if args.json else
+              clireport.independent_row(count, found), flush=True)
 
 
 def _replica(args: argparse.Namespace) -> None:

@@ -87,3 +87,16 @@ def test_the_time_left_goes_at_the_pace_of_the_blocks_done() -> None:
     assert done == "no more blocks"
     capped = estimate.time_left(targets, 14, 1, twice, [block], twice[0] * 2, wide=wide)
     assert capped.startswith(f"{least - 1} more blocks, ")
+
+
+def test_past_the_cap_no_block_but_an_owed_one_is_left() -> None:
+    """After its least blocks, a run past its cap stops (the blocks' loop does not start
+    another), so the time left must not promise one, however wide a figure still is."""
+    targets = select(ONE)
+    block = 14 * (estimate.ENV_SECONDS + TASK_COST.seconds)
+    least = TASK_COST.blocks.least
+    minutes = [block / 60] * least
+    cap = sum(minutes) - 1  # the least blocks alone went past the cap
+    left = estimate.time_left(targets, 14, least, minutes, [block] * least, cap,
+                              wide={targets[0].call})
+    assert left == "no more blocks"

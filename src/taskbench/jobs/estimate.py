@@ -62,15 +62,17 @@ def plan(targets: Sequence[Target], environments: int, *, start: int = 0, quick:
          cap: float | None = None, noisy: Collection[str] | None = ()) -> list[float]:
     """The guess for each block from ``start`` on, none started past ``cap`` seconds (from
     ``start``) unless a figure is owed it. The figures ``noisy`` names (:data:`EVERY`: all)
-    go on to their most blocks, the others stop at their least."""
+    go on to their most blocks, the others stop at their least. As in the blocks' own loop,
+    only the run's first block (``start`` 0) is never held to the cap: mid-run, the cap left
+    can already be spent, and then no block but an owed one follows."""
     seconds: list[float] = []
     block = start
     while True:
         chosen = [t for t in targets
                   if in_block(t, block, noisy is None or t.call in noisy, quick)]
         cost = guess(chosen, environments)
-        if not cost or (cap is not None and seconds and not _owed(targets, block)
-                        and sum(seconds) + cost > cap):
+        if not cost or (cap is not None and (seconds or block > 0)
+                        and not _owed(targets, block) and sum(seconds) + cost > cap):
             return seconds
         seconds.append(cost)
         block += 1
