@@ -13,7 +13,7 @@ import pytest
 from conftest import samples_around, write_results
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import CATALOGUE, MEMORY, TASK_COST, TEXTUAL_SHARE, Axis, Benchmark
-from taskbench.site.published import publishable, without_regressions
+from taskbench.site.published import Published, publishable, without_regressions
 from taskbench.site.vendor import SiteError
 
 # A benchmark the catalogue no longer declares, higher-is-better, as the old suite had them.
@@ -143,3 +143,12 @@ def test_regression_detection_is_off_exactly_for_what_is_not_a_cost() -> None:
             assert detected(entry.name + suffix) == (entry.better == "lower"), entry.name
     assert TEXTUAL_SHARE.better is None and not detected(TEXTUAL_SHARE.name)
     assert all(value is None for value in patterns.values())
+
+
+def test_the_summary_names_commits_asvs_graphs_cannot_draw(tmp_path: Path) -> None:
+    published = Published(tmp_path, undrawn=["0bcf81ed" + "0" * 32])
+    said = published.summary()
+    assert "asv's graphs show every benchmark in results/." in said
+    assert "1 commit not on the configured branch's first-parent history (0bcf81ed)" in said
+    assert "fast-forward" in said
+    assert "first-parent" not in Published(tmp_path).summary()

@@ -35,7 +35,12 @@ from typing import Sequence
 from taskbench import arguments
 from taskbench.asvadapter.config import CONFIG, ConfigError, folder, load_config
 from taskbench.asvadapter.driver import AsvDriver
-from taskbench.asvadapter.history import HistoryError, configured_repo, drawn_history
+from taskbench.asvadapter.history import (
+    HistoryError,
+    configured_repo,
+    drawn_history,
+    first_parent_commits,
+)
 from taskbench.journal import recover
 from taskbench.site import asvpages, intervals, readymade
 from taskbench.site.links import (
@@ -75,6 +80,8 @@ def _publish(config: Path, results_dir: Path, scratch: Path, staging: Path, link
                                     + " / ".join(last))
                 index = json.loads((staging / "index.json").read_text(encoding="utf-8"))
                 hashes = sorted(index["revision_to_hash"].values())
+                drawn = first_parent_commits(history, settings.get("branches", []))
+                published.undrawn = sorted(published.commits - drawn)
                 return published, commit_subjects(history, hashes)
     except (ConfigError, HistoryError) as error:
         raise SiteError(str(error)) from None

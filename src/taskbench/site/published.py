@@ -57,14 +57,26 @@ class Published:
     folder: Path
     files: int = 0  # results files copied
     left_out: Counter[str] = field(default_factory=Counter)  # why -> results files
+    commits: set[str] = field(default_factory=set)  # of the results copied
+    undrawn: list[str] = field(default_factory=list)  # commits asv's history does not hold
 
     def summary(self) -> str:
-        if not self.left_out:
-            return "asv's graphs show every benchmark in results/."
-        reasons = "; ".join(f"{why} ({count} results file{'s' if count > 1 else ''})"
-                            for why, count in sorted(self.left_out.items()))
-        return ("asv's graphs leave out what the catalogue does not declare now (it stays in "
-                f"results/): {reasons}.")
+        lines = []
+        if self.left_out:
+            reasons = "; ".join(f"{why} ({count} results file{'s' if count > 1 else ''})"
+                                for why, count in sorted(self.left_out.items()))
+            lines.append("asv's graphs leave out what the catalogue does not declare now (it "
+                         f"stays in results/): {reasons}.")
+        else:
+            lines.append("asv's graphs show every benchmark in results/.")
+        if self.undrawn:
+            lines.append(
+                f"asv's graphs leave out the results of {len(self.undrawn)} commit"
+                f"{'s' if len(self.undrawn) > 1 else ''} not on the configured branch's "
+                f"first-parent history ({', '.join(c[:8] for c in self.undrawn)}); the front "
+                "page's tables show them. asv draws a commit only there: merge such a branch "
+                "by fast-forward, or measure on the branch itself.")
+        return "\n".join(lines)
 
 
 def described(results_dir: Path) -> dict[str, Any]:
@@ -150,6 +162,7 @@ def publishable(results_dir: Path, target: Path) -> Published:
         problems += long_names(results, path)
         if kept:
             copies.append((results, path))
+            published.commits.add(results.commit_hash)
             names |= kept
     if problems:
         raise SiteError(_cannot(results_dir, problems))
