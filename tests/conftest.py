@@ -33,12 +33,14 @@ def run_python(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
 def write_results(results_dir: Path, figures: Mapping[Benchmark, Values], *,
                   machine: str = "box", python: str = "3.13",
                   env_vars: Mapping[str, str] | None = None, commit: str = "a" * 40,
-                  date: int = 1, started: int | None = None) -> Path:
+                  date: int = 1, started: int | None = None,
+                  durations: Mapping[str, float] | None = None) -> Path:
     """One environment's results file, written by asv's ``Results.save``.
 
     For each benchmark, ``figures`` maps parameter combinations to a list of samples (a
     sampled figure: asv computes its median and interval), a number (a single value), or
-    None (n/a). Combinations not given are n/a. Returns the file's path.
+    None (n/a). Combinations not given are n/a. ``durations`` gives asv's durations in
+    seconds, by benchmark name, ``<build>`` or ``<setup_cache KEY>``. Returns the file's path.
     """
     from asv.results import Results
     from asv.runner import BenchmarkResult
@@ -64,7 +66,13 @@ def write_results(results_dir: Path, figures: Mapping[Benchmark, Values], *,
         benchmark = {"name": entry.name, "version": entry.version,
                      "params": [[repr(v) for v in axis.values] for axis in entry.axes]}
         results.add_result(benchmark, BenchmarkResult(result, samples, number, 0, "", None),
-                           started_at=when, record_samples=True)
+                           started_at=when, record_samples=True,
+                           duration=(durations or {}).get(entry.name))
+    for key, seconds in (durations or {}).items():
+        if key == "<build>":
+            results.set_build_duration(seconds)
+        elif key.startswith("<setup_cache "):
+            results.set_setup_cache_duration(key[len("<setup_cache "):-1], seconds)
     results.save(str(results_dir))
     machine_json = results_dir / machine / "machine.json"
     if not machine_json.exists():

@@ -49,7 +49,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy.mkdir(parents=True)
     for name in ("asv.conf.json", "README.md"):
         shutil.copy2(ROOT / name, copy / name)
-    for name in ("results", "precision", "benchmarks"):
+    for name in ("results", "precision", "benchmarks", "docs"):
         shutil.copytree(ROOT / name, copy / name)
     return copy
 

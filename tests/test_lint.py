@@ -16,7 +16,8 @@ BIN = Path(sys.executable).parent
 # What asv imports inside every measured interpreter (and the CLI, which runs there too).
 INSIDE = [*sorted((ROOT / "src/taskbench/workloads").glob("*.py")),
           ROOT / "src/taskbench/catalogue.py", ROOT / "src/taskbench/entries.py",
-          ROOT / "src/taskbench/cli.py",
+          ROOT / "src/taskbench/cli.py", ROOT / "src/taskbench/clireport.py",
+          ROOT / "src/taskbench/post.py", ROOT / "src/taskbench/units.py",
           ROOT / "src/taskbench/output.py", ROOT / "src/taskbench/arguments.py",
           ROOT / "src/taskbench/__init__.py", ROOT / "src/taskbench/__main__.py",
           *sorted((ROOT / "benchmarks").glob("*.py"))]

@@ -13,6 +13,7 @@ uses the standard library only and imports on Python 3.8 and PyPy.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from taskbench.entries import EXACT as EXACT
@@ -77,73 +78,74 @@ TASK_COST = Benchmark(
     "create_task + wait: CPU seconds per task, warm (after a discarded cycle)",
     (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-1",
     cycle=WARM, blocks=Blocks(5, 16, 2.0), headline={"count": (ANATOMY_COUNT,)},
-    quick={"count": (1_000,)})
+    quick={"count": (1_000,)}, seconds=1.2)
 FIRST_CYCLE = Benchmark(
     "bench_create_wait.FirstCycle.track_seconds_per_task",
     "create_task + wait: CPU seconds per task in a fresh process's first cycle, as the "
     "post's first row", (Axis("count", (ANATOMY_COUNT, LARGEST_COUNT)),), "seconds", "lower",
     "first-cycle-1", cycle=FIRST, blocks=Blocks(3, 8, 4.0), timeout=900,
-    headline={"count": (ANATOMY_COUNT, LARGEST_COUNT)})
+    headline={"count": (ANATOMY_COUNT, LARGEST_COUNT)}, seconds=6.0)
 REPLICA = Benchmark(
     "bench_create_wait.Replica.track_seconds_per_task",
     "the replica: the post's script, one process, counts ascending: CPU seconds per task",
     (Axis("count", CLASSIC_COUNTS),), "seconds", "lower", "replica-2", REPLICA_KIND,
-    timeout=1800)
+    timeout=1800, seconds=6.0)  # the whole table, in setup_cache: a minute an interpreter
 REPLICA_FAULTS = Benchmark(
     "bench_create_wait.Replica.track_minor_faults_per_task",
     "minor page faults per task in the replica's cycle",
-    REPLICA.axes, "faults/task", "lower", "replica-2", REPLICA_KIND, timeout=1800)
+    REPLICA.axes, "faults/task", "lower", "replica-2", REPLICA_KIND, timeout=1800,
+    seconds=0.05)  # read from the replica's table
 MEMORY = Benchmark(
     "bench_create_wait.MemoryPerTask.track_bytes_per_task",
     "bytes allocated per pending task (tracemalloc)",
     (Axis("count", MEMORY_COUNTS),), "bytes", "lower", "memory-per-task-2", EXACT,
-    headline={"count": (100_000,)}, quick={"count": (1_000,)})
+    headline={"count": (100_000,)}, quick={"count": (1_000,)}, seconds=1.0)
 SPAWN_API = Benchmark(
     "bench_spawn_api.SpawnAPI.track_seconds_per_task",
     "CPU seconds per task by spawn API and event loop",
     (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(LOOPS)),
      Axis("count", SECONDARY_COUNTS)), "seconds", "lower", "spawn-api-5",
-    headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
+    headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
 WITHOUT_GC = Benchmark(
     "bench_gc.WithoutGC.track_seconds_per_task",
     "create_task + wait with the collector off: CPU seconds per task",
     (Axis("count", GC_COUNTS),), "seconds", "lower", "without-gc-5",
-    headline={"count": GC_COUNTS}, quick={"count": (1_000,)})
+    headline={"count": GC_COUNTS}, quick={"count": (1_000,)}, seconds=0.5)
 FLOOR = Benchmark(
     "bench_floor.Floor.track_seconds_per_call",
     "the floor: coroutines awaited directly, call_soon callbacks: CPU seconds per call",
     (Axis("floor", tuple(FLOORS)), Axis("count", SECONDARY_COUNTS)), "seconds", "lower",
-    "floor-5", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)})
+    "floor-5", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
 PUMP = Benchmark(
     "bench_clients.MessagePump.track_seconds_per_widget",
     "message pump: CPU seconds per widget",
     (Axis("count", PUMP_COUNTS),), "seconds", "lower", "message-pump-5",
-    headline={"count": (10_000,)}, quick={"count": (1_000,)})
+    headline={"count": (10_000,)}, quick={"count": (1_000,)}, seconds=0.8)
 TEXTUAL_TASKS = Benchmark(
     "bench_clients.TextualTasks.track_tasks_per_widget",
     "Textual start-up: tasks created per widget",
     (Axis("widgets", WIDGET_COUNTS),), "tasks/widget", None, "textual-tasks-2",
-    EXACT, headline={"widgets": (1_000,)})
+    EXACT, headline={"widgets": (1_000,)}, seconds=2.0)
 TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
     TEXTUAL_TASKS.axes, "%", None, "textual-startup-6", headline={"widgets": (1_000,)},
-    quick={"widgets": (1_000,)})
+    quick={"widgets": (1_000,)}, seconds=2.0)
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
     "Textual start-up: CPU seconds to mount and draw the widgets",
     TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6", blocks=Blocks(1, 1),
-    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)})
+    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0)
 AIOHTTP_TASKS = Benchmark(
     "bench_clients.AiohttpTasks.track_tasks_per_request",
     "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
     (Axis("requests", REQUEST_COUNTS),), "tasks/request", None, "aiohttp-tasks-1", EXACT,
-    headline={"requests": REQUEST_COUNTS})
+    headline={"requests": REQUEST_COUNTS}, seconds=1.0)
 AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
     AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
-    quick={"requests": REQUEST_COUNTS})
+    quick={"requests": REQUEST_COUNTS}, seconds=1.0)
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
     "asyncio streams echo server: tasks it creates per connection",
@@ -159,33 +161,34 @@ INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
-    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]})
+    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
+    seconds=5.0)  # valgrind's one count of every figure below: a minute an interpreter
 L1_MISSES = Benchmark(
     "bench_instructions.Instructions.track_l1_misses_per_task",
     "first-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200)
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
 LL_MISSES = Benchmark(
     "bench_instructions.Instructions.track_ll_misses_per_task",
     "last-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200)
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
 ESTIMATED_CYCLES = Benchmark(
     "bench_instructions.Instructions.track_estimated_cycles_per_task",
     "estimated cycles per task: instructions + 10 x first-level misses + 100 x last-level "
     "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-1", EXACT,
-    timeout=1200, headline={"api": CLASSIC_SPAWN[:1]})
+    timeout=1200, headline={"api": CLASSIC_SPAWN[:1]}, seconds=0.1)
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
     "instructions/task", "lower", "instructions-by-count-2", EXACT, timeout=1200,
-    headline={"count": INSTRUCTION_COUNTS[1:]})
+    headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 CYCLES_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_estimated_cycles_per_task",
     "estimated cycles per task of the classic cycle up to each count (from the one before "
     "it), collector on and off (valgrind)", INSTRUCTIONS_BY_COUNT.axes, "cycles/task",
     "lower", "instructions-by-count-2", EXACT, timeout=1200,
-    headline={"count": INSTRUCTION_COUNTS[1:]})
+    headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
@@ -215,3 +218,30 @@ def check_patterns(patterns: Sequence[str]) -> str | None:
             return (f"no benchmark matches --bench {pattern!r}; the benchmarks are: "
                     f"{', '.join(names)}")
     return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One figure to measure: a benchmark at one parameter combination."""
+
+    entry: Benchmark
+    combo: Params
+
+    @property
+    def call(self) -> str:
+        return self.entry.call_name(self.combo)
+
+
+def select(patterns: Sequence[str] = (), quick: bool = False) -> list[Target]:
+    """The figures a run measures: every one, those whose names ``patterns`` match, or each
+    benchmark's quick ones."""
+    found = []
+    for entry in CATALOGUE:
+        if quick and not entry.quick:
+            continue
+        for combo in entry.combinations(entry.quick if quick else None):
+            target = Target(entry, combo)
+            if not patterns or any(re.search(pattern, name) for pattern in patterns
+                                   for name in (entry.name, target.call)):
+                found.append(target)
+    return found

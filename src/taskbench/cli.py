@@ -1,9 +1,14 @@
-"""``python -m taskbench``: the classic table of tasks per second on this interpreter.
+"""``python -m taskbench``: the classic table on this interpreter, CPU time per task beside
+the post's.
 
-By default every count is measured in ``--processes`` fresh interpreters (three), round after
-round, and each row shows the median with the lowest and highest of those processes: the
-suite's own way of measuring (see :mod:`taskbench.workloads.timing`). ``--replica`` runs the
-original experiment instead: one process, counts ascending, one cycle per row.
+It says first how long it expects to take (from a calibration of a second or less, see
+:mod:`taskbench.clireport`). By default every count is then measured in ``--processes``
+fresh interpreters (three), round after round, each progress line saying the time left, and
+each row shows the median with the fastest and slowest of those processes: the suite's own
+way of measuring (see :mod:`taskbench.workloads.timing`). ``--replica`` runs the original
+experiment instead: one process, counts ascending, one cycle per row. Every figure is written
+as µs per task and thousands of tasks per second (:mod:`taskbench.units`); ``--json`` writes
+one JSON object per count instead, for other programs.
 
 Subcommands work on results rather than measure: ``python -m taskbench compare A B`` compares
 two interpreters' results (:mod:`taskbench.reports.compare`). A subcommand's arguments are
@@ -22,16 +27,19 @@ import json
 import os
 import platform
 import signal
-import statistics
 import subprocess
 import sys
+import time
 from typing import Callable, NoReturn, Sequence
 
+from taskbench import clireport
 from taskbench.arguments import bounded
 from taskbench.catalogue import CLASSIC_COUNTS, ROUNDS
+from taskbench.clireport import CALIBRATION_COUNT
+from taskbench.units import duration_text
 from taskbench.workloads.cycle import create_and_wait, validate_count
 from taskbench.workloads.replica import Row, replica_table
-from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM, seconds_per_unit
+from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM, seconds_per_unit, time_workload
 
 MAX_PROCESSES = 100
 # Subcommands: the module that parses and runs each, and what it does.
@@ -68,8 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m taskbench",
         description=(
             "Create N do-nothing asyncio tasks with create_task, wait for them with "
-            "asyncio.wait, and print tasks per second of CPU time (time.process_time) for "
-            "each N, with the garbage collector on."),
+            "asyncio.wait, and print the CPU time (time.process_time) per task, in µs and as "
+            "thousands of tasks per second, for each N, with the garbage collector on, "
+            "beside the post's figures. It says first how long it expects to take."),
         epilog="`python -m taskbench compare A B` compares two interpreters' results instead; "
                "`python -m taskbench compare --help` says how. Exit status: 0, 1 when a "
                "measuring process failed or the output could not be written, 2 for bad "
@@ -85,7 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replica", action="store_true",
         help="run the original experiment instead: one process, counts ascending")
+    parser.add_argument(
+        "--json", action="store_true",
+        help="instead of the table, one JSON object per count on stdout, for other programs: "
+             "count and seconds_per_task (CPU seconds, the median), and with separate "
+             "processes each one's figure (processes); everything else goes to stderr")
+    # What a measuring process and the calibration's process are asked to do.
     parser.add_argument("--sample", type=_counts, help=argparse.SUPPRESS)
+    parser.add_argument("--calibrate", type=_counts, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, summary) in COMMANDS.items():
         # No option of its own ("\0" is never typed): every argument after the name goes,
@@ -162,7 +178,8 @@ def _on_interrupt(message: str) -> None:
 _children: list[subprocess.Popen[str]] = []
 
 
-def _one_process(count: int) -> float:
+def _child(arguments: Sequence[str], what: str) -> str:
+    """Run ``python -m taskbench ARGUMENTS`` in a fresh process; what it printed."""
     # In a session of its own, so that Ctrl-C reaches only this process, which then ends
     # the child itself (a child interrupted while starting would print a traceback).
     # Ctrl-C is held back until the child is on the list the handler kills: one arriving in
@@ -171,7 +188,7 @@ def _one_process(count: int) -> float:
     _hold_interrupts(True)
     _starting = True
     try:
-        child = subprocess.Popen([sys.executable, "-m", "taskbench", "--sample", str(count)],
+        child = subprocess.Popen([sys.executable, "-m", "taskbench", *arguments],
                                  stdout=subprocess.PIPE, text=True, start_new_session=True)
         _children.append(child)
     finally:
@@ -184,52 +201,92 @@ def _one_process(count: int) -> float:
     finally:
         _children.remove(child)
     if child.returncode != 0:
-        raise RuntimeError(f"the process measuring {count:,} tasks exited with status "
-                           f"{child.returncode}")
-    rate: float = json.loads(out)
-    return rate
+        raise RuntimeError(f"the process {what} exited with status {child.returncode}")
+    return out
 
 
-def _independent(counts: Sequence[int], processes: int) -> None:
-    samples: dict[int, list[float]] = {count: [] for count in counts}
-    for round_number in range(1, processes + 1):
-        for count in counts:
-            print(f"process {round_number} of {processes}: {count:,} tasks",
-                  file=sys.stderr, flush=True)
-            samples[count].append(_one_process(count))
-    print(f"median of {processes} process{'es' if processes > 1 else ''}; low and high: the "
-          "slowest and fastest process")
-    print(f"{'count':>12}  {'tasks/s':>12}  {'low':>12}  {'high':>12}")
-    for count in counts:
-        rates = samples[count]
-        print(f"{count:>12,}  {statistics.median(rates):>12,.0f}  {min(rates):>12,.0f}  "
-              f"{max(rates):>12,.0f}", flush=True)
+def _one_process(count: int) -> float:
+    """CPU seconds per task in a fresh process (which prints its rate, tasks per second)."""
+    rate: float = json.loads(_child(["--sample", str(count)], f"measuring {count:,} tasks"))
+    return 1 / rate
 
 
-def _print_row(row: Row) -> None:
-    print(f"{row.count:>12,}  {row.tasks_per_second:>12,.0f}", flush=True)
+def _calibrate() -> tuple[float, float]:
+    """Wall seconds per task of a cycle in a fresh process, and seconds to start one."""
+    began = time.perf_counter()
+    cycle = float(json.loads(_child(["--calibrate", str(CALIBRATION_COUNT)],
+                                    "timing a short cycle")))
+    return cycle / CALIBRATION_COUNT, max(time.perf_counter() - began - cycle, 0.0)
+
+
+def _independent(args: argparse.Namespace, per_task: float, start: float) -> None:
+    # One list per row asked for, not per count: a count given twice is two rows, each of
+    # its own processes (keyed by count, both rows would show all of them as "the median
+    # of P processes").
+    samples: list[list[float]] = [[] for _ in args.counts]
+    steps = [(round_number, row, count) for round_number in range(1, args.processes + 1)
+             for row, count in enumerate(args.counts)]
+    estimates = [clireport.process_seconds(count, per_task, start) for _, _, count in steps]
+    began = time.perf_counter()
+    for done, (round_number, row, count) in enumerate(steps):
+        left = clireport.seconds_left(estimates, done, time.perf_counter() - began)
+        print(f"process {round_number} of {args.processes}: {count:,} tasks "
+              f"({duration_text(left)} left)", file=sys.stderr, flush=True)
+        samples[row].append(_one_process(count))
+    if not args.json:
+        print("\n".join(clireport.independent_header(args.processes)))
+    for count, found in zip(args.counts, samples):
+        print(clireport.json_row(count, found) if args.json else
+              clireport.independent_row(count, found), flush=True)
+
+
+def _replica(args: argparse.Namespace) -> None:
+    def on_row(row: Row) -> None:
+        seconds = 1 / row.tasks_per_second  # nan where the clock was too coarse
+        print(clireport.json_row(row.count, seconds) if args.json else
+              clireport.replica_row(row.count, seconds), flush=True)
+
+    if not args.json:
+        print("\n".join(clireport.replica_header()), flush=True)
+    replica_table(args.counts, on_row=on_row)
+
+
+def _as_child(args: argparse.Namespace) -> None:
+    """What a measuring process does (``--sample``: print its rate, tasks per second), or
+    the calibration's (``--calibrate``: print the wall seconds of one cycle, a process's
+    first, on a fresh heap)."""
+    if args.sample:
+        (count,) = args.sample
+        cycle = FIRST if count >= ONE_RUN_FROM else WARM
+        print(json.dumps(1 / seconds_per_unit(create_and_wait, count, cycle=cycle)))
+        return
+    (count,) = args.calibrate
+    began = time.perf_counter()
+    time_workload(create_and_wait, count)
+    print(json.dumps(time.perf_counter() - began))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is not None:
         return run_command(args.command, args.arguments)
-    _on_interrupt("" if args.sample else "\ninterrupted: nothing was kept (this command "
-                  "writes no files)")
+    child = bool(args.sample or args.calibrate)
+    _on_interrupt("" if child else "\ninterrupted: nothing was kept (this command writes no "
+                  "files)")
     try:
-        if args.sample:
-            (count,) = args.sample
-            cycle = FIRST if count >= ONE_RUN_FROM else WARM
-            print(json.dumps(1 / seconds_per_unit(create_and_wait, count, cycle=cycle)))
+        if child:
+            _as_child(args)
             return 0
+        say = sys.stderr if args.json else sys.stdout  # --json: stdout holds JSON only
         print(f"{platform.python_implementation()} {platform.python_version()} "
-              f"({sys.executable})", flush=True)
+              f"({sys.executable})", file=say, flush=True)
+        per_task, start = _calibrate()
+        print(clireport.expectation(args.counts, None if args.replica else args.processes,
+                                    per_task, start), file=say, flush=True)
         if args.replica:
-            print("the replica: one process, counts ascending, one cycle per row")
-            print(f"{'count':>12}  {'tasks/s':>12}", flush=True)
-            replica_table(args.counts, on_row=_print_row)
+            _replica(args)
         else:
-            _independent(args.counts, args.processes)
+            _independent(args, per_task, start)
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

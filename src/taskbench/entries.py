@@ -56,6 +56,11 @@ class Benchmark:
     kind of figure every process reports (:data:`FIRST` or :data:`WARM`, see
     :mod:`taskbench.workloads.timing`), or None: the first run from ``ONE_RUN_FROM`` units
     up, warm runs below (:meth:`cycle_at`). ``blocks`` says how many blocks measure it.
+    ``seconds`` is a rough guess of what one of its figures takes on one interpreter, on a
+    2-core machine like this project's: a sampled figure's process in one block; a figure
+    measured once, its share of the class's one-time work (``setup_cache``). Only the first
+    run's estimate of ``make bench`` reads it (:mod:`taskbench.jobs.estimate`); later runs
+    go by the last run's own durations.
     """
 
     name: str
@@ -70,6 +75,7 @@ class Benchmark:
     quick: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     cycle: str | None = None
     blocks: Blocks = Blocks()
+    seconds: float = 0.5
 
     @property
     def module(self) -> str:

@@ -12,16 +12,16 @@ import pytest
 
 from conftest import write_benchmarks_json, write_results
 from taskbench import blocklog
-from taskbench.catalogue import MEMORY, REPLICA, TASK_COST
+from taskbench.catalogue import CATALOGUE, MEMORY, REPLICA, TASK_COST, Target, select
 from taskbench.jobs import blocks
-from taskbench.jobs.blocks import Target, order, pattern, record, run_blocks, select, wanted
+from taskbench.jobs.blocks import order, pattern, record, run_blocks, wanted
 
 ENVIRONMENTS = ["virtualenv-py3.12", "virtualenv-py3.13"]
 
 
 def test_selection_by_pattern_by_quick_values_or_everything() -> None:
     everything = select()
-    assert len(everything) == sum(len(list(e.combinations())) for e in blocks.CATALOGUE)
+    assert len(everything) == sum(len(list(e.combinations())) for e in CATALOGUE)
     chosen = select([r"TaskCost.*\(100000\)$"])
     assert [t.call for t in chosen] == [f"{TASK_COST.name}(100000)"]
     quick = select(quick=True)
@@ -157,20 +157,16 @@ def test_the_record_says_which_block_each_sample_came_from(fake_asv: type[FakeAs
         assert entry["figures"] == {f"{TASK_COST.name}(1000)": list(range(len(run.folders)))}
 
 
-def test_the_blocks_left_run_from_every_least_to_the_most_of_the_wide(tmp_path: Path) -> None:
-    targets = select([r"TaskCost.*\(1000\)$", r"FirstCycle.*\(100000\)$"])
-    policy = TASK_COST.blocks
-    assert blocks.blocks_left(targets, 0, {}) == (policy.least, policy.most)
-    quiet = {t.call: {env: {b: 1e-5 for b in range(policy.least)} for env in ENVIRONMENTS}
-             for t in targets}
-    assert blocks.blocks_left(targets, policy.least, quiet) == (0, 0)
-
-
-def test_the_last_runs_length_is_the_expectation(fake_asv: type[FakeAsv],
-                                                 tmp_path: Path) -> None:
-    assert blocks.expected_minutes(tmp_path / "combined", "box") == ""
-    run = run_blocks(tmp_path / "blocks", "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]),
-                     minutes=60)
-    record(run, "box", tmp_path / "combined")
-    said = blocks.expected_minutes(tmp_path / "combined", "box")
-    assert said.startswith(f"The last full run on box measured {len(run.folders)} blocks in ")
+def test_each_block_says_the_time_left_and_that_asvs_percentage_is_no_clock(
+        fake_asv: type[FakeAsv], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_blocks(tmp_path, "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]), minutes=60)
+    out = capsys.readouterr().out
+    least, most = TASK_COST.blocks.least, TASK_COST.blocks.most
+    assert out.count("asv's [NN%] counts this block's benchmarks, not time") == least
+    progress = re.findall(r"^Block (\d+): 2 values in [\d.]+ minutes \([\d.]+ so far\); "
+                          r"(.*)\.$", out, re.MULTILINE)
+    assert [int(number) for number, _ in progress] == list(range(1, least + 1))
+    # Until its least, a figure may yet need its most; a quiet one then needs no more.
+    assert progress[0][1].startswith(f"{least - 1} to {most - 1} more blocks, about ")
+    assert progress[0][1].endswith(" left")
+    assert progress[-1][1] == "no more blocks"

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, write_results
 from standins import checkout
-from taskbench.asvadapter.history import HistoryError, drawn_history
+from taskbench.asvadapter.history import HistoryError, drawn_history, first_parent_commits
 from taskbench.catalogue import TASK_COST
 from taskbench.site import build as site_build
 
@@ -113,8 +113,7 @@ def test_the_site_builds_from_a_detached_checkout(origin: dict[str, str | Path],
     workspace = tmp_path / "detached"  # as pages.yml checks out the results commit
     checkout(Path(origin["bare"]), workspace, {"ref": origin["results"], "fetch-depth": 0},
              GITHUB)
-    for offline in ("vendor_site", "install_script"):  # the npm registry: tests/site
-        monkeypatch.setattr(site_build, offline, lambda *args: None)
+    monkeypatch.setattr(site_build, "vendor_site", lambda *args: [])  # npm: tests/site
     monkeypatch.setattr(site_build, "fetch_checked", lambda *args: b"")
     html = site_build.build(workspace / "asv.conf.json", tmp_path / "cache")
     index = json.loads((html / "index.json").read_text())
@@ -123,3 +122,20 @@ def test_the_site_builds_from_a_detached_checkout(origin: dict[str, str | Path],
     graph = next((html / "graphs").rglob("bench_create_wait.TaskCost.track_seconds_per_task"
                                          ".json"))
     assert json.loads(graph.read_text())  # the result is drawn on main's line
+
+
+def test_a_commit_merged_in_from_the_side_is_not_on_the_first_parent_history(
+        tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "commit", "-q", "--allow-empty", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "side")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "measured on the side")
+    side = git(repo, "rev-parse", "HEAD").stdout.strip()
+    git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "on main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge the side", "side")
+    drawn = first_parent_commits(repo, ["main"])
+    assert git(repo, "rev-parse", "HEAD").stdout.strip() in drawn
+    assert side not in drawn  # asv would draw none of its results
+    assert len(drawn) == 3

@@ -59,10 +59,18 @@ def test_an_interruption_ends_with_words_and_status_130(
     assert capsys.readouterr().err.strip() == "interrupted: results/ is unchanged."
 
 
-def test_each_try_out_measures_into_a_folder_of_its_own(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    # Nothing but asv is faked: what a try-out reports missing is missing from itself.
+class Faked:
+    """What the fake job did: the results folders asv was given, the figures measured."""
+
+    def __init__(self) -> None:
+        self.used: list[Path] = []
+        self.measured: list[list[str]] = []
+
+
+@pytest.fixture
+def faked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Faked:
+    """The main job with the interpreters, the machine and asv faked, in ``tmp_path``."""
+    done = Faked()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", os.environ["PATH"])
     monkeypatch.setattr(mainjob, "load_config", lambda path: {})
@@ -72,11 +80,10 @@ def test_each_try_out_measures_into_a_folder_of_its_own(
     monkeypatch.setattr(mainjob, "format_table", lambda outcomes: "")
     monkeypatch.setattr(mainjob, "_uncommitted_changes", lambda: False)
     monkeypatch.setattr(mainjob.machines, "details", lambda: {"machine": "m"})
-    stamps, used = iter(["20260101-000000", "20260101-000001"]), []
 
     class Driver:
         def __init__(self, config: Path, results_dir: Path) -> None:
-            used.append(results_dir)
+            done.used.append(results_dir)
 
         def __enter__(self) -> Driver:
             return self
@@ -90,27 +97,73 @@ def test_each_try_out_measures_into_a_folder_of_its_own(
         def run(self, **kwargs: object) -> SimpleNamespace:
             return SimpleNamespace(returncode=0)
 
-    measured: list[list[str]] = []
-
     def run_blocks(folder: Path, machine: str, environments: object, targets: list[Any],
                    **options: object) -> SimpleNamespace:
-        measured.append([target.call for target in targets])
+        done.measured.append([target.call for target in targets])
         return SimpleNamespace(statuses=[0])
 
     monkeypatch.setattr(mainjob, "AsvDriver", Driver)
-    monkeypatch.setattr(mainjob, "environment_names", lambda config: ["virtualenv-py3.12"])
+    folders = {"virtualenv-py3.12": tmp_path / "env" / "a"}
+    monkeypatch.setattr(mainjob, "environment_folders", lambda config: folders)
+    monkeypatch.setattr(mainjob.estimate, "environment_count", lambda config: 2)
     monkeypatch.setattr(mainjob, "run_blocks", run_blocks)
     monkeypatch.setattr(mainjob, "record", lambda *args: None)
+    return done
+
+
+def test_each_try_out_measures_into_a_folder_of_its_own(
+        faked: Faked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Nothing but asv is faked: what a try-out reports missing is missing from itself.
+    stamps = iter(["20260101-000000", "20260101-000001"])
     monkeypatch.setattr(mainjob, "_stamp", lambda: next(stamps))
     assert mainjob.run(["--quick"]) == 0
     assert mainjob.run(["--bench", "TaskCost"]) == 0
-    assert len(measured[0]) > len(CATALOGUE) // 2  # every benchmark's quick figures
-    assert measured[1] == [f"{TASK_COST.name}({count})" for count in TASK_COST.axes[0].values]
-    assert used == [Path(".asv", "scratch", stamp, "results")
-                    for stamp in ("20260101-000000", "20260101-000001")]
+    assert len(faked.measured[0]) > len(CATALOGUE) // 2  # every benchmark's quick figures
+    assert faked.measured[1] == [f"{TASK_COST.name}({count})"
+                                 for count in TASK_COST.axes[0].values]
+    assert faked.used == [Path(".asv", "scratch", stamp, "results")
+                          for stamp in ("20260101-000000", "20260101-000001")]
     out = capsys.readouterr().out
     assert out.count("NO results from this run for: 3.12, 3.13") == 2, out
+    # Said up front, before the interpreters are gathered (none found yet: every configured
+    # environment, none built), and again before measuring, on those found.
+    first = out.split("=== Interpreters ===")[0]
+    assert "=== Expected duration ===\nExpect about " in first
+    assert "for 2 environments (2 asv environments to build first: about " in first
+    assert "a rough first-run guess from the catalogue; later runs go by the last one's " \
+        "durations." in first
+    assert "=== Benchmarks (a try-out: results go to" in out
+    assert "for 1 environment (1 asv environment to build first: " in out
     assert not (tmp_path / "results").exists()
+
+
+def _interrupt(*args: object) -> int:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(("readme_status", "site", "left"), [
+    (_interrupt, _interrupt, ["`make readme`", "`make site`"]),  # during the README
+    (lambda *args: 0, _interrupt, ["`make site`"]),  # during the site
+    (lambda *args: 1, _interrupt, ["`make readme`", "`make site`"]),  # the README failed
+])
+def test_an_interruption_after_the_merge_says_it_is_merged_and_what_was_not_made(
+        faked: Faked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], readme_status: Any, site: Any,
+        left: list[str]) -> None:
+    from taskbench.reports import readme
+    from taskbench.site import build
+
+    monkeypatch.setattr(mainjob, "configured_results", lambda: tmp_path / "results")
+    monkeypatch.setattr(mainjob, "merge_run", lambda run: tmp_path / "results")
+    monkeypatch.setattr(readme, "main", readme_status)
+    monkeypatch.setattr(build, "build", site)
+    assert mainjob.run([]) == 130
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "results/ is unchanged" not in last
+    assert last.startswith(f"interrupted: the results were merged into {tmp_path / 'results'} "
+                           "and are kept; not regenerated: ")
+    assert [command for command in ("`make readme`", "`make site`") if command in last] == left
 
 
 def test_the_views_failing_in_any_way_lose_nothing_and_say_why(

@@ -25,6 +25,15 @@ def test_the_posts_program_prints_rows_the_check_can_read(tmp_path: Path) -> Non
     assert sorted(rows) == [1_000, 2_000, 3_000] and all(rate > 0 for rate in rows.values())
 
 
+def test_the_replicas_json_gives_the_check_a_rate_per_count(repo_root: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "taskbench", "--replica", "--json",
+                             "--counts", "1000,3000"], capture_output=True, text=True,
+                            check=True, cwd=repo_root)
+    rows = replica_check._json_rows(result.stdout)
+    assert sorted(rows) == [1_000, 3_000] and all(rate > 0 for rate in rows.values())
+    assert replica_check._json_rows('{"count": 5, "seconds_per_task": NaN}\n') == {}
+
+
 def test_an_unknown_interpreter_is_named(capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch, repo_root: Path
                                          ) -> None:
@@ -63,7 +72,7 @@ def test_a_run_that_lost_a_row_is_named_not_a_traceback(
     monkeypatch.setattr(replica_check, "known_pythons", lambda names: list(names))
     monkeypatch.setattr(replica_check, "head_commit", lambda: "a" * 40)
     outputs = iter([{1_000: 5.0, 2_000: 4.0}, {1_000: 5.0}])  # the replica printed nan
-    monkeypatch.setattr(replica_check, "_run", lambda command: next(outputs))
+    monkeypatch.setattr(replica_check, "_run", lambda command, *parse: next(outputs))
     assert replica_check.main(["--python", "3.13", "--rounds", "1"]) == 2
     err = capsys.readouterr().err
     assert "3.13: not every run gave a rate for every count (missing: 2000)" in err

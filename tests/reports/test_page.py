@@ -22,7 +22,8 @@ def test_the_page_answers_first_and_shows_every_interpreter(world: Path, tmp_pat
         assert f"<th>{env}</th>" in page
     assert re.search(r"<td class=\"\">100 \(\d+–\d+\)</td>", page)  # a figure and its interval
     assert 'class="older"' in page and 'class="real"' in page and 'class="noise"' in page
-    assert '<a href="index.html">' in page
+    assert 'href="asv.html#/"' in page  # asv's graphs, one click away
+    assert "url=index.html" in (html_dir / "crossversion.html").read_text()  # the old address
     for chart in ("classic-box.svg", "spawn-apis-box.svg"):
         svg = (html_dir / chart).read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
@@ -62,3 +63,12 @@ def test_a_machine_measured_in_existing_environments_says_its_rounds_were_not_in
     linux = page.split('<section id="linux-box">', 1)[1].split("</section>", 1)[0]
     assert "were not interleaved" in windows and "<code>existing</code>" in windows
     assert "were not interleaved" not in linux
+
+
+def test_code_spans_in_table_headings_are_shown_as_code(world: Path, tmp_path: Path) -> None:
+    """A heading such as "µs per task (`FirstCycle`)" is Markdown in the README; on the page
+    its backticks would show as such."""
+    page = write_page(world, tmp_path / "html").read_text()
+    headings = re.findall(r"<th[^>]*>(.*?)</th>", page)
+    assert any("<code>" in heading for heading in headings)
+    assert not [heading for heading in headings if "`" in heading]

@@ -11,11 +11,12 @@ import pytest
 
 from conftest import ROOT, run_python, write_results
 from taskbench import files
-from taskbench.catalogue import TASK_COST
+from taskbench.catalogue import ECHO_SHARE, ECHO_TASKS, TASK_COST
 from taskbench.reports import readme
 from taskbench.reports.sections import Section, sections
 
-BLOCKS = ("benchmarks", "crossversion", "findings", "precision")
+BLOCKS = ("answer", "benchmarks", "budget", "crossversion", "findings", "interpreters",
+          "precision")
 
 
 def _readme(path: Path) -> Path:
@@ -26,15 +27,66 @@ def _readme(path: Path) -> Path:
 
 def test_every_block_is_regenerated_by_one_command(world: Path, tmp_path: Path) -> None:
     target = _readme(tmp_path / "README.md")
-    assert readme.main([str(target), "--results", str(world),
-                        "--precision", str(tmp_path / "none")]) == 0
+    none = tmp_path / "none"
+    none.mkdir()
+    assert readme.main([str(target), "--results", str(world), "--precision", str(none)]) == 0
     text = target.read_text()
     assert "\nold\n" not in text and text.startswith("intro\n") and text.endswith("outro\n")
     assert "| count | 3.8 | 3.12 | 3.13 |" in text
     assert "uvloop runs the classic cycle" in text
     assert "No precision record yet" in text
-    assert readme.main([str(target), "--results", str(world), "--precision",
-                        str(tmp_path / "none"), "--check"]) == 0
+    assert "(docs/answer-box.svg)" in text
+    assert (tmp_path / "docs" / "answer-box.svg").read_text().startswith("<?xml")
+    assert readme.main([str(target), "--results", str(world), "--precision", str(none),
+                        "--check"]) == 0
+
+
+def test_blocks_live_in_the_readme_and_the_docs_beside_it(world: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    target = tmp_path / "README.md"
+    target.write_text("top\n<!-- answer:begin -->\n<!-- answer:end -->\n")
+    page = docs / "more.md"
+    page.write_text("".join(f"<!-- {name}:begin -->\nold\n<!-- {name}:end -->\n"
+                            for name in BLOCKS if name != "answer"))
+    assert readme.main([str(target), "--results", str(world)]) == 0
+    assert "| interpreter | µs per task (95% interval) | K tasks/s |" in target.read_text()
+    assert "\nold\n" not in page.read_text() and "| count | 3.8 | 3.12 | 3.13 |" in \
+        page.read_text()
+    picture = docs / "answer-box.svg"
+    picture.write_text(picture.read_text() + "<!-- edited by hand -->\n")
+    assert readme.main([str(target), "--results", str(world), "--check"]) == 1
+    assert readme.main([str(target), "--results", str(world)]) == 0
+    assert "edited by hand" not in picture.read_text()
+
+
+def test_a_block_in_two_documents_or_in_none_is_refused(
+        world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    target = _readme(tmp_path / "README.md")
+    (docs / "copy.md").write_text("<!-- findings:begin -->\n<!-- findings:end -->\n")
+    before = target.read_bytes()
+    assert readme.main([str(target), "--results", str(world)]) == 1
+    err = capsys.readouterr().err
+    assert "the findings block must be in exactly one of" in err and "copy.md" in err
+    assert target.read_bytes() == before
+    (docs / "copy.md").write_text("no blocks\n")
+    target.write_text(before.decode().replace("<!-- budget:begin -->", ""))
+    assert readme.main([str(target), "--results", str(world)]) == 1
+    assert "the budget block must be in exactly one of" in capsys.readouterr().err
+
+
+def test_a_precision_folder_that_does_not_exist_is_refused_not_shown_empty(
+        world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+    with pytest.raises(SystemExit) as stopped:
+        readme.main([str(target), "--results", str(world), "--precision",
+                     str(tmp_path / "nonexistent")])
+    assert stopped.value.code == 2
+    assert "nonexistent is not a folder" in capsys.readouterr().err
+    assert target.read_bytes() == before
 
 
 def test_a_stale_readme_fails_the_check_and_is_not_written(world: Path, tmp_path: Path) -> None:
@@ -105,7 +157,7 @@ def test_a_missing_marker_or_file_is_named(world: Path, tmp_path: Path,
     target = tmp_path / "README.md"
     target.write_text("no markers here\n")
     assert readme.main([str(target), "--results", str(world)]) == 1
-    assert "benchmarks:begin" in capsys.readouterr().err
+    assert "the answer block must be in exactly one of" in capsys.readouterr().err
     assert readme.main([str(tmp_path / "absent.md"), "--results", str(world)]) == 2
 
 
@@ -165,3 +217,12 @@ def test_a_corrupt_precision_record_is_named(text: str, world: Path, tmp_path: P
 def test_the_committed_readme_matches_the_committed_results() -> None:
     result = run_python("-m", "taskbench.reports.readme", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stderr + "\nrun `make readme` and commit the result"
+
+
+def test_the_answer_says_what_share_of_a_real_program_its_tasks_are(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    echo = {ECHO_TASKS: {(200, 20): 1.0}, ECHO_SHARE: {(200, 20): [4.0, 4.2, 4.4]}}
+    write_results(results, {TASK_COST: {(100_000,): [4e-6, 4.1e-6, 4.2e-6]}, **echo})
+    bodies = readme.generate(results, tmp_path).bodies
+    assert "of an asyncio streams echo server's CPU time" in bodies["answer"]
+    assert "[Per interpreter](docs/figures.md)" in bodies["answer"]

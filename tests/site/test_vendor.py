@@ -238,6 +238,7 @@ def test_wrong_bytes_under_a_pinned_name_are_refused_and_nothing_is_written(
         vendor_site(site.html, site.cache)
 
     assert "flot@0.8.3:package/jquery.flot.js does not match sha256-" in str(error.value)
+    assert f"in {site.cache / 'flot-0.8.3.tgz'} (tampered with" in str(error.value)
     assert "nothing was written" in str(error.value)
     assert _tree(site.html) == before
 

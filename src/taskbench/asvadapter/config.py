@@ -64,14 +64,36 @@ def results_dir(config: Path = CONFIG) -> Path:
     return folder("results_dir", config)
 
 
-def environment_names(config: Path = CONFIG) -> list[str]:
+def environment_folders(config: Path = CONFIG) -> dict[str, Path]:
     """The environments asv would run for the configuration at ``config`` (its matrix, with
-    asv's own names), leaving out those whose interpreter asv does not find on PATH."""
+    asv's own names), leaving out those whose interpreter asv does not find on PATH, each with
+    the folder asv builds it in (environments that differ only in run-time variables share
+    one)."""
     from asv import environment, util
     from asv.config import Config
 
     try:
         loaded = Config.load(str(config))
-        return [env.name for env in environment.get_environments(loaded, None, verbose=False)]
+        base = folder("env_dir", config)
+        return {env.name: base / env.dir_name
+                for env in environment.get_environments(loaded, None, verbose=False)}
+    except util.UserError as error:
+        raise ConfigError(f"{config}: {error}") from None
+
+
+def environment_names(config: Path = CONFIG) -> list[str]:
+    """The environments asv would run (see :func:`environment_folders`)."""
+    return list(environment_folders(config))
+
+
+def environment_count(config: Path = CONFIG) -> int:
+    """How many environments the configuration's matrix asks for, found here or not."""
+    from asv import environment, util
+    from asv.config import Config
+
+    try:
+        loaded = Config.load(str(config))
+        return sum(1 for _ in environment.iter_matrix(loaded.environment_type, loaded.pythons,
+                                                      loaded))
     except util.UserError as error:
         raise ConfigError(f"{config}: {error}") from None

@@ -2,8 +2,9 @@
 
 asv reads one configuration file; a job that needs its results, site or environments
 somewhere else (a scratch folder for a try-out, a temporary one for a test) gets a copy of
-``asv.conf.json`` with those folders replaced by absolute paths, written to a temporary
-folder outside the repository. The flags every measurement needs are set here once: samples
+``asv.conf.json`` with those folders replaced by absolute paths (and any other setting a
+caller gives, as the site gives its links), written to a temporary folder outside the
+repository. The flags every measurement needs are set here once: samples
 recorded (``--record-samples``, so that asv's statistics and ``asv compare`` can work on
 them) and :data:`taskbench.catalogue.ROUNDS` rounds (``-a rounds=N``: each sampled figure is
 measured in that many separate processes, interleaved with the other benchmarks).
@@ -23,6 +24,7 @@ from typing import Any, Mapping, Sequence
 
 from taskbench.asvadapter.config import CONFIG, config_path, load_config
 from taskbench.catalogue import ROUNDS
+from taskbench.workloads.asvinstall import BUILDER
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
 
@@ -54,6 +56,7 @@ class AsvDriver:
     env_dir: Path | None = None
     repo: Path | None = None  # the git repository asv reads, when not the configured one
     home: Path | None = None  # for ~/.asv-machine.json, when a test must not touch the real one
+    settings_overrides: Mapping[str, Any] = field(default_factory=dict)  # other asv settings
     env: Mapping[str, str] = field(default_factory=dict)
     _temporary: tempfile.TemporaryDirectory[str] | None = field(default=None, init=False)
 
@@ -81,11 +84,11 @@ class AsvDriver:
     def config_file(self) -> Path:
         """The configuration asv is given: the real one, or a copy with the overrides."""
         overrides = (self.results_dir, self.html_dir, self.env_dir, self.repo)
-        if all(override is None for override in overrides):
+        if all(override is None for override in overrides) and not self.settings_overrides:
             return self.config
         if self._temporary is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="taskbench-asv-")
-        settings = self.settings
+        settings = {**self.settings, **self.settings_overrides}
         base = self.config.resolve().parent
         settings.update({
             "repo": str(self.repo.resolve() if self.repo is not None
@@ -106,7 +109,9 @@ class AsvDriver:
         # New environments get virtualenv's own embedded pip, never a newer one its background
         # update left in ~/.cache/virtualenv: a newer pip need not run on the oldest
         # interpreter configured (pip 26 does not import on Python 3.8).
-        extra = {**SEEDING, **self.env}
+        # taskbench's wheel is built by this Python, whatever the environment's (see
+        # taskbench.workloads.asvinstall).
+        extra = {**SEEDING, BUILDER: sys.executable, **self.env}
         if self.home is not None:
             self.home.mkdir(parents=True, exist_ok=True)
             extra["HOME"] = str(self.home)

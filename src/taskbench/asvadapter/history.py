@@ -107,6 +107,12 @@ def history_refs(repo: Path, branches: Sequence[str]) -> list[tuple[str, str]]:
     return refs
 
 
+def first_parent_commits(repo: Path, branches: Sequence[str]) -> set[str]:
+    """Every commit asv draws results for: the first-parent history of each branch."""
+    return {line for branch in branches for line in git(
+        repo, "rev-list", "--first-parent", branch).stdout.split()}
+
+
 @contextmanager
 def drawn_history(repo: Path, branches: Sequence[str]) -> Iterator[Path]:
     """A scratch repository with ``repo``'s history as asv publish needs it (see above)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from taskbench.catalogue import BY_NAME
 
 Params = Tuple[Any, ...]
 RunStamp = Tuple[int, int]  # asv's commit date, then when the run started (ms since epoch)
+MACHINE_FILE = "machine.json"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,44 @@ def result_paths(results_dir: Path, problems: list[str]) -> list[tuple[Path, str
             problems.append(f"{folder / 'machine.json'} is missing or cannot be read; its "
                             "results are skipped. Restore it from git or rerun asv.")
     return sorted(found)
+
+
+def machine_problems(results_dir: Path) -> list[str]:
+    """Every ``machine.json`` under ``results_dir`` that asv could not read as its own."""
+    problems: list[str] = []
+    for path in sorted(results_dir.rglob(MACHINE_FILE)):
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            name = data.get("machine") if isinstance(data, dict) else None
+            if not isinstance(name, str) or not name:
+                raise ValueError('it names no "machine"')
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)
+            problems.append(f"{path} cannot be read ({reason}): restore it from git (git "
+                            f"checkout -- {path}), or delete its folder {path.parent}")
+    return problems
+
+
+def setup_cache_owners(results_dir: Path) -> dict[str, list[str]]:
+    """asv's ``setup_cache`` keys (``module:line``) -> the benchmark classes sharing each, as
+    ``benchmarks.json`` describes the suite now; {} when it cannot be read."""
+    try:
+        suite = json.loads((results_dir / "benchmarks.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    owners: dict[str, set[str]] = {}
+    for name, described in suite.items() if isinstance(suite, dict) else ():
+        key = described.get("setup_cache_key") if isinstance(described, dict) else None
+        if isinstance(key, str) and name.count(".") >= 2:
+            owners.setdefault(key, set()).add(name.split(".")[1])
+    return {key: sorted(classes) for key, classes in owners.items()}
+
+
+def graph_file_part(key: str, value: Any) -> str:
+    """The part of a graph file's name that asv makes from one parameter of a result."""
+    from asv.util import sanitize_filename
+
+    return str(sanitize_filename(f"{key}-{value}" if value else str(key)))
 
 
 def load(results_dir: Path) -> Loaded:

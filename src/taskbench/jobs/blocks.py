@@ -31,39 +31,13 @@ from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
 from taskbench.asvadapter.config import CONFIG
 from taskbench.asvadapter.driver import AsvDriver
-from taskbench.asvadapter.results import load, load_file, run_stamp
-from taskbench.catalogue import BY_NAME, CATALOGUE, SAMPLED, Benchmark, Params
+from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
+from taskbench.catalogue import BY_NAME, SAMPLED, Target
+from taskbench.jobs import estimate
 from taskbench.reports.stats import half_width_percent
 
 # call name -> asv environment name -> block -> the process's value
 Measured = dict[str, dict[str, dict[int, float]]]
-
-
-@dataclass(frozen=True)
-class Target:
-    """One figure to measure: a benchmark at one parameter combination."""
-
-    entry: Benchmark
-    combo: Params
-
-    @property
-    def call(self) -> str:
-        return self.entry.call_name(self.combo)
-
-
-def select(patterns: Sequence[str] = (), quick: bool = False) -> list[Target]:
-    """The figures a run measures: every one, those whose names ``patterns`` match, or each
-    benchmark's quick ones."""
-    found = []
-    for entry in CATALOGUE:
-        if quick and not entry.quick:
-            continue
-        for combo in entry.combinations(entry.quick if quick else None):
-            target = Target(entry, combo)
-            if not patterns or any(re.search(pattern, name) for pattern in patterns
-                                   for name in (entry.name, target.call)):
-                found.append(target)
-    return found
 
 
 def held_to_target(env_name: str) -> bool:
@@ -119,6 +93,7 @@ class BlockRun:
     folders: list[Path] = field(default_factory=list)
     orders: list[list[str]] = field(default_factory=list)
     minutes: list[float] = field(default_factory=list)
+    guesses: list[float] = field(default_factory=list)  # the catalogue's, seconds
     statuses: list[int] = field(default_factory=list)
     measured: Measured = field(default_factory=dict)
 
@@ -136,24 +111,15 @@ def _wider_than_target(targets: Sequence[Target], measured: Measured) -> list[st
     return lines
 
 
-def blocks_left(targets: Sequence[Target], done: int, measured: Measured) -> tuple[int, int]:
-    """How many more blocks the run takes at least (to every figure's least) and at most (to
-    the most of every figure still wider than its target)."""
-    at_least = max((t.entry.blocks.least - done for t in targets
-                    if t.entry.kind == SAMPLED), default=0)
-    at_most = max((t.entry.blocks.most - done for t in targets
-                   if wanted(t, done, measured)), default=0)
-    return max(at_least, 0), max(at_most, at_least, 0)
-
-
-def _progress(run: BlockRun, targets: Sequence[Target], block: int, values: int,
-              quick: bool) -> None:
-    low, high = (0, 0) if quick else blocks_left(targets, block + 1, run.measured)
-    last = run.minutes[-1]
-    left = ("done" if high == 0 else
-            f"at least {low} more blocks, at most {high}: about {low * last:.0f} to "
-            f"{high * last:.0f} more minutes at this block's pace")
-    print(f"Block {block + 1}: {values} values in {last:.1f} minutes; {left}.", flush=True)
+def _progress(run: BlockRun, targets: Sequence[Target], environments: int, values: int,
+              cap: float, quick: bool) -> None:
+    """After a block: what it measured, how long it took, and the time left."""
+    done = len(run.minutes)
+    wide = {t.call for t in targets if wanted(t, done, run.measured, quick)}
+    left = estimate.time_left(targets, environments, done, run.minutes, run.guesses, cap,
+                              wide=wide, quick=quick)
+    print(f"Block {done}: {values} values in {run.minutes[-1]:.1f} minutes "
+          f"({sum(run.minutes):.1f} so far); {left}.", flush=True)
 
 
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
@@ -176,35 +142,22 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
         run.orders.append(order(environments, block))
         run.folders.append(folder / f"block-{block + 1:02d}")
         print(f"\n=== Block {block + 1}: {len(chosen)} figures on {len(environments)} "
-              f"interpreters ({elapsed:.1f} minutes so far) ===", flush=True)
+              f"interpreters ({elapsed:.1f} minutes so far; {estimate.ASV_PERCENT}) ===",
+              flush=True)
+        run.guesses.append(estimate.guess(chosen, len(environments)))
         began = time.monotonic()
         with AsvDriver(config, results_dir=run.folders[-1]) as driver:
             run.statuses.append(driver.run(
                 machine=machine, environments=run.orders[-1], bench=[pattern(chosen)],
                 rounds=1, launch_method="forkserver").returncode)
         run.minutes.append((time.monotonic() - began) / 60)
-        _progress(run, targets, block, read_block(run.folders[-1], block, run.measured),
-                  quick)
+        _progress(run, targets, len(environments),
+                  read_block(run.folders[-1], block, run.measured), minutes, quick)
     wider = _wider_than_target(targets, run.measured)
     if wider:
         print("Still wider than their targets (more blocks would narrow them):\n  "
               + "\n  ".join(wider), flush=True)
     return run
-
-
-def expected_minutes(results_dir: Path, machine: str) -> str:
-    """What the last run in blocks on ``machine`` took, as a sentence, or "" if none."""
-    try:
-        records = blocklog.read(results_dir / machine / blocklog.BLOCKS_FILE)
-    except blocklog.BlockLogError:
-        return ""
-    runs = [record for (_, env), record in records.items() if env == "" and record.get("blocks")]
-    if not runs:
-        return ""
-    last = max(runs, key=lambda record: record["run"])
-    total = sum(block.get("minutes", 0) for block in last["blocks"])
-    return (f"The last full run on {machine} measured {len(last['blocks'])} blocks in "
-            f"{total:.0f} minutes; expect about as long.")
 
 
 def record(run: BlockRun, machine: str, target: Path) -> Path:
@@ -216,9 +169,7 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
     contributions = combine(folders, machine, target)
     records: list[blocklog.Record] = []
     newest = 0
-    for path in sorted((target / machine).glob("*.json")):
-        if path.name == "machine.json":
-            continue
+    for path, _ in result_paths(target, []):
         results = load_file(path, machine)
         stamp = run_stamp(results)[1]
         newest = max(newest, stamp)

@@ -54,16 +54,20 @@ from taskbench.jobs.preamble import (
     use_provisioned,
 )
 from taskbench.jobs.summary import summary
+from taskbench.workloads import asvinstall
 
 # What asv would install into an environment it builds, for the existing one on Windows.
 ASV_RUNNER = "asv_runner==0.3.2"
 
 
 def prepare_existing(python: Path) -> int:
-    """Install asv_runner, taskbench and the pinned clients into ``python`` itself."""
-    for command in ([str(python), "-m", "pip", "install", "--quiet", ASV_RUNNER, "."],
+    """Install asv_runner, taskbench and the pinned clients into ``python`` itself;
+    taskbench's wheel built by this Python, as asv's install step does."""
+    for command in ([str(python), "-m", "pip", "install", "--quiet", ASV_RUNNER],
+                    [str(python), str(asvinstall.SCRIPT), str(Path.cwd())],
                     [str(python), "-m", "taskbench.workloads.asvenv"]):
-        result = subprocess.run(command, check=False)
+        result = subprocess.run(command, check=False,
+                                env={**os.environ, asvinstall.BUILDER: sys.executable})
         if result.returncode != 0:
             print(f"error: `{' '.join(command)}` failed", file=sys.stderr)
             return result.returncode

@@ -2,6 +2,9 @@
 
 It reads as its four steps:
 
+Before them it says how long it expects to take, set-up steps included, and after each block
+of measurements how long is left (:mod:`taskbench.jobs.estimate`).
+
 1. **interpreters**: gathers the configured interpreters into ``.pythons/bin``
    (:mod:`taskbench.interpreters`) and says which are missing and why, before and after;
 2. **measure**: records the machine under a stable name (:mod:`taskbench.jobs.machine`) and
@@ -14,7 +17,9 @@ It reads as its four steps:
    presenting: when the README or the site cannot be made, the results are kept and the job
    says why.
 
-An interrupted run leaves ``results/`` as it was and says where the finished part is.
+An interrupted run leaves ``results/`` as it was and says where the finished part is; once the
+merge has succeeded, an interruption says that the results are merged, and which views were
+not regenerated, with the command that makes each.
 """
 
 from __future__ import annotations
@@ -33,18 +38,19 @@ from taskbench.asvadapter.config import (
     CONFIG,
     ConfigError,
     configured_pythons,
-    environment_names,
+    environment_folders,
     load_config,
 )
 from taskbench.asvadapter.config import results_dir as configured_results
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load
-from taskbench.catalogue import check_patterns
+from taskbench.catalogue import Target, check_patterns, select
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
+from taskbench.jobs import estimate
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import Target, expected_minutes, record, run_blocks, select
+from taskbench.jobs.blocks import record, run_blocks
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
@@ -53,6 +59,9 @@ STAGING = Path(".asv") / "staging"
 INTERRUPTED = 130
 # The time the blocks may take, at most: a block that would end past it is not started.
 MINUTES = 40.0
+# What step 4 regenerates from the merged results, each with the command that makes it alone.
+README_VIEW = ("the README's generated blocks", "make readme")
+SITE_VIEW = ("the site", "make site")
 
 
 @dataclass
@@ -110,13 +119,13 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
         print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
               file=sys.stderr)
     _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
-    if run.full:
-        print(expected_minutes(configured_results(), details["machine"])
-              or "No earlier run in blocks on this machine to time this one by.", flush=True)
+    folders = environment_folders(CONFIG)
+    print(estimate.expect(targets, run.full, quick, minutes, details["machine"],
+                          configured_results() if run.full else None, folders), flush=True)
     blocks_folder = run.folder.parent / "blocks"
     try:
-        measured = run_blocks(blocks_folder, details["machine"], environment_names(CONFIG),
-                              targets, minutes=minutes, quick=quick)
+        measured = run_blocks(blocks_folder, details["machine"], list(folders), targets,
+                              minutes=minutes, quick=quick)
         record(measured, details["machine"], run.folder)
     except KeyboardInterrupt:
         print(f"\ninterrupted: results/ is unchanged; the blocks that finished are in "
@@ -141,12 +150,14 @@ def merge_run(run: Run) -> Path | None:
     return results_dir
 
 
-def present(results_dir: Path) -> list[str]:
-    """Step 4: the README's blocks and the site regenerated; what could not be made."""
+def present(results_dir: Path, left: list[tuple[str, str]] | None = None) -> list[str]:
+    """Step 4: the README's blocks and the site regenerated; what could not be made. Each
+    view made is taken off ``left`` (the views still to regenerate, and their commands)."""
     from taskbench.reports import readme
     from taskbench.site.build import BROWSE, build
     from taskbench.site.vendor import SiteError
 
+    left = [README_VIEW, SITE_VIEW] if left is None else left
     failures = []
     _announce("README")
     # Whatever goes wrong here, the results are already merged: report it and go on.
@@ -158,16 +169,29 @@ def present(results_dir: Path) -> list[str]:
         status = 1
     if status != 0:
         failures.append("the README's generated blocks (see above; `make readme` retries)")
+    else:
+        left.remove(README_VIEW)
     _announce("Site")
     try:
         html_dir = build(CONFIG)
         print(f"The site is in {html_dir}, self-contained. {BROWSE}")
+        left.remove(SITE_VIEW)
     except Exception as error:  # noqa: BLE001 - see above
         # SiteError's message is written for the reader; any other names its type.
         reason = error if isinstance(error, SiteError) else f"{type(error).__name__}: {error}"
         print(f"error: the site was not built: {reason}", file=sys.stderr)
         failures.append("the site (`make site` retries)")
     return failures
+
+
+def interrupted_after_merge(results_dir: Path, left: Sequence[tuple[str, str]]) -> str:
+    """What an interruption after a successful merge says: the results are kept, and which
+    views were not regenerated, with the command that makes each."""
+    merged = f"interrupted: the results were merged into {results_dir} and are kept"
+    if not left:
+        return merged + "; the README's blocks and the site were regenerated too."
+    views = " and ".join(f"{what} (`{command}` makes it)" for what, command in left)
+    return f"{merged}; not regenerated: {views}."
 
 
 def _summary(names: Sequence[str], outcomes: Sequence[Outcome], measured: set[str],
@@ -217,28 +241,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    full = not args.quick and not args.bench
+    run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
+    targets = select(args.bench, quick=args.quick and not args.bench)
+    _announce("Expected duration")
+    print(estimate.expect(targets, full, args.quick, args.minutes, details["machine"],
+                          configured_results() if full else None), flush=True)
     outcomes = gather_interpreters(names, args.offline)
     if not any(outcome.facts for outcome in outcomes):
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    full = not args.quick and not args.bench
-    run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
-    targets = select(args.bench, quick=args.quick and not args.bench)
     status = measure(run, details, outcomes, targets, args.quick, args.minutes)
     if status is None:
         return INTERRUPTED
     measured = run.measured()
     failures: list[str] = []
-    if full:
-        results_dir = merge_run(run)
-        if results_dir is None:
-            return 1
-        failures = present(results_dir)
-    else:
-        print(f"\nThe try-out's results are in {run.folder}; results/, the README and the "
-              "site are unchanged (only a full run changes them).")
-    _summary(names, outcomes, measured, started, failures)
+    merged, left = None, [README_VIEW, SITE_VIEW]
+    try:
+        if full:
+            merged = merge_run(run)
+            if merged is None:
+                return 1
+            failures = present(merged, left)
+        else:
+            print(f"\nThe try-out's results are in {run.folder}; results/, the README and "
+                  "the site are unchanged (only a full run changes them).")
+        _summary(names, outcomes, measured, started, failures)
+    except KeyboardInterrupt:
+        if merged is None:
+            raise
+        print("\n" + interrupted_after_merge(merged, left), file=sys.stderr)
+        return INTERRUPTED
     if status != 0:
         print(f"error: `asv run` exited with status {status}: a benchmark failed (asv's "
               "messages are above); everything else was kept.", file=sys.stderr)

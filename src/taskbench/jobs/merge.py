@@ -139,30 +139,25 @@ def _stage_results(plan: _Plan, path: Path, machine: str, relative: str) -> None
     shutil.copy2(path, plan.target(relative))
 
 
-def _stage_facts(plan: _Plan, path: Path, relative: str) -> None:
-    try:
-        incoming = facts.read(path)
-        existing = facts.read(plan.current(relative))
-    except facts.FactsError as error:
-        plan.report.refused.append(f"{error}; build facts left out")
-        return
-    merged = facts.merged(existing, incoming.values())
-    if merged != existing:
-        plan.target(relative).write_text(facts.render(merged), encoding="utf-8")
+# The logs beside the results: the module that reads, merges and renders each, its error,
+# and what a refusal loses.
+_LOGS = {facts.FACTS_FILE: (facts, facts.FactsError, "build facts left out"),
+         blocklog.BLOCKS_FILE: (blocklog, blocklog.BlockLogError, "block log left out (its "
+                                "runs' figures are shown unpaired)")}
 
 
-def _stage_block_log(plan: _Plan, path: Path, relative: str) -> None:
-    """The block log: each record kept unless the committed one is of a newer run."""
+def _stage_log(plan: _Plan, path: Path, relative: str) -> None:
+    """Build facts or the block log: each record kept unless the committed one is newer."""
+    module, error_type, lost = _LOGS[path.name]
     try:
-        incoming = blocklog.read(path)
-        existing = blocklog.read(plan.current(relative))
-    except blocklog.BlockLogError as error:
-        plan.report.refused.append(f"{error}; block log left out (its runs' figures are "
-                                   "shown unpaired)")
+        incoming = module.read(path)
+        existing = module.read(plan.current(relative))
+    except error_type as error:
+        plan.report.refused.append(f"{error}; {lost}")
         return
-    merged = blocklog.merged(existing, incoming.values())
+    merged = module.merged(existing, incoming.values())
     if merged != existing:
-        plan.target(relative).write_text(blocklog.render(merged), encoding="utf-8")
+        plan.target(relative).write_text(module.render(merged), encoding="utf-8")
 
 
 def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
@@ -174,10 +169,8 @@ def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
         if path.name == "machine.json":
             if not (plan.results / relative).exists() and relative not in plan.paths:
                 shutil.copy2(path, plan.target(relative))
-        elif path.name == facts.FACTS_FILE:
-            _stage_facts(plan, path, relative)
-        elif path.name == blocklog.BLOCKS_FILE:
-            _stage_block_log(plan, path, relative)
+        elif path.name in _LOGS:
+            _stage_log(plan, path, relative)
         elif path.suffix != ".json":
             plan.report.refused.append(f"{path}: not a results file; left out")
         else:

@@ -154,7 +154,7 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
 
     result = Anatomy()
     _speedups(index, machine, environment, result)
-    result.task_us = microseconds(get(SPAWN_API, *BASELINE, ANATOMY_COUNT))
+    result.task_us = microseconds(get(FIRST_CYCLE, ANATOMY_COUNT))
     result.await_us = microseconds(get(FLOOR, "await", ANATOMY_COUNT))
     result.call_soon_us = microseconds(get(FLOOR, "call_soon", ANATOMY_COUNT))
     for count in GC_COUNTS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taskbench.catalogue import ANATOMY_COUNT, GC_COUNTS, SPAWN_API
+from taskbench.catalogue import ANATOMY_COUNT, FIRST_CYCLE, FLOOR, GC_COUNTS, SPAWN_API
 from taskbench.reports import inference
 from taskbench.reports.anatomy import (
     BASELINE,
@@ -82,7 +82,8 @@ def cost_table(found: dict[str, Anatomy], machine: str) -> Table:
     return Table(
         "costs", f"Where a task's cost goes on `{machine}` (µs of CPU time per task at "
                  f"{ANATOMY_COUNT:,} tasks, {kind_of(SPAWN_API, ANATOMY_COUNT)}, asyncio's loop)",
-        ["interpreter", "µs per task", "await floor, µs", "call_soon, µs",
+        ["interpreter", f"µs per task (`{FIRST_CYCLE.class_name}`)",
+         f"await floor, µs (`{FLOOR.class_name}`)", f"call_soon, µs (`{FLOOR.class_name}`)",
          "task above the floor, µs",
          *(f"GC share at {count:,} ({kind_of(entry, count)})"
            for count, entry in WITH_COLLECTOR.items()),

@@ -11,7 +11,7 @@ cycle of a fresh process (``FirstCycle``, as the post's first row).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from taskbench.catalogue import (
     ANATOMY_COUNT,
@@ -54,7 +54,14 @@ def rate(seconds: Estimate) -> Estimate:
     return seconds.inverse()
 
 
-def classic_table(index: Index, machine: str) -> Table:
+def heading(env: str, versions: Mapping[str, str] | None) -> str:
+    """An interpreter's column heading: its name and, where known, its full version."""
+    version = (versions or {}).get(env)
+    return f"{env} ({version})" if version else env
+
+
+def classic_table(index: Index, machine: str, versions: Mapping[str, str] | None = None
+                  ) -> Table:
     """Thousand tasks/s per count and kind (rows) and interpreter (columns), with intervals."""
     environments = index.environments(machine, [TASK_COST, FIRST_CYCLE])
     rows = [[label(row_label(entry, count))] + [
@@ -65,10 +72,11 @@ def classic_table(index: Index, machine: str) -> Table:
         "classic", f"Thousand tasks per second of CPU time on `{machine}`, create_task + wait, "
                    "asyncio's loop: the geometric mean of separate processes with its 95% "
                    "interval; warm: after a discarded cycle, first cycle: a fresh process's",
-        ["count", *environments], rows)
+        ["count", *(heading(env, versions) for env in environments)], rows)
 
 
-def replica_table(index: Index, machine: str) -> Table:
+def replica_table(index: Index, machine: str, versions: Mapping[str, str] | None = None
+                  ) -> Table:
     """The replica's rows (one process, counts ascending) beside the post's own figures."""
     environments = index.environments(machine, [REPLICA])
     rows = []
@@ -80,7 +88,8 @@ def replica_table(index: Index, machine: str) -> Table:
                         scale=THOUSANDS) for env in environments])
     return Table("replica", f"The replica on `{machine}`: the post's script, one process, "
                             "counts ascending (thousand tasks/s)",
-                 ["count", POST_LABEL, *environments], rows)
+                 ["count", POST_LABEL, *(heading(env, versions) for env in environments)],
+                 rows)
 
 
 def steps(environments: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -156,14 +165,25 @@ def step_cell(step: Step) -> Cell:
     return Cell(f"undecided: {text}{more}", "noise")
 
 
-def steps_table(index: Index, machine: str) -> Table:
+def what_differs(kind: str, a: str, b: str, versions: Mapping[str, str] | None) -> str:
+    """The kind of step, and the patch versions where a build or setting step also has
+    them differ (a confound the reader must see)."""
+    version_a, version_b = ((versions or {}).get(env) for env in (a, b))
+    if kind != "version" and version_a and version_b and version_a != version_b:
+        return f"{kind}, and patch version {version_a} → {version_b}"
+    return kind
+
+
+def steps_table(index: Index, machine: str, versions: Mapping[str, str] | None = None
+                ) -> Table:
     """B's speed over A's for every pair of :func:`steps`, with its verdict, at each figure
     of :data:`STEPS_AT`."""
     environments = index.environments(machine, [TASK_COST, FIRST_CYCLE])
     pairs = steps(environments)
     columns = [judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
                for entry, count in STEPS_AT]
-    rows = [[label(f"{a} → {b}"), label(kind)] + [step_cell(column[row]) for column in columns]
+    rows = [[label(f"{a} → {b}"), label(what_differs(kind, a, b, versions))]
+            + [step_cell(column[row]) for column in columns]
             for row, (a, b, kind) in enumerate(pairs)]
     return Table(
         "steps", f"Which differences are real on `{machine}`, in this run: B's tasks/s over "
@@ -175,22 +195,3 @@ def steps_table(index: Index, machine: str) -> Table:
                f"of each column (Holm): faster or slower when the difference is significant, "
                f"equivalent when it is shown to lie within ±{inference.EQUIVALENCE_PERCENT:g}%, "
                "undecided otherwise."], text_columns=2)
-
-
-def cost_sentence(index: Index, machine: str) -> str:
-    """What a task costs here: microseconds of CPU per task, cheapest and dearest."""
-    entry, count = HEADLINE
-    costs = []
-    for env in index.environments(machine, [entry]):
-        est = index.estimate(machine, env, entry, count)
-        if est is not None:
-            costs.append((est, env))
-    if not costs:
-        return ""
-    costs.sort(key=lambda item: item[0].value)
-    (cheap, cheap_env), (dear, dear_env) = costs[0], costs[-1]
-    return (f"On `{machine}`, creating a do-nothing task and waiting for it costs from "
-            f"{ranged(cheap, scale=1e-6, digits=2)} µs of CPU time ({cheap_env}) to "
-            f"{ranged(dear, scale=1e-6, digits=2)} µs ({dear_env}) at {count:,} tasks, "
-            f"{kind_of(entry, count)}; the post's M1 figure, a first cycle, is "
-            f"{1e6 / POST_TASKS_PER_SECOND[count]:.2f} µs.")

@@ -94,7 +94,8 @@ def clients_table(index: Index, machine: str) -> Table:
         header, rows,
         ["Tasks per unit of work are exact counts. A task share is the tasks created × one "
          "task of the classic create_task + wait cycle (same interpreter, a cycle as large) / "
-         "the client's CPU time: the median of 3 processes with the interval of asv's. The "
+         "the client's CPU time: the geometric mean of its processes, one per block, with "
+         "their 95% interval. The "
          "servers' CPU time is their own process's; their client runs apart. n/a: the client "
          "does not install there (asv's log says why)."])
 

@@ -15,8 +15,8 @@ def table(view: Table) -> str:
     """One table: its title, a header, one line per row, then the meaning of its marks."""
     lines = [f"{view.title}:", "",
              "| " + " | ".join(_escape(cell) for cell in view.header) + " |",
-             "|" + " --- |" * view.text_columns
-             + " ---: |" * (len(view.header) - view.text_columns)]
+             "|" + "".join(" --- |" if view.is_text(column) else " ---: |"
+                           for column in range(len(view.header)))]
     for row in view.rows:
         lines.append("| " + " | ".join(_escape(cell.text + cell.mark) for cell in row) + " |")
     notes = [f"{mark}: {meaning}." for mark, meaning in view.marks_used()] + view.notes

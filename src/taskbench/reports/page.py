@@ -1,16 +1,20 @@
-"""The cross-version page (``crossversion.html``): the section model rendered as HTML.
+"""The cross-version page, the site's front door (``index.html``): the section model rendered
+as HTML.
 
-Its first lines answer what a task costs on each Python here and which differences are real;
-then the classic table with its intervals and chart, the replica beside the post, the
-anatomy, and how each interpreter was built: the sections of
-:mod:`taskbench.reports.sections`, the same the README renders, through a Jinja2 template
-with autoescaping; the charts are matplotlib SVGs. Every file is written atomically.
+Its first lines answer what a task costs on each Python here and which differences are real,
+and link to ready-made views of asv's graphs (:mod:`taskbench.site.readymade`); then the
+classic table with its intervals and chart, the replica beside the post, the anatomy, and how
+each interpreter was built: the sections of :mod:`taskbench.reports.sections`, the same the
+README renders, through a Jinja2 template with autoescaping; the charts are matplotlib SVGs.
+The page's earlier address, ``crossversion.html``, leads to it. Every file is written
+atomically.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, Sequence
 
 from markupsafe import Markup, escape
 
@@ -22,7 +26,8 @@ from taskbench.reports.reference import POST_URL
 from taskbench.reports.sections import sections
 from taskbench.reports.views import read_index
 
-PAGE = "crossversion.html"
+PAGE = "index.html"
+EARLIER_PAGE = "crossversion.html"  # the page's address before it became the front door
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -31,10 +36,19 @@ def inline_code(text: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
-def write_page(results_dir: Path, html_dir: Path) -> Path:
-    """Write ``crossversion.html`` and its charts into ``html_dir``; return the page's path."""
+def environment() -> Any:
+    """The Jinja2 environment of the site's templates: autoescaping, strict undefined."""
     import jinja2
 
+    found = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+    found.filters["code"] = inline_code
+    return found
+
+
+def write_page(results_dir: Path, html_dir: Path, views: Sequence[Any] = ()) -> Path:
+    """Write the page and its charts into ``html_dir``, with links to ``views`` of asv's
+    graphs (each with ``title``, ``href`` and ``note``); return the page's path."""
     index, problems = read_index(results_dir)
     by_machine, fact_problems = facts.read_all(results_dir)
     found = sections(index, by_machine)
@@ -46,11 +60,11 @@ def write_page(results_dir: Path, html_dir: Path) -> Path:
             section.charts["spawn"] = f"spawn-apis-{section.machine}.svg"
             files.write_text(html_dir / section.charts["spawn"], charts.spawn_chart(
                 anatomies(index, section.machine), section.machine))
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                                     autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters["code"] = inline_code
-    page = environment.get_template("crossversion.html.j2").render(
-        sections=found, problems=problems + fact_problems, post_url=POST_URL)
+    templates = environment()
+    page = templates.get_template("crossversion.html.j2").render(
+        sections=found, problems=problems + fact_problems, post_url=POST_URL, views=views)
     target = html_dir / PAGE
     files.write_text(target, page)
+    files.write_text(html_dir / EARLIER_PAGE,
+                     templates.get_template("moved.html.j2").render(target=PAGE))
     return target

@@ -1,16 +1,22 @@
-"""``make readme``: regenerate every generated block of the README from ``results/``.
+"""``make readme``: regenerate every generated block of the README and of ``docs/``.
 
 =================  ===========================================================================
+``answer``         what a task costs on each interpreter, its verdict, and the chart
+                   (written beside the documents as ``docs/answer-<machine>.svg``)
 ``benchmarks``     what the suite measures, from :mod:`taskbench.catalogue`
-``crossversion``   what a task costs here, which differences are real, the classic table
+``budget``         where the newest full run's time went (:mod:`taskbench.reports.budget`)
+``crossversion``   which differences are real, every figure of the classic cycle, the replica
 ``findings``       why a task costs what it costs: the anatomy's findings and tables
+``interpreters``   how each interpreter was built, from the build facts beside the results
 ``precision``      how far figures move between two runs (from ``precision/``)
 =================  ===========================================================================
 
-Nothing is written when the results cannot all be read (a block would silently lose an
-interpreter), or when a block would not show an interpreter the results hold: the command
-says why and exits 1. ``--check`` writes nothing and exits 1 when the README differs from
-what the results give (the golden test runs it). The README is written atomically.
+The documents are the README and every ``docs/*.md`` beside it; each block lives in
+exactly one of them, wherever its markers are. Nothing is written when the results cannot
+all be read (a block would silently lose an interpreter), or when a block would not show an
+interpreter the results hold: the command says why and exits 1. ``--check`` writes nothing
+and exits 1 when a document or picture differs from what the results give (the golden test
+runs it). Every file is written atomically.
 
 Usage::
 
@@ -21,30 +27,71 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from taskbench import arguments, files
 from taskbench.asvadapter.config import ConfigError, results_dir
-from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, ROUNDS, SAMPLED
+from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, SAMPLED
+from taskbench.interpreters import facts
 from taskbench.journal import recover
-from taskbench.reports import markdown
+from taskbench.reports import budget, markdown
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
 from taskbench.reports.sections import Section, sections
-from taskbench.reports.views import Cell, Table, label, read_index
+from taskbench.reports.views import Cell, Index, Table, label, read_index
+
+DOCS = "docs"  # beside the README: the pages it links to, and the answer's pictures
 
 
 class ReadmeError(Exception):
     """A block cannot be generated without losing data; the message says why."""
 
 
+@dataclass
+class Generated:
+    """Every block's body, and the pictures they show (file name in ``docs/`` -> SVG)."""
+
+    bodies: dict[str, str]
+    pictures: dict[str, str] = field(default_factory=dict)
+
+
+def picture_name(machine: str) -> str:
+    return f"answer-{machine}.svg"
+
+
+def answer(found: list[Section], index: Index, pictures: dict[str, str]) -> str:
+    """The first screen: per machine, the answer table, where it was measured, the chart."""
+    from taskbench.reports import charts
+
+    parts: list[str] = []
+    for section in found:
+        if not section.interpreters:
+            continue
+        name = picture_name(section.machine)
+        pictures[name] = charts.classic_chart(index, section.machine)
+        parts += [markdown.table(section.answer_table), section.answer]
+        if section.clients:
+            parts.append(f"{section.clients} [Per interpreter]({DOCS}/figures.md).")
+        parts.append(f"![Thousand tasks/s against the task count, one line per interpreter, "
+                     f"on {section.machine}]({DOCS}/{name})")
+        if section.rounds:
+            parts.append(section.rounds)
+    return markdown.document(parts) if parts else "No results yet: run `make bench`.\n"
+
+
 def crossversion(found: list[Section]) -> str:
     parts: list[str] = []
     for section in found:
         if section.interpreters:
-            parts += [section.answer, markdown.table(section.steps),
-                      markdown.table(section.classic)]
+            parts += [markdown.table(section.steps), markdown.table(section.classic),
+                      markdown.table(section.replica)]
     return markdown.document(parts) if parts else "No results yet: run `make bench`.\n"
+
+
+def interpreters(found: list[Section]) -> str:
+    parts = [markdown.table(section.facts) for section in found if section.facts.rows]
+    return markdown.document(parts) if parts else "No build facts yet: run `make bench`.\n"
 
 
 def findings(found: list[Section]) -> str:
@@ -63,8 +110,8 @@ def _values(values: tuple[object, ...]) -> str:
 
 
 def benchmarks() -> str:
-    """The catalogue as a table: the README's list of what is measured cannot drift from it."""
-    kinds = {SAMPLED: f"median of {ROUNDS} processes, 99% interval",
+    """The catalogue as a table: the list of what is measured cannot drift from it."""
+    kinds = {SAMPLED: "per-process values in interleaved blocks, 95% interval",
              EXACT: "exact count", REPLICA_KIND: "one process"}
     rows = [[label(f"`{entry.class_name}.{entry.method}`"), Cell(entry.title),
              Cell(entry.unit), Cell(entry.better or "not a cost"),
@@ -76,44 +123,72 @@ def benchmarks() -> str:
                                  "figure"], rows, text_columns=6))
 
 
-def generate(results: Path, precision_dir: Path = PRECISION_DIR) -> dict[str, str]:
-    """Every block's body, or ReadmeError when a block would lose data."""
+def generate(results: Path, precision_dir: Path = PRECISION_DIR) -> Generated:
+    """Every block's body and picture, or ReadmeError when a block would lose data."""
     index, problems = read_index(results)
-    if problems:
+    records, fact_problems = facts.read_all(results)
+    if problems or fact_problems:
         raise ReadmeError("the results cannot all be read, so the blocks would lose what "
-                          "they hold:\n  " + "\n  ".join(problems))
-    found = sections(index)
+                          "they hold:\n  " + "\n  ".join(problems + fact_problems))
+    found = sections(index, records)
     for section in found:
         lost = section.missing()
         if lost:
             raise ReadmeError(f"the README would leave out {', '.join(lost)} on "
                               f"{section.machine}, which the results hold")
-    bodies = {"benchmarks": benchmarks(), "crossversion": crossversion(found),
-              "findings": findings(found)}
+    pictures: dict[str, str] = {}
+    bodies = {"answer": answer(found, index, pictures), "benchmarks": benchmarks(),
+              "crossversion": crossversion(found), "findings": findings(found),
+              "interpreters": interpreters(found),
+              "budget": budget.markdown_section(results, index.machines())}
     try:
         bodies["precision"] = markdown_section(precision_dir)
     except PrecisionError as error:
         raise ReadmeError(str(error)) from None
-    return bodies
+    return Generated(bodies, pictures)
 
 
-def updated(text: str, bodies: dict[str, str]) -> str:
+def documents(readme: Path) -> list[Path]:
+    """The README and every page of ``docs/`` beside it."""
+    return [readme, *sorted((readme.parent / DOCS).glob("*.md"))]
+
+
+def updated(texts: dict[Path, str], bodies: dict[str, str]) -> dict[Path, str]:
+    """Every document with its blocks replaced; MarkerError when a block is in none of them,
+    or in more than one (which copy would be the answer?)."""
+    new = dict(texts)
     for name, body in bodies.items():
-        text = markdown.replace_block(text, name, body)
-    return text
+        holders = [path for path, text in texts.items() if f"<!-- {name}:begin -->" in text]
+        if len(holders) != 1:
+            where = ", ".join(str(path) for path in holders) or "none of them"
+            raise markdown.MarkerError(
+                f"the {name} block must be in exactly one of {', '.join(map(str, texts))}; "
+                f"it is in {where}")
+        new[holders[0]] = markdown.replace_block(new[holders[0]], name, body)
+    return new
+
+
+def _existing_folder(text: str) -> Path:
+    """``--precision``: a folder that exists (a mistyped one would empty the block)."""
+    folder = arguments.path(text)
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is not a folder")
+    return folder
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.reports.readme", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the README is up to date or was updated, 1 when it is "
-               "stale (--check) or cannot be regenerated, 2 for bad arguments.")
-    parser.add_argument("readme", nargs="?", type=arguments.path, default=Path("README.md"))
+        epilog="Exit status: 0 when the documents are up to date or were updated, 1 when "
+               "they are stale (--check) or cannot be regenerated, 2 for bad arguments.")
+    parser.add_argument("readme", nargs="?", type=arguments.path, default=Path("README.md"),
+                        help="the README; the pages of the docs/ folder beside it go too")
     parser.add_argument("--results", type=arguments.path, default=None,
                         help="the results folder (default: asv.conf.json's results_dir)")
-    parser.add_argument("--precision", type=arguments.path, default=PRECISION_DIR)
+    parser.add_argument("--precision", type=_existing_folder, default=PRECISION_DIR,
+                        help=f"the precision records (default: {PRECISION_DIR})")
     parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when the README's blocks are stale")
+                        help="write nothing; exit 1 when a block or picture is stale")
     return parser
 
 
@@ -127,6 +202,47 @@ def _settled_results(args: argparse.Namespace) -> Path:
     return results
 
 
+def _read(paths: list[Path]) -> dict[Path, str]:
+    """Every document's text (OSError, UnicodeDecodeError: the one that cannot be read)."""
+    return {path: path.read_text(encoding="utf-8") for path in paths}
+
+
+def _pictures(readme: Path, pictures: dict[str, str]) -> dict[Path, str]:
+    return {readme.parent / DOCS / name: svg for name, svg in pictures.items()}
+
+
+def _stale(texts: dict[Path, str], wanted: dict[Path, str]) -> list[Path]:
+    """The files whose content differs from what the results give."""
+    stale = []
+    for path, content in wanted.items():
+        current = texts.get(path)
+        if current is None:
+            try:
+                current = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                current = None
+        if current != content:
+            stale.append(path)
+    return stale
+
+
+def _write(stale: list[Path], wanted: dict[Path, str]) -> int:
+    """Write every stale file; on a failure, say which were written and which was not."""
+    written: list[Path] = []
+    for path in stale:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            files.write_text(path, wanted[path])
+        except OSError as error:
+            done = f"; updated {', '.join(map(str, written))}" if written else ""
+            print(f"error: cannot write {path} (left as it was): {error.strerror or error}"
+                  f"{done}", file=sys.stderr)
+            return 1
+        written.append(path)
+    print(f"updated {', '.join(map(str, written))}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -135,33 +251,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
     try:
-        text = args.readme.read_text(encoding="utf-8")
+        texts = _read(documents(args.readme))
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
-        print(f"error: cannot read {args.readme}: {reason}", file=sys.stderr)
+        where = getattr(error, "filename", None) or args.readme
+        print(f"error: cannot read {where}: {reason}", file=sys.stderr)
         return 2
     try:
-        new = updated(text, generate(results, args.precision))
+        generated = generate(results, args.precision)
+        wanted = {**updated(texts, generated.bodies),
+                  **_pictures(args.readme, generated.pictures)}
     except (OSError, ConfigError, ReadmeError, markdown.MarkerError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
+    stale = _stale(texts, wanted)
     if args.check:
-        if new != text:
-            print(f"{args.readme}'s generated blocks are stale: run `make readme` and commit "
-                  "the result", file=sys.stderr)
+        if stale:
+            print(f"stale, not matching the results: {', '.join(map(str, stale))}: run "
+                  "`make readme` and commit the result", file=sys.stderr)
             return 1
-        print(f"{args.readme}'s generated blocks match the results")
+        print(f"{args.readme} and its docs match the results")
         return 0
-    if new == text:
-        print(f"{args.readme}'s generated blocks were already up to date")
+    if not stale:
+        print(f"{args.readme} and its docs were already up to date")
         return 0
-    try:
-        files.write_text(args.readme, new)
-    except OSError as error:
-        print(f"error: cannot write {args.readme} (left as it was): {error}", file=sys.stderr)
-        return 1
-    print(f"updated the generated blocks of {args.readme}")
-    return 0
+    return _write(stale, wanted)
 
 
 if __name__ == "__main__":

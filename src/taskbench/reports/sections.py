@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.interpreters import facts
+from taskbench.interpreters.names import parse_environment
 from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
-from taskbench.reports.classic import classic_table, cost_sentence, replica_table, steps_table
+from taskbench.reports.answer import answer_sentence, answer_table
+from taskbench.reports.classic import classic_table, replica_table, steps_table
 from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
 from taskbench.reports.views import Cell, Index, Table, label
@@ -46,6 +48,7 @@ class Section:
 
     machine: str
     answer: str
+    answer_table: Table
     steps: Table
     classic: Table
     replica: Table
@@ -53,11 +56,14 @@ class Section:
     interpreters: list[str]  # every interpreter with a classic-table figure
     anatomy: Anatomy | None = None
     rounds: str = ""  # how the rounds ran, where not interleaved
+    clients: str = ""  # the task machinery's share of real programs, in a sentence
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
 
     def missing(self) -> list[str]:
         """Interpreters the results hold that a table leaves out (should be none)."""
-        lost = [env for env in self.interpreters if env not in self.classic.header]
+        answered = {row[0].text for row in self.answer_table.rows}
+        columns = {heading.split(" (")[0] for heading in self.classic.header}
+        lost = [env for env in self.interpreters if env not in columns or env not in answered]
         if self.anatomy is not None:
             shown = {row[0].text for row in self.anatomy.costs.rows}
             lost += [env for env in self.anatomy.interpreters if env not in shown]
@@ -96,13 +102,35 @@ def _anatomy(index: Index, machine: str) -> Anatomy | None:
                    clients_table(index, machine), list(found))
 
 
+def _by_name(records: list[facts.Record]) -> dict[str, facts.Record]:
+    return {str(record.get("python")): record for record in records}
+
+
+def versions(environments: list[str], records: dict[str, facts.Record]) -> dict[str, str]:
+    """Each interpreter's full version (``3.11.2``) from its build facts, where recorded."""
+    found = {}
+    for env in environments:
+        wanted, _ = parse_environment(env)
+        record = records.get(wanted.name if wanted else env)
+        if record is not None and record.get("version"):
+            found[env] = str(record["version"])
+    return found
+
+
+def _section(index: Index, machine: str, records: list[facts.Record]) -> Section:
+    named = _by_name(records)
+    full = versions(index.environments(machine), named)
+    return Section(machine, answer_sentence(index, machine),
+                   answer_table(index, machine, named), steps_table(index, machine, full),
+                   classic_table(index, machine, full), replica_table(index, machine, full),
+                   facts_table(records, machine),
+                   index.environments(machine, [TASK_COST, FIRST_CYCLE]),
+                   _anatomy(index, machine), rounds_note(index, machine),
+                   clients=clients_sentence(index, machine) or "")
+
+
 def sections(index: Index, records: dict[str, list[facts.Record]] | None = None
              ) -> list[Section]:
     """One section per machine in the results, each with its build facts where given."""
     records = records or {}
-    return [Section(machine, cost_sentence(index, machine), steps_table(index, machine),
-                    classic_table(index, machine), replica_table(index, machine),
-                    facts_table(records.get(machine, []), machine),
-                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
-                    _anatomy(index, machine), rounds_note(index, machine))
-            for machine in index.machines()]
+    return [_section(index, machine, records.get(machine, [])) for machine in index.machines()]

@@ -49,6 +49,10 @@ class Table:
     rows: list[list[Cell]]
     notes: list[str] = field(default_factory=list)
     text_columns: int = 1  # how many leading columns hold words (left-aligned), not figures
+    sentences: tuple[int, ...] = ()  # other columns of words: left-aligned, wrapped in HTML
+
+    def is_text(self, column: int) -> bool:
+        return column < self.text_columns or column in self.sentences
 
     def marks_used(self) -> list[tuple[str, str]]:
         kinds = {cell.kind for row in self.rows for cell in row}

@@ -4,7 +4,8 @@
    taskbench.site.intervals appends the interval's bounds to every point of asv's graph
    files ([revision, value, low, high]); this file passes them through asv's own
    filter_graph_data (by filtering the bounds the same way as the values) and tells flot's
-   error-bar plugin to draw them. Points without an interval get bars of zero length. */
+   error-bar plugin to draw them. Points without an interval get bars of zero length. An
+   empty graph file is an empty series. */
 (function ($) {
     "use strict";
 
@@ -22,6 +23,12 @@
     $(document).ready(function () {
         var original = $.asv.filter_graph_data;
         $.asv.filter_graph_data = function (raw, x_axis, other_indices, params) {
+            if (!raw.length) {
+                /* asv writes [] for an interpreter without a single value of a benchmark
+                   (PyPy has no tracemalloc), and its own filter then reads raw[-1][1]
+                   when a parameter is the x-axis: a TypeError. No points: no series. */
+                return [];
+            }
             var series = original(raw, x_axis, other_indices, params);
             if (!raw.length || raw[0].length < 4) {
                 return series;

@@ -69,19 +69,3 @@ def add_intervals(html_dir: Path, results_dir: Path) -> int:
             files.write_text(path, json.dumps(extended))
             changed += 1
     return changed
-
-
-def install_script(html_dir: Path, errorbars_local: str) -> None:
-    """Load the error-bar plugin and ``intervals.js`` after asv's own scripts."""
-    files.write_text(html_dir / SCRIPT_NAME, SCRIPT.read_text(encoding="utf-8"))
-    index = html_dir / "index.html"
-    page = index.read_text(encoding="utf-8")
-    anchor = page.find('src="regressions.js">')
-    anchor = page.find("</script>", anchor)
-    if anchor < 0:
-        raise ValueError("asv's index.html does not load regressions.js where expected")
-    tags = (f'\n    <script type="text/javascript" src="{SCRIPT_NAME}"></script>'
-            f'\n    <script type="text/javascript" src="{errorbars_local}"></script>')
-    if SCRIPT_NAME not in page:
-        end = anchor + len("</script>")
-        files.write_text(index, page[:end] + tags + page[end:])

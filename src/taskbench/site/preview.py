@@ -19,6 +19,7 @@ from typing import Sequence
 from taskbench import arguments
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import CONFIG, ConfigError, folder
+from taskbench.site.swap import settle
 
 DEFAULT_PORT = 8080
 
@@ -35,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    said = settle(html_dir)  # a build killed while swapping the site in
+    if said:
+        print(said, flush=True)
     if not (html_dir / "index.html").is_file():
         print(f"error: no site in {html_dir} yet: run `make site` (or `make bench`)",
               file=sys.stderr)

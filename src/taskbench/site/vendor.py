@@ -81,6 +81,7 @@ FONTS = [
 ERRORBARS = Asset("flot@0.8.3", "package/jquery.flot.errorbars.js",
                   "sha256-fE/Dyxn4FI/ZgKE2F+uXMK/+sG231U5n6+DrK8unQQE=")
 
+REFETCH = "delete it to fetch it again"
 _TAG = re.compile(r"<(script|link)\b[^>]*?(?:src|href)=\"(https://[^\"]+)\"[^>]*>")
 _INTEGRITY = re.compile(r'\sintegrity="([^"]+)"')
 
@@ -130,25 +131,27 @@ def read_member(tarball: Path, member: str) -> bytes:
             try:
                 info = archive.getmember(member)
             except KeyError:
-                raise SiteError(f"{tarball.name} holds no {member}") from None
+                raise SiteError(f"{tarball} holds no {member}: {REFETCH}") from None
             if not info.isreg():
-                raise SiteError(f"{tarball.name}: {member} is not a regular file (a link?)")
+                raise SiteError(f"{tarball}: {member} is not a regular file (a link?): "
+                                f"{REFETCH}")
             extracted = archive.extractfile(info)
             if extracted is None:
-                raise SiteError(f"{tarball.name}: {member} cannot be read")
+                raise SiteError(f"{tarball}: {member} cannot be read: {REFETCH}")
             return extracted.read()
     # A gzip stream cut short raises EOFError and damaged deflate data zlib.error, which
     # tarfile passes on while reading a member: both mean a bad file in the cache.
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-        raise SiteError(f"{tarball} is not a readable npm tarball ({error}); delete it to "
-                        "fetch it again") from None
+        raise SiteError(f"{tarball} is not a readable npm tarball ({error}): {REFETCH}"
+                        ) from None
 
 
 def fetch_checked(asset: Asset, cache: Path, expected: str) -> bytes:
-    data = read_member(npm_pack(asset.package, cache), asset.member)
+    tarball = npm_pack(asset.package, cache)
+    data = read_member(tarball, asset.member)
     if not matches(data, expected):
-        raise SiteError(f"{asset.package}:{asset.member} does not match {expected}; nothing "
-                        "was written")
+        raise SiteError(f"{asset.package}:{asset.member} does not match {expected}, in "
+                        f"{tarball} (tampered with or damaged: {REFETCH}); nothing was written")
     return data
 
 

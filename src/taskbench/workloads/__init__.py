@@ -28,6 +28,7 @@ the tools venv only.
 """
 
 
+import importlib
 import sys
 
 # Inside asv's benchmark processes asv_runner is imported before any benchmark: its own way to
@@ -46,3 +47,14 @@ class Unavailable(_Skip):  # type: ignore[misc,valid-type]  # chosen at import, 
     raised in ``setup`` (asv skips on any :class:`NotImplementedError`) or in the measured
     method (asv skips only on its own ``SkipNotImplemented``, which this then is).
     """
+
+
+def require(module: str, client: str, where: str) -> None:
+    """Raise :class:`Unavailable` when ``module`` of a pinned client is not installed in this
+    environment (asvenv installs each ``where`` it can)."""
+    try:
+        importlib.import_module(module)
+    except ImportError as error:
+        raise Unavailable(f"{client} is not installed here ({error}); "
+                          f"taskbench.workloads.asvenv installs the pinned {client} "
+                          f"{where}") from None

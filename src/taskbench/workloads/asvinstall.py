@@ -5,7 +5,11 @@ asv installs the measured commit into every environment (``install_command`` in
 environment for each of them, seconds every time, for the same pure-Python package. This
 builds it once per source (the wheel is kept in ``~/.cache/taskbench/wheels/<hash of the
 source>``, written under a temporary name and renamed into place) and installs that wheel,
-without its build, into each environment.
+without its build, into each environment. The wheel is built by the interpreter that
+:data:`BUILDER` names, when set (the asv driver sets it to the tools' Python): the project's
+metadata needs a setuptools that the oldest interpreters measured cannot install (Python 3.8
+stops at setuptools 75, and the SPDX ``license`` needs 77), while the wheel, pure Python,
+installs on every one of them.
 
 It runs before taskbench is installed, by path, with the environment's own interpreter::
 
@@ -26,7 +30,11 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 # What the wheel is built from: a change to any of these is another wheel.
-SOURCES = ("pyproject.toml", "README.md", "src")
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "src")
+# The environment variable naming the interpreter that builds the wheel (see above).
+BUILDER = "TASKBENCH_WHEEL_BUILDER"
+# This script, which runs by path where taskbench is not yet installed.
+SCRIPT = Path(__file__).resolve()
 
 
 def _files(build_dir: Path) -> Iterator[Path]:
@@ -53,8 +61,8 @@ def cache_dir() -> Path:
     return Path(base) / "taskbench" / "wheels"
 
 
-def _pip(*arguments: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", *arguments], check=True)
+def _pip(*arguments: str, python: str = sys.executable) -> None:
+    subprocess.run([python, "-m", "pip", *arguments], check=True)
 
 
 def wheel_for(build_dir: Path, cache: Path) -> Path:
@@ -64,7 +72,8 @@ def wheel_for(build_dir: Path, cache: Path) -> Path:
         cache.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
         try:
-            _pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(building), str(build_dir))
+            _pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(building), str(build_dir),
+                 python=os.environ.get(BUILDER) or sys.executable)
             os.replace(building, folder)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)

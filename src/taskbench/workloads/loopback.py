@@ -19,14 +19,13 @@ this process on a cycle as large as the server's task count, over the server's C
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import subprocess
 import sys
 from dataclasses import dataclass
 from typing import IO, Awaitable, Callable, Dict, List
 
-from taskbench.workloads import Unavailable
+from taskbench.workloads import require
 from taskbench.workloads.cycle import create_and_wait, validate_count
 from taskbench.workloads.servers import ANSWER, HOST
 from taskbench.workloads.timing import seconds_per_unit
@@ -38,12 +37,7 @@ MESSAGE = b"a line of text to echo\n"
 
 def check_aiohttp() -> None:
     """Raise :class:`Unavailable` when aiohttp is not installed in this environment."""
-    try:
-        importlib.import_module("aiohttp")
-    except ImportError as error:
-        raise Unavailable(
-            f"aiohttp is not installed here ({error}); taskbench.workloads.asvenv installs the "
-            "pinned aiohttp where a wheel of it fits the interpreter") from None
+    require("aiohttp", "aiohttp", "where a wheel of it fits the interpreter")
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,18 @@ styles, layout, rendering.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from dataclasses import dataclass
 from typing import Any, Coroutine, cast
 
-from taskbench.workloads import Unavailable
+from taskbench.workloads import require
 from taskbench.workloads.cycle import create_and_wait, validate_count
 from taskbench.workloads.timing import seconds_per_unit
 
 
 def check_textual() -> None:
     """Raise :class:`Unavailable` when Textual is not installed in this environment."""
-    try:
-        importlib.import_module("textual.app")
-    except ImportError as error:
-        raise Unavailable(
-            f"Textual is not installed here ({error}); taskbench.workloads.asvenv installs the "
-            "pinned Textual where it supports the interpreter (Python 3.9+)") from None
+    require("textual.app", "Textual", "where it supports the interpreter (Python 3.9+)")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,181 @@
+"""The answer in one table: what a task costs on each interpreter of one machine.
+
+One row per interpreter, in version order: its full version and build (from the build facts
+beside the results), the headline figure (``TaskCost`` at 100,000 tasks, warm) as µs per task
+with its 95% interval and as thousand tasks/s, the exact instructions per task (valgrind),
+and the verdict against the previous version of its build family in this run, or, for the
+first of a family, against the same version without the JIT or built by pyenv (paired by
+block and Holm-corrected with every step, as in the steps table). The README's first
+screen and the top of the cross-version page render it; :mod:`taskbench.units` writes the
+numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Mapping
+
+from taskbench import units
+from taskbench.catalogue import CLASSIC_SPAWN, INSTRUCTION_PAIR, INSTRUCTIONS, TASK_COST
+from taskbench.interpreters import facts
+from taskbench.interpreters.names import parse_environment
+from taskbench.reports import inference
+from taskbench.reports.classic import HEADLINE, Step, judge_steps, kind_of, steps
+from taskbench.reports.reference import POST_TASKS_PER_SECOND
+from taskbench.reports.stats import Estimate
+from taskbench.reports.views import MARKS, Cell, Index, Table, label, na, ranged
+
+VERSION_STEP = "version"
+# The answer's columns, in the order a reader wants them: the cost and its verdict first.
+COST, RATE, VERDICT, INSTRUCTIONS_COLUMN, BUILD = 1, 2, 3, 4, 5
+NOT_COUNTED = ("not counted: valgrind does not run this interpreter here (PyPy), or was "
+               "missing when the run was made (asv's log says why)")
+NO_FACTS = "no build facts recorded for it (`make bench` records them)"
+
+
+def build_text(record: facts.Record | None, settings: str) -> str:
+    """``CPython 3.11.2, Debian, -O2, PGO, LTO``: the full version and how it was built (the
+    facts say "yes (Debian's packaging)" where the packaging, not a flag seen, tells)."""
+    if record is None:
+        return ""
+    # The source without how it was unpacked ("Debian sid", not "Debian sid (unpacked,
+    # patched)"): the interpreters page says the rest.
+    parts = [f"{record.get('implementation', '?')} {record.get('version', '?')}",
+             str(record.get("source", "?")).split(" (")[0]]
+    if record.get("optimisation"):
+        parts.append(str(record["optimisation"]))
+    parts += [name for name in ("PGO", "LTO")
+              if str(record.get(name.lower(), "")).startswith("yes")]
+    if settings:
+        parts.append(settings)
+    return ", ".join(parts)
+
+
+def _microseconds(seconds: Estimate) -> str:
+    text = units.cost_number(seconds.value)
+    if seconds.low is None or seconds.high is None:
+        return text
+    return f"{text} ({units.cost_number(seconds.low)}–{units.cost_number(seconds.high)})"
+
+
+def cost_cells(index: Index, machine: str, env: str) -> list[Cell]:
+    """µs per task with its interval and thousand tasks/s, at the headline figure."""
+    entry, count = HEADLINE
+    figure = index.get(machine, env, entry, count)
+    seconds = index.estimate(machine, env, entry, count)
+    if figure is None:
+        return [na("not measured on this interpreter"), na()]
+    if seconds is None:
+        return [na(f"measured by benchmark version {figure.version}, not the catalogue's "
+                   f"{entry.version}: not shown as the answer"), na()]
+    kind = "" if seconds.has_interval else "single"
+    title = "" if seconds.has_interval else MARKS["single"][1]
+    return [Cell(_microseconds(seconds), kind, title),
+            Cell(units.rate_number(seconds.value), kind, title)]
+
+
+def instructions_cell(index: Index, machine: str, env: str) -> Cell:
+    figure = index.get(machine, env, INSTRUCTIONS, *CLASSIC_SPAWN)
+    if figure is None or figure.value is None:
+        return na(NOT_COUNTED)
+    if not figure.current:
+        return Cell(f"{figure.value:,.0f}", "older",
+                    f"counted by benchmark version {figure.version}; the catalogue declares "
+                    f"{INSTRUCTIONS.version}")
+    return Cell(f"{figure.value:,.0f}")
+
+
+def verdict_cell(step: Step | None, previous: str) -> Cell:
+    """``7.5% faster than 3.10 (1.075×, 1.06–1.09)``, in the words of the steps table."""
+    if step is None:
+        return Cell("first of its family here")
+    verdict = step.verdict
+    if verdict is None:
+        if step.unpaired is None:
+            return na(f"no figure to compare with {previous}")
+        return Cell(f"against {previous}: {ranged(step.unpaired, digits=2, suffix='×')}",
+                    "unpaired", MARKS["unpaired"][1])
+    speedup = verdict.paired.speedup
+    shown = f"{speedup.value:.3f}×"
+    if speedup.low is not None and speedup.high is not None:
+        shown += f", {speedup.low:.3f}–{speedup.high:.3f}"
+    if verdict.outcome in (inference.FASTER, inference.SLOWER):
+        return Cell(f"{abs(speedup.value - 1) * 100:.1f}% {verdict.outcome} than {previous} "
+                    f"({shown})", "real")
+    if verdict.outcome == inference.EQUIVALENT:
+        return Cell(f"same as {previous} within ±{inference.EQUIVALENCE_PERCENT:g}% "
+                    f"({shown})", "noise")
+    more = (f"; about {verdict.blocks_to_decide} blocks would decide"
+            if verdict.blocks_to_decide else "")
+    return Cell(f"undecided against {previous} ({shown}{more})", "noise")
+
+
+def _version_steps(index: Index, machine: str, environments: list[str]
+                   ) -> dict[str, tuple[str, Step]]:
+    """Each interpreter's step from the previous version of its family, or, for the first
+    of a family, from the same version without the JIT or built by pyenv; judged together
+    with every other pair of the steps table (so the correction matches it)."""
+    pairs = steps(environments)
+    entry, count = HEADLINE
+    judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
+    found: dict[str, tuple[str, Step]] = {}
+    version_steps_first = sorted(zip(pairs, judged), key=lambda p: p[0][2] != VERSION_STEP)
+    for (a, b, _), step in version_steps_first:
+        found.setdefault(b, (a, step))
+    return found
+
+
+def answer_table(index: Index, machine: str,
+                 records: Mapping[str, facts.Record] | None = None) -> Table:
+    """One row per interpreter: build, µs per task, K tasks/s, instructions, verdict."""
+    records = records or {}
+    environments = index.environments(machine, [TASK_COST])
+    previous = _version_steps(index, machine, environments)
+    rows = []
+    for env in environments:
+        wanted, settings = parse_environment(env)
+        record = records.get(wanted.name if wanted else env)
+        build = build_text(record, settings)
+        step = previous.get(env)
+        rows.append([label(env), *cost_cells(index, machine, env),
+                     verdict_cell(step[1] if step else None, step[0] if step else ""),
+                     instructions_cell(index, machine, env),
+                     Cell(build) if build else na(NO_FACTS)])
+    entry, count = HEADLINE
+    return Table(
+        "answer", f"What one asyncio task costs on `{machine}`: create_task + wait, "
+                  f"{count:,} tasks, {kind_of(entry, count)}, CPU time",
+        ["interpreter", f"{units.COST_UNIT} (95% interval)", units.RATE_UNIT,
+         "against the previous version (or build), in this run",
+         "instructions per task (exact)", "version and build"], rows,
+        notes=[f"µs per task and K tasks/s: `{entry.class_name}` at {count:,} tasks, the "
+               "geometric mean of separate processes with its 95% interval. Instructions: "
+               f"`{INSTRUCTIONS.class_name}` under valgrind, between {INSTRUCTION_PAIR[0]:,} "
+               f"and {INSTRUCTION_PAIR[1]:,} tasks, exact (they repeat). Verdicts "
+               "pair the two interpreters block by block in this run (every interpreter "
+               "measured once per block, interleaved), corrected for every version step "
+               "(Holm); they hold for this machine and run, not across machines or days."],
+        sentences=(VERDICT, BUILD))
+
+
+def _date(milliseconds: int) -> str:
+    return datetime.datetime.fromtimestamp(milliseconds / 1000, datetime.timezone.utc
+                                           ).strftime("%Y-%m-%d")
+
+
+def answer_sentence(index: Index, machine: str) -> str:
+    """Where and when the headline figures were measured, and the post's figure beside."""
+    entry, count = HEADLINE
+    found: dict[str, Any] = {}
+    for env in index.environments(machine, [entry]):
+        figure = index.get(machine, env, entry, count)
+        if figure is not None and figure.current:
+            found.setdefault(figure.commit[:8], figure.run_started)
+    if not found:
+        return ""
+    runs = ", ".join(f"`{commit}` ({_date(started)})" for commit, started in
+                     sorted(found.items(), key=lambda item: item[1]))
+    post = 1 / POST_TASKS_PER_SECOND[count]
+    return (f"Measured on `{machine}` at commit{'s' if len(found) > 1 else ''} {runs}. "
+            f"The post's M1 figure for its first row, a first cycle on another machine, is "
+            f"{units.cost_text(post)} ({units.rate_text(post)}).")

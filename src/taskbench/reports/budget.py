@@ -1,0 +1,97 @@
+"""Where a full run's time goes: the budget of the newest run in blocks on each machine.
+
+From the block log (:mod:`taskbench.blocklog`: how long each block took) and asv's own
+durations in the run's results files (asv records each benchmark's, each ``setup_cache``'s
+and each environment's build; :mod:`taskbench.asvadapter.combine` adds them over the
+blocks), summed over the interpreters. What neither accounts for (starting ``asv run``
+once per block, discovering the benchmarks, asv's bookkeeping) is shown as the rest, so the
+parts add up to the run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from taskbench import blocklog
+from taskbench.asvadapter.results import expected_name, load_file, setup_cache_owners
+from taskbench.catalogue import BY_NAME
+from taskbench.reports import markdown
+from taskbench.reports.views import Cell, Table, label
+
+BUILD = "<build>"
+SETUP_CACHE = "<setup_cache"
+
+
+def _last_run(records: dict[tuple[str, str], blocklog.Record]) -> blocklog.Record | None:
+    runs = [record for (_, env), record in records.items() if env == "" and record.get("blocks")]
+    return max(runs, key=lambda record: record["run"]) if runs else None
+
+
+def _part(key: str, owners: dict[str, list[str]]) -> str:
+    """What a duration of asv's is spent on, as the budget groups it; a ``setup_cache`` is
+    named by the classes it serves (``owners``, from asv's description of the suite)."""
+    if key == BUILD:
+        return "installing taskbench into the environments"
+    if key.startswith(SETUP_CACHE):
+        where = key[len(SETUP_CACHE):].strip(" >")
+        classes = owners.get(where)
+        return (f"setup_cache of {' and '.join(f'`{name}`' for name in classes)} ({where})"
+                if classes else f"setup_cache at {where}")
+    entry = BY_NAME.get(key)
+    return f"`{entry.class_name}`" if entry else f"`{key}` (not in the catalogue)"
+
+
+def durations(results_dir: Path, machine: str, commit: str, envs: list[str]
+              ) -> dict[str, float]:
+    """asv's durations by part, in seconds, summed over the run's environments."""
+    totals: dict[str, float] = defaultdict(float)
+    owners = setup_cache_owners(results_dir)
+    for env_name in envs:
+        path = results_dir / expected_name(machine, commit, env_name)
+        try:
+            results = load_file(path, machine)
+        except ValueError:
+            continue  # the views name unreadable files; the budget shows what it can
+        for key, seconds in results.duration.items():
+            if isinstance(seconds, (int, float)):
+                totals[_part(key, owners)] += float(seconds)
+    return dict(totals)
+
+
+def budget_table(results_dir: Path, machine: str) -> tuple[str, Table] | None:
+    """A sentence on the newest run in blocks, and its minutes by part; None without one."""
+    try:
+        records = blocklog.read(results_dir / machine / blocklog.BLOCKS_FILE)
+    except blocklog.BlockLogError:
+        return None
+    run = _last_run(records)
+    if run is None:
+        return None
+    minutes = [float(block.get("minutes", 0)) for block in run["blocks"]]
+    envs = sorted(env for (commit, env) in records if commit == run["commit"] and env)
+    parts = durations(results_dir, machine, run["commit"], envs)
+    total = sum(minutes)
+    rest = total - sum(parts.values()) / 60
+    rows = [[label(part), Cell(f"{seconds / 60:.1f}")]
+            for part, seconds in sorted(parts.items(), key=lambda item: -item[1])]
+    rows.append([label("the rest: starting asv for every block, discovery, bookkeeping"),
+                 Cell(f"{rest:.1f}")])
+    later = minutes[1:]
+    spread = (f"; the first, with the exact counts and the replica, {minutes[0]:.1f}, the "
+              f"others {min(later):.1f} to {max(later):.1f}" if later else "")
+    sentence = (f"The newest full run on `{machine}` (commit `{run['commit'][:8]}`) measured "
+                f"{len(envs)} interpreters in {len(minutes)} blocks in {total:.1f} minutes"
+                f"{spread}.")
+    return sentence, Table("budget", f"Where that run's {total:.0f} minutes went (asv's own "
+                                     "durations, summed over interpreters and blocks)",
+                           ["part", "minutes"], rows)
+
+
+def markdown_section(results_dir: Path, machines: list[str]) -> str:
+    parts: list[str] = []
+    for machine in machines:
+        found = budget_table(results_dir, machine)
+        if found is not None:
+            parts += [found[0], markdown.table(found[1])]
+    return markdown.document(parts) if parts else "No full run in blocks yet: run `make bench`.\n"
