@@ -116,3 +116,13 @@ def test_markers_are_required_once_and_in_order() -> None:
                    "<!-- x:begin --><!-- x:begin --><!-- x:end -->"):
         with pytest.raises(markdown.MarkerError):
             markdown.replace_block(broken, "x", "new")
+
+
+def test_the_build_facts_read_as_words_left_aligned() -> None:
+    from taskbench.reports.sections import facts_table
+
+    record = {"python": "3.12", "version": "3.12.1", "c_asyncio": True, "optimisation": "-O3"}
+    table = facts_table([record], "box")
+    said = dict(zip(table.header, (cell.text for cell in table.rows[0])))
+    assert "True" not in said.values() and "yes" in said.values()
+    assert all(table.is_text(column) for column in range(len(table.header)))
