@@ -34,8 +34,8 @@ def test_the_headline_count_the_log_count_axis_and_two_interpreters() -> None:
 
     assert [state(view.href) for view in views] == [
         (TASK_COST.name, {"p-count": ["100000"]}),
-        (TASK_COST.name, {"x-axis": ["count"]}),
-        (TASK_COST.name, {"x-axis": ["count"], "python": ["3.12", "3.13"],
+        (TASK_COST.name, {"x-axis": ["count"], "y-axis-scale": ["log"]}),
+        (TASK_COST.name, {"x-axis": ["count"], "y-axis-scale": ["log"], "python": ["3.12", "3.13"],
                           "env-PYTHON_JIT": ["[none]"]})]
     assert "100,000" in views[0].title and "3.12 and 3.13" in views[2].title
 
@@ -43,7 +43,8 @@ def test_the_headline_count_the_log_count_axis_and_two_interpreters() -> None:
 def test_nothing_is_offered_that_asv_did_not_publish() -> None:
     assert ready_made({"benchmarks": {}, "params": {}}) == []
     views = ready_made(index(["3.13"], counts=["1", "1000"]))
-    assert [state(view.href)[1] for view in views] == [{"x-axis": ["count"]}]
+    assert [state(view.href)[1] for view in views] == [{"x-axis": ["count"],
+                                                         "y-axis-scale": ["log"]}]
 
 
 def test_the_pair_is_the_newest_two_of_the_largest_family() -> None:

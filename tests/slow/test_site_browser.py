@@ -31,6 +31,7 @@ import pytest
 
 from conftest import ROOT, samples_around, write_results
 from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.history import configured_repo, drawn_history
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import BY_NAME, MEMORY, TASK_COST
 
@@ -63,9 +64,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with AsvDriver(ROOT / "asv.conf.json", results_dir=results, html_dir=work / "html",
                    env_dir=work / "env", home=work / "home") as driver:
         driver.machine({"machine": "taskbench-test"}, capture=True)
-        run = driver.run(machine="taskbench-test", range_spec=None, set_commit_hash=head,
-                         environments=[f"existing:{sys.executable}"], quick=True,
-                         bench=[rf"^{TASK_COST.name}\(1000\)$"], capture=True, timeout=600)
+        settings = driver.settings  # asv resolves the configured branch: shown as main
+        with drawn_history(configured_repo(ROOT / "asv.conf.json", settings),
+                           settings.get("branches", [])) as history:
+            driver.repo = history
+            run = driver.run(machine="taskbench-test", range_spec=None, set_commit_hash=head,
+                             environments=[f"existing:{sys.executable}"], quick=True,
+                             bench=[rf"^{TASK_COST.name}\(1000\)$"], capture=True,
+                             timeout=600)
         assert run.returncode == 0, run.stdout[-2000:]
     for python, scale in (("3.12", 1.0), ("3.13", 1.2)):
         memory = {(1_000,): 700.0, (100_000,): 690.0} if python == "3.12" else {}  # 3.13: n/a

@@ -47,7 +47,7 @@ NAME_X = 1.015  # where the names at the lines' ends begin, in widths of the plo
 LABEL_GAP = 1.15  # the space between names at the lines' ends, in heights of a name
 SALT = "taskbench"  # svg.hashsalt: the same ids, so the same SVG, for the same figures
 
-Points = List[Tuple[int, Estimate]]  # count (or position), thousands of tasks per second
+Points = List[Tuple[float, Estimate]]  # count (or position), thousands of tasks per second
 End = Tuple[str, str, Tuple[float, float]]  # a line's name, its colour, its last point
 
 
@@ -223,26 +223,29 @@ def _name_line_ends(figure: Drawing, axes: Axes, ends: list[End]) -> None:
 
 
 def spawn_chart(found: dict[str, Anatomy], machine: str) -> str:
-    """Thousands of tasks per second by interpreter, one line per spawn API (its colour)
-    and loop (its line style), with intervals."""
+    """Thousands of tasks per second by interpreter: a point per spawn API (its colour) and
+    loop (filled: asyncio's; hollow: uvloop), side by side at each interpreter, with
+    intervals. No line joins two interpreters: they are not a series."""
     environments = list(found)
-    figure = _figure(WIDTH, 5.5)
+    figure = _figure(WIDTH, 6.0)
     axes = figure.subplots()
-    positions = {env: x for x, env in enumerate(environments)}
     loops = SPAWN_API.axes[1].values
-    for colour, api in zip(PALETTE, SPAWN_API.axes[0].values):
-        for loop in loops:
-            points: Points = []
-            for env in environments:
-                seconds = estimate(found[env].spawn.get((api, loop)))
-                if seconds is not None:
-                    points.append((positions[env], seconds.inverse(1 / THOUSAND)))
-            _draw(axes, points, colour=colour, marker="o",
-                  linestyle="-" if loop == loops[0] else (0, (5.0, 2.0)), label=f"{api}, {loop}")
+    series = [(api, loop) for api in SPAWN_API.axes[0].values for loop in loops]
+    width = 0.8 / len(series)  # of one interpreter's slot, shared by its points
+    for number, (api, loop) in enumerate(series):
+        colour = PALETTE[SPAWN_API.axes[0].values.index(api) % len(PALETTE)]
+        points: Points = []
+        for x, env in enumerate(environments):
+            seconds = estimate(found[env].spawn.get((api, loop)))
+            if seconds is not None:
+                offset = (number - (len(series) - 1) / 2) * width
+                points.append((x + offset, seconds.inverse(1 / THOUSAND)))
+        _draw(axes, points, colour=colour, marker="o" if loop == loops[0] else "s",
+              linestyle="none", label=f"{api}, {loop}", hollow=loop != loops[0])
     axes.set_xticks(range(len(environments)), labels=environments, rotation=45, ha="right")
     _rate_axis(axes)
     axes.set_title(f"Spawn APIs at {ANATOMY_COUNT:,} tasks on {machine}: {RATE_WORDS}\n"
-                   f"{INTERVAL_WORDS}", fontsize=TEXT_SIZE + 1)
+                   f"{INTERVAL_WORDS}", fontsize=TEXT_SIZE)
     figure.legend(loc="outside right upper", frameon=False, fontsize=SMALL_SIZE)
     return _svg(figure)
 

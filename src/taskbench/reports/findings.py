@@ -12,9 +12,14 @@ from typing import Callable, Sequence
 
 from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, GC_COUNTS, SPAWN_API
 from taskbench.reports.anatomy import WIDGETS, Anatomy, Speedup
-from taskbench.reports.inference import FASTER, SLOWER
+from taskbench.reports.inference import EQUIVALENCE_PERCENT, EQUIVALENT, FASTER, SLOWER
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import ranged
+
+SAME, UNDECIDED = f"the same within ±{EQUIVALENCE_PERCENT:g}%", "undecided"
+# What is said of the interpreters where a difference is not real, in this order.
+_NOT_REAL = {SAME: SAME, UNDECIDED: UNDECIDED, "within noise": "within noise",
+             "no interval": "no interval (measured without samples)"}
 
 
 def _span(values: Sequence[float], fmt: Callable[[float], str]) -> str:
@@ -36,19 +41,19 @@ def _speedup_sentence(found: dict[str, Anatomy], key: tuple[str, str], subject: 
 def _speedup_verdict(speedup: Speedup) -> str:
     if speedup.verdict is None:
         return classify(speedup.estimate, 1.0)
-    return "real" if speedup.verdict.outcome in (FASTER, SLOWER) else "within noise"
+    if speedup.verdict.outcome in (FASTER, SLOWER):
+        return "real"
+    return SAME if speedup.verdict.outcome == EQUIVALENT else UNDECIDED
 
 
 def _tally(verdicts: dict[str, str]) -> str:
-    """``real on 3 of 5 interpreters; within noise on a, b`` (and which had no interval)."""
+    """``real on 3 of 5 interpreters; undecided on a, b`` (and which had no interval)."""
     real = [env for env, verdict in verdicts.items() if verdict == "real"]
-    noise = [env for env, verdict in verdicts.items() if verdict == "within noise"]
-    unknown = [env for env, verdict in verdicts.items() if verdict == "no interval"]
     parts = [f"real on {len(real)} of {len(verdicts)} interpreters"]
-    if noise:
-        parts.append(f"within noise on {', '.join(noise)}")
-    if unknown:
-        parts.append(f"no interval (measured without samples) on {', '.join(unknown)}")
+    for verdict, said in _NOT_REAL.items():
+        found = [env for env, given in verdicts.items() if given == verdict]
+        if found:
+            parts.append(f"{said} on {', '.join(found)}")
     return "; ".join(parts)
 
 

@@ -142,7 +142,8 @@ def summarise(pairs: list[Record]) -> dict[str, Any]:
 
 def _sentence(record: Record, summary: dict[str, Any]) -> str:
     commits = " and ".join(f"`{commit[:8]}`" for commit in record["commits"])
-    text = (f"On `{record['machine']}` (commits {commits}), two back-to-back runs of "
+    which = "commits" if len(record["commits"]) > 1 else "both at commit"
+    text = (f"On `{record['machine']}` ({which} {commits}), two back-to-back runs of "
             f"`Throughput` on {', '.join(record['pythons'])}: over {summary['figures']} "
             f"figures of the classic table, the second run's tasks/s differ from the first's "
             f"by a median of {summary['median_percent']}% and at worst "

@@ -72,11 +72,19 @@ class Section:
 
 def facts_table(records: list[facts.Record], machine: str) -> Table:
     """How each interpreter was built, from the build facts beside the results."""
-    rows = [[label(str(record.get("python", "?")))] + [Cell(str(record.get(key, "")))
+    rows = [[label(str(record.get("python", "?")))] + [Cell(_fact(record.get(key, "")))
                                                        for key, _ in facts.FACT_COLUMNS[1:]]
             for record in records]
     return Table("facts", f"How each interpreter was built on `{machine}`",
-                 [title for _, title in facts.FACT_COLUMNS], rows)
+                 [title for _, title in facts.FACT_COLUMNS], rows,
+                 text_columns=len(facts.FACT_COLUMNS))
+
+
+def _fact(value: object) -> str:
+    """A build fact as words: ``yes``/``no`` for the flags the facts record as booleans."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def rounds_note(index: Index, machine: str) -> str:

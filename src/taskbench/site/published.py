@@ -63,10 +63,10 @@ class Published:
     def summary(self) -> str:
         lines = []
         if self.left_out:
-            reasons = "; ".join(f"{why} ({count} results file{'s' if count > 1 else ''})"
-                                for why, count in sorted(self.left_out.items()))
+            reasons = "".join(f"\n  {why} ({count} results file{'s' if count > 1 else ''})"
+                              for why, count in sorted(self.left_out.items()))
             lines.append("asv's graphs leave out what the catalogue does not declare now (it "
-                         f"stays in results/): {reasons}.")
+                         f"stays in results/):{reasons}")
         else:
             lines.append("asv's graphs show every benchmark in results/.")
         if self.undrawn:
