@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_python
-from taskbench.share import program_spec
+from taskbench.share import find_interpreter, program_spec
 
 PROGRAMS = ROOT / "tests" / "programs"
 
@@ -186,3 +186,10 @@ def test_program_spec_reads_the_three_forms(tmp_path: Path) -> None:
     assert program_spec([str(script), "-v"]) == ("script", str(script), ["-v"])
     assert program_spec(["-m", "pytest", "-x"]) == ("module", "pytest", ["-x"])
     assert program_spec(["-c", "pass", "a"]) == ("code", "pass", ["a"])
+
+
+def test_python_may_be_the_path_of_an_interpreter(tmp_path: Path) -> None:
+    found = find_interpreter(sys.executable)
+    assert found.executable == sys.executable and found.label == sys.executable
+    with pytest.raises(ValueError, match="is not an interpreter that can be run"):
+        find_interpreter(str(tmp_path / "no-such-python"))

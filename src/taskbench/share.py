@@ -3,7 +3,8 @@
 It runs an asyncio program (``script.py ARGS``, ``-m module ARGS`` such as ``-m pytest``, or
 ``-c CODE``) unchanged, ``--processes`` times (three at least) under the interpreter that
 runs taskbench, or under each ``--python NAME`` from ``.pythons/bin`` (names as in
-``asv.conf.json``; ``"3.14-debian PYTHON_JIT=1"`` sets the variable), round after round so
+``asv.conf.json``; ``"3.14-debian PYTHON_JIT=1"`` sets the variable) or ``--python PATH``
+(an interpreter whose environment has the program's dependencies), round after round so
 that a drift of the machine touches every interpreter alike. In each process the hooks of
 :mod:`taskbench.workloads.taskcount` count every task created on every event loop, and
 ``process_time`` measures the program's CPU time (:mod:`taskbench.workloads.shareboot`).
@@ -96,9 +97,14 @@ def program_spec(command: Sequence[str]) -> tuple[str, str, list[str]]:
 
 
 def find_interpreter(name: str) -> Interpreter:
-    """``NAME [VAR=VALUE ...]`` from ``.pythons/bin`` (here, or in taskbench's checkout)."""
+    """``NAME [VAR=VALUE ...]`` from ``.pythons/bin`` (here, or in taskbench's checkout), or
+    the path of an interpreter: a virtualenv's, say, that has the program's dependencies."""
     from taskbench.interpreters.names import executable_name, parse_name
 
+    if os.sep in name or (os.altsep and os.altsep in name):
+        if not (os.path.isfile(name) and os.access(name, os.X_OK)):
+            raise ValueError(f"{name!r} is not an interpreter that can be run")
+        return Interpreter(name, name)
     base, *assignments = name.split()
     environment = {}
     for assignment in assignments:
@@ -220,8 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"separate runs of the program per interpreter, for the "
                              f"interval (default and least: {ROUNDS})")
     parser.add_argument("--python", action="append", default=[], metavar="NAME",
-                        help="an interpreter from .pythons/bin, as named in asv.conf.json "
-                             "(repeat for several, side by side; default: this one)")
+                        help="an interpreter from .pythons/bin, as named in asv.conf.json, "
+                             "or the path of one (a virtualenv's python with the program's "
+                             "dependencies); repeat for several, side by side; default: "
+                             "this one")
     return parser
 
 

@@ -108,10 +108,12 @@ def test_share_measures_every_kind_of_program_where_it_runs(name: str) -> None:
                                 "aiohttp": not (probe["pypy"] and probe["minor"] == 9),
                                 "textual": probe["minor"] >= 9}, probe
     programs = [p for p, needs in NEEDS.items() if needs is None or probe["modules"][needs]]
+    # share runs in the tools venv (its intervals need scipy); the program runs in the
+    # interpreter's virtualenv, where its clients are installed, given by path.
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda program: _run(
-            [str(python), "-m", "taskbench", "share", "--", str(PROGRAMS / program)],
-            **SOURCE), programs))
+            [sys.executable, "-m", "taskbench", "share", f"--python={python}", "--",
+             str(PROGRAMS / program)]), programs))
     for program, result in zip(programs, results):
         assert result.returncode == 0, (program, result.stderr[-3000:])
         assert row(result.stdout, "processes") == ["3"], program
