@@ -98,3 +98,10 @@ def blocks_of(records: dict[tuple[str, str], Record], commit: str, env_name: str
     if record is None or record["run"] != run:
         return None
     return {str(name): list(blocks) for name, blocks in record.get("figures", {}).items()}
+
+
+def newest_run(records: dict[tuple[str, str], Record]) -> Record | None:
+    """The record of the newest run in blocks itself (its blocks' order and minutes), or None
+    when the log holds none."""
+    runs = [record for (_, env), record in records.items() if env == "" and record.get("blocks")]
+    return max(runs, key=lambda record: record["run"]) if runs else None

@@ -90,10 +90,9 @@ def last_run(log: Path) -> list[float] | None:
         records = blocklog.read(log)
     except blocklog.BlockLogError:
         return None
-    runs = [record for (_, env), record in records.items() if env == "" and record.get("blocks")]
-    if not runs:
+    newest = blocklog.newest_run(records)
+    if newest is None:
         return None
-    newest = max(runs, key=lambda record: record["run"])
     try:
         return [float(block["minutes"]) for block in newest["blocks"]]
     except (KeyError, TypeError, ValueError):  # not a run's own record: no expectation

@@ -23,11 +23,6 @@ BUILD = "<build>"
 SETUP_CACHE = "<setup_cache"
 
 
-def _last_run(records: dict[tuple[str, str], blocklog.Record]) -> blocklog.Record | None:
-    runs = [record for (_, env), record in records.items() if env == "" and record.get("blocks")]
-    return max(runs, key=lambda record: record["run"]) if runs else None
-
-
 def _part(key: str, owners: dict[str, list[str]]) -> str:
     """What a duration of asv's is spent on, as the budget groups it; a ``setup_cache`` is
     named by the classes it serves (``owners``, from asv's description of the suite)."""
@@ -65,7 +60,7 @@ def budget_table(results_dir: Path, machine: str) -> tuple[str, Table] | None:
         records = blocklog.read(results_dir / machine / blocklog.BLOCKS_FILE)
     except blocklog.BlockLogError:
         return None
-    run = _last_run(records)
+    run = blocklog.newest_run(records)
     if run is None:
         return None
     minutes = [float(block.get("minutes", 0)) for block in run["blocks"]]
