@@ -99,11 +99,10 @@ def rounds_note(index: Index, machine: str) -> str:
             "machine can fall on one benchmark's rounds instead of being spread over all.")
 
 
-def _anatomy(index: Index, machine: str) -> Anatomy | None:
+def _anatomy(index: Index, machine: str, said: str) -> Anatomy | None:
     found = anatomies(index, machine)
     if not found:
         return None
-    said = clients_sentence(index, machine)
     return Anatomy(sentences(found) + growth.sentences(index, machine) + ([said] if said else []),
                    speedup_table(found, machine), cost_table(found, machine),
                    growth.growth_table(index, machine), growth.instructions_table(index, machine),
@@ -128,13 +127,14 @@ def versions(environments: list[str], records: dict[str, facts.Record]) -> dict[
 def _section(index: Index, machine: str, records: list[facts.Record]) -> Section:
     named = _by_name(records)
     full = versions(index.environments(machine), named)
+    clients = clients_sentence(index, machine) or ""  # said in the answer and the findings
     return Section(machine, answer_sentence(index, machine),
                    answer_table(index, machine, named), steps_table(index, machine, full),
                    classic_table(index, machine, full), replica_table(index, machine, full),
                    facts_table(records, machine),
                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
-                   _anatomy(index, machine), rounds_note(index, machine),
-                   clients=clients_sentence(index, machine) or "")
+                   _anatomy(index, machine, clients), rounds_note(index, machine),
+                   clients=clients)
 
 
 def sections(index: Index, records: dict[str, list[facts.Record]] | None = None
