@@ -12,11 +12,13 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Mapping, Tuple
+from typing import Any, Callable, Iterator, Mapping, Tuple
 
 import pytest
 
+from taskbench.asvadapter.history import configured_repo, drawn_history
 from taskbench.catalogue import Benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,3 +206,16 @@ def world(tmp_path: Path) -> Path:
     old.write_text(json.dumps(data))
     write_block_log(folder)
     return folder
+
+
+@contextmanager
+def on_checked_out_history(driver: Any) -> Iterator[Any]:
+    """asv run in the ``existing`` environment resolves every configured branch by name: it
+    is shown the checked-out history as ``main`` (as the CI job's Windows mode shows it), so
+    that a checkout without a local ``main`` (a pull request's, a clone of another branch)
+    runs these tests too."""
+    settings = driver.settings
+    with drawn_history(configured_repo(ROOT / "asv.conf.json", settings),
+                       settings.get("branches", [])) as history:
+        driver.repo = history
+        yield driver

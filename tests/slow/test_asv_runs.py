@@ -15,15 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, on_checked_out_history
 from taskbench.asvadapter.driver import AsvDriver
-from taskbench.asvadapter.history import configured_repo, drawn_history
 from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import (
     CATALOGUE,
@@ -50,19 +48,6 @@ def _driver(tmp: Path, results: Path | None = None) -> AsvDriver:
                      html_dir=tmp / "html", env_dir=tmp / "env", home=tmp / "home")
 
 
-@contextmanager
-def _on_history(driver: AsvDriver) -> Iterator[AsvDriver]:
-    """asv run in the ``existing`` environment resolves every configured branch by name: it
-    is shown the checked-out history as ``main`` (as the CI job's Windows mode shows it), so
-    that a checkout without a local ``main`` (a pull request's, a clone of another branch)
-    runs these tests too."""
-    settings = driver.settings
-    with drawn_history(configured_repo(ROOT / "asv.conf.json", settings),
-                       settings.get("branches", [])) as history:
-        driver.repo = history
-        yield driver
-
-
 def _unavailable(entry: Benchmark, combo: tuple[Any, ...]) -> bool:
     """Whether this interpreter lacks what the benchmark needs, judged without taskbench."""
     if entry.name.startswith("bench_spawn_api."):
@@ -85,7 +70,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with _driver(tmp) as driver:
         machine = driver.machine({"machine": MACHINE}, capture=True)
         assert machine.returncode == 0, machine.stderr
-        with _on_history(driver):
+        with on_checked_out_history(driver):
             run = driver.run(machine=MACHINE, range_spec=None, set_commit_hash=_head(),
                              environments=[HERE], bench=quick_patterns(), quick=True,
                              capture=True, timeout=900)
@@ -121,7 +106,7 @@ def test_a_quick_run_measures_every_benchmark_with_its_samples(quick_run: Path) 
 def test_rounds_are_separate_processes_whose_samples_asv_pools(tmp_path: Path) -> None:
     with _driver(tmp_path) as driver:
         driver.machine({"machine": MACHINE}, capture=True)
-        with _on_history(driver):
+        with on_checked_out_history(driver):
             run = driver.run(machine=MACHINE, range_spec=None, set_commit_hash=_head(),
                              environments=[HERE], rounds=3,
                              bench=[rf"^{TASK_COST.name}\(1000\)$"], capture=True,

@@ -29,9 +29,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, samples_around, write_results
+from conftest import ROOT, on_checked_out_history, samples_around, write_results
 from taskbench.asvadapter.driver import AsvDriver
-from taskbench.asvadapter.history import configured_repo, drawn_history
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import BY_NAME, MEMORY, TASK_COST
 
@@ -64,10 +63,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with AsvDriver(ROOT / "asv.conf.json", results_dir=results, html_dir=work / "html",
                    env_dir=work / "env", home=work / "home") as driver:
         driver.machine({"machine": "taskbench-test"}, capture=True)
-        settings = driver.settings  # asv resolves the configured branch: shown as main
-        with drawn_history(configured_repo(ROOT / "asv.conf.json", settings),
-                           settings.get("branches", [])) as history:
-            driver.repo = history
+        with on_checked_out_history(driver):
             run = driver.run(machine="taskbench-test", range_spec=None, set_commit_hash=head,
                              environments=[f"existing:{sys.executable}"], quick=True,
                              bench=[rf"^{TASK_COST.name}\(1000\)$"], capture=True,
