@@ -48,17 +48,18 @@ def held_to_target(env_name: str) -> bool:
 
 
 def wanted(target: Target, block: int, measured: Measured, quick: bool = False) -> bool:
-    """Whether ``target`` is measured in ``block`` (see the module docstring)."""
-    policy = target.entry.blocks
-    if quick or target.entry.kind != SAMPLED:
-        return block == 0
-    if block < policy.least:
-        return True
-    if block >= policy.most or policy.percent is None:
-        return False
+    """Whether ``target`` is measured in ``block`` (see the module docstring): the plan's own
+    rule (:func:`estimate.in_block`), noisy while a CPython's interval is wider than its
+    target."""
+    return estimate.in_block(target, block, _wider_than_its_target(target, measured), quick)
+
+
+def _wider_than_its_target(target: Target, measured: Measured) -> bool:
+    percent = target.entry.blocks.percent
     widths = [half_width_percent(list(values.values()))
               for env, values in measured.get(target.call, {}).items() if held_to_target(env)]
-    return any(width is not None and width > policy.percent for width in widths)
+    return percent is not None and any(width is not None and width > percent
+                                       for width in widths)
 
 
 def order(environments: Sequence[str], block: int) -> list[str]:
@@ -134,8 +135,7 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
         elapsed = (time.monotonic() - started) / 60
         if not chosen:
             break
-        owed = any(t.entry.kind == SAMPLED and block < t.entry.blocks.least for t in chosen)
-        if run.minutes and not owed and elapsed + run.minutes[-1] > minutes:
+        if run.minutes and not estimate.owed(chosen, block) and elapsed + run.minutes[-1] > minutes:
             print(f"\nStopping before block {block + 1}: it would end past the "
                   f"{minutes:g}-minute cap.", flush=True)
             break

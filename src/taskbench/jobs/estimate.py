@@ -54,7 +54,9 @@ def guess(chosen: Sequence[Target], environments: int) -> float:
     return environments * (ENV_SECONDS + sum(t.entry.seconds for t in chosen)) if chosen else 0.0
 
 
-def _owed(targets: Sequence[Target], block: int) -> bool:
+def owed(targets: Sequence[Target], block: int) -> bool:
+    """Whether a figure of ``targets`` has not had its least blocks by ``block``: that block
+    runs whatever the cap."""
     return any(t.entry.kind == SAMPLED and block < t.entry.blocks.least for t in targets)
 
 
@@ -72,7 +74,7 @@ def plan(targets: Sequence[Target], environments: int, *, start: int = 0, quick:
                   if in_block(t, block, noisy is None or t.call in noisy, quick)]
         cost = guess(chosen, environments)
         if not cost or (cap is not None and (seconds or block > 0)
-                        and not _owed(targets, block) and sum(seconds) + cost > cap):
+                        and not owed(targets, block) and sum(seconds) + cost > cap):
             return seconds
         seconds.append(cost)
         block += 1
