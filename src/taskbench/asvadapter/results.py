@@ -17,12 +17,12 @@ from __future__ import annotations
 import ast
 import itertools
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Tuple
 
 from taskbench.catalogue import BY_NAME
+from taskbench.validity import number
 
 Params = Tuple[Any, ...]
 RunStamp = Tuple[int, int]  # asv's commit date, then when the run started (ms since epoch)
@@ -72,10 +72,9 @@ def parameter(text: str) -> Any:
 
 
 def finite(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number, else None (asv's n/a is NaN)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    """``value`` as a float when it is a finite number, else None (asv's n/a is NaN; an
+    integer too large for a float is none either)."""
+    return number(value)
 
 
 def run_stamp(results: Any) -> RunStamp:

@@ -178,8 +178,10 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
             "figures": {call: blocks for (env, call), blocks in sorted(contributions.items())
                         if env == results.env_name}})
     commit = records[0]["commit"] if records else ""
+    # Minutes to two decimals, but never 0: the block log refuses a block of no time.
     records.append({"commit": commit, "env_name": "", "run": newest,
-                    "blocks": [{"order": order_, "minutes": round(minutes_, 2)}
+                    "blocks": [{"order": order_, "minutes": round(minutes_, 2) or
+                                float(f"{minutes_:.2g}")}
                                for order_, minutes_ in zip(run.orders, run.minutes)]})
     log = target / machine / blocklog.BLOCKS_FILE
     blocklog.write(log, records)
