@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import write_results
+from conftest import run_python, write_results
 from taskbench.catalogue import TASK_COST, TEXTUAL_SHARE
 from taskbench.jobs.merge import Report, merge
 
@@ -127,6 +127,21 @@ def test_a_benchmark_that_did_not_run_keeps_its_null_start(places: tuple[Path, P
 
     assert report.refused == []
     assert report.added == [f"box/{source.name}"]
+
+
+def test_a_huge_number_ends_in_a_refusal_and_status_2_not_a_traceback(
+        places: tuple[Path, Path]) -> None:
+    incoming, results = places
+    bad = write_results(incoming / "job", _figures(2e-5), python="3.11", started=3000)
+    _edit(bad, _set("result", 10 ** 400))
+
+    child = run_python("-m", "taskbench.jobs.merge", str(incoming), str(results),
+                       env={"GITHUB_ACTIONS": "false"})
+
+    assert child.returncode == 2, child.stderr
+    assert "Traceback" not in child.stderr + child.stdout
+    refusals = [line for line in child.stdout.splitlines() if line.startswith("  refused: ")]
+    assert len(refusals) == 1 and bad.name in refusals[0]
 
 
 # --- the file against its own name ------------------------------------------------------------
