@@ -154,7 +154,18 @@ def result_paths(results_dir: Path, problems: list[str]) -> list[tuple[Path, str
                for name in folder.iterdir()):
             problems.append(f"{folder / 'machine.json'} is missing or cannot be read; its "
                             "results are skipped. Restore it from git or rerun asv.")
+    problems += _folders_for_files(results_dir)
     return sorted(found)
+
+
+def _folders_for_files(results_dir: Path) -> list[str]:
+    """A folder where a machine's results file or log belongs (``X.json/``): asv walks past
+    it without a word, and the views would fall back to an older run."""
+    return [f"{path} is a folder where a results file belongs: its results cannot be read. "
+            f"Restore the file from git (git checkout -- {path}) or rerun asv."
+            for machine in sorted(results_dir.iterdir()) if machine.is_dir()
+            for path in sorted(machine.iterdir())
+            if path.suffix in (".json", ".jsonl") and path.is_dir() and not path.is_symlink()]
 
 
 def machine_problems(results_dir: Path) -> list[str]:
