@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_results
+from taskbench import blocklog
+from taskbench.catalogue import TASK_COST
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
+from taskbench.reports.answer import COST, answer_table
 from taskbench.reports.classic import (
     classic_table,
     replica_table,
@@ -126,3 +130,37 @@ def test_the_build_facts_read_as_words_left_aligned() -> None:
     said = dict(zip(table.header, (cell.text for cell in table.rows[0])))
     assert "True" not in said.values() and "yes" in said.values()
     assert all(table.is_text(column) for column in range(len(table.header)))
+
+
+# --- a figure from an earlier run is marked -------------------------------------------------
+
+def _two_runs(tmp_path: Path, *, same_commit: bool) -> Index:
+    """3.12 and 3.13 in an earlier run; only 3.13 in the newest (at a newer commit, or at the
+    same commit, where a run in blocks says which environments it measured)."""
+    results = tmp_path / "results"
+    newer = "a" * 40 if same_commit else "b" * 40
+    write_results(results, {TASK_COST: {(100_000,): [1e-5, 1.01e-5]}}, python="3.12",
+                  date=1, started=1000)
+    write_results(results, {TASK_COST: {(100_000,): [8e-6, 8.1e-6]}}, python="3.13",
+                  commit=newer, date=1 if same_commit else 2, started=5000)
+    blocklog.write(results / "box" / blocklog.BLOCKS_FILE, [
+        {"commit": newer, "env_name": "", "run": 5000,
+         "blocks": [{"order": ["virtualenv-py3.13"], "minutes": 1.0}]}])
+    found, problems = read_index(results)
+    assert not problems
+    return found
+
+
+@pytest.mark.parametrize("same_commit", [False, True], ids=["older-commit", "same-commit"])
+def test_a_figure_from_an_earlier_run_is_marked_wherever_it_is_shown(
+        tmp_path: Path, same_commit: bool) -> None:
+    index = _two_runs(tmp_path, same_commit=same_commit)
+    classic = classic_table(index, "box")
+    warm = next(row for row in classic.rows if row[0].text == "100,000 (warm)")
+    assert [cell.kind for cell in warm[1:]] == ["earlier", ""]
+    assert "aaaaaaaa" in warm[1].title
+    answer = answer_table(index, "box")
+    assert [row[COST].kind for row in answer.rows] == ["earlier", ""]
+    text = markdown.table(answer)
+    assert "| 3.12 | 10.05 (" in text and ")◊ |" in text
+    assert "◊: measured in an earlier run than the newest on this machine" in text

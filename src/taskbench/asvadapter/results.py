@@ -44,6 +44,9 @@ class Figure:
     value: float | None
     interval: tuple[float, float] | None = None  # asv's 99% confidence interval of the median
     samples: tuple[float, ...] | None = None
+    # Set by the views (taskbench.reports.views.Index): measured in an earlier run than the
+    # newest of its machine, so shown marked.
+    earlier_run: bool = False
 
     @property
     def environment(self) -> str:

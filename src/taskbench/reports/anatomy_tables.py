@@ -15,7 +15,7 @@ from taskbench.reports.anatomy import (
 )
 from taskbench.reports.classic import kind_of
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import Cell, Table, label, na, ranged
+from taskbench.reports.views import MARKS, Cell, Table, label, na, ranged
 
 UNPAIRED = "unpaired: the interval of every value the two intervals allow"
 
@@ -27,7 +27,7 @@ def noise_aware(est: Estimate | None, *, zero: float, scale: float = 1.0, digits
         return na()
     text = ranged(est, scale=scale, digits=digits, suffix=suffix)
     if not est.has_interval:
-        return Cell(text, "older", "no interval: one process")
+        return Cell(text, "single", MARKS["single"][1])
     if est.includes(zero):
         return Cell(f"within noise ({text})", "noise")
     return Cell(text)

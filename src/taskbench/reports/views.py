@@ -9,7 +9,7 @@ by an older version of its benchmark, n/a), which both renderers mark the same w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -27,13 +27,15 @@ MARKS = {
     "single": ("‡", "one process, no interval"),
     "unpaired": ("§", "not measured in the same blocks: the interval of every ratio of "
                       "values inside the two intervals"),
+    "earlier": ("◊", "measured in an earlier run than the newest on this machine, not in "
+                     "the same blocks as the unmarked figures"),
 }
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
-    kind: str = ""  # "", "na", "older", "single", "noise", "real", "label"
+    kind: str = ""  # "", "na", "older", "earlier", "single", "noise", "real", "label"
     title: str = ""  # longer explanation, shown on hover in HTML
 
     @property
@@ -92,11 +94,39 @@ def figure_cell(figure: Figure | None, entry: Benchmark, *, per_unit: bool = Fal
                   "not install there (the reason is in asv's log)")
     text = ranged(est.inverse() if per_unit else est, scale=scale, digits=digits,
                   suffix=suffix)
+    return marked(figure, text, est.has_interval)
+
+
+def marked(figure: Figure, text: str, has_interval: bool = True) -> Cell:
+    """A figure's text, marked when it was measured by an earlier version of its benchmark,
+    in an earlier run than the newest, or in one process (the first that applies)."""
     if not figure.current:
-        return Cell(text, "older", MARKS["older"][1])
-    if not est.has_interval:
+        return Cell(text, "older", f"measured by benchmark version {figure.version}, not "
+                                   "the catalogue's: shown as measured, never compared")
+    if figure.earlier_run:
+        return Cell(text, "earlier", f"{MARKS['earlier'][1]} (commit {figure.commit[:8]})")
+    if not has_interval:
         return Cell(text, "single", MARKS["single"][1])
     return Cell(text)
+
+
+def earlier_runs(figures: list[Figure],
+                 block_logs: Mapping[str, dict[tuple[str, str], blocklog.Record]]
+                 ) -> list[Figure]:
+    """``figures``, each marked (``earlier_run``) when its run is not the newest of its
+    machine: an older commit, or, at the newest commit, an environment the newest run in
+    blocks did not measure (a file left there by an earlier run)."""
+    newest: dict[str, tuple[int, str]] = {}
+    for f in figures:
+        newest[f.machine] = max(newest.get(f.machine, (f.date, f.commit)), (f.date, f.commit))
+    measured: dict[str, set[str]] = {}
+    for machine, (_, commit) in newest.items():
+        run = blocklog.newest_run(dict(block_logs.get(machine, {})))
+        if run is not None and run["commit"] == commit:
+            measured[machine] = {env for block in run["blocks"] for env in block.get("order", [])}
+    return [replace(f, earlier_run=True) if (f.date, f.commit) != newest[f.machine] or (
+        measured.get(f.machine) and f.env_name not in measured[f.machine]) else f
+        for f in figures]
 
 
 class Index:
@@ -107,7 +137,7 @@ class Index:
     def __init__(self, figures: Iterable[Figure],
                  block_logs: Mapping[str, dict[tuple[str, str], blocklog.Record]] | None = None):
         self._by_key: dict[tuple[str, str, str, tuple[Any, ...]], Figure] = {}
-        for f in figures:
+        for f in earlier_runs(list(figures), block_logs or {}):
             self._by_key[(f.machine, f.environment, f.benchmark, f.params)] = f
         self._block_logs = dict(block_logs or {})
 
