@@ -29,6 +29,7 @@ from taskbench import arguments, blocklog, files
 from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.catalogue import CLASSIC_SPAWN, ESTIMATED_CYCLES
 from taskbench.jobs import machine as machines
+from taskbench.reports import inference
 from taskbench.reports.classic import HEADLINE, STEPS_AT, TABLE_ROWS, judge_steps, kind_of, steps
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError
 from taskbench.reports.views import Index, read_index
@@ -61,14 +62,15 @@ def _steps(index: Index, machine: str) -> list[dict[str, Any]]:
     found = []
     for entry, count in STEPS_AT:
         judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
-        for (a, b, what), step in zip(pairs, judged):
-            verdict = step.verdict
+        for (a, b, what), verdict in zip(pairs, judged):
             found.append({"pair": f"{a} → {b}", "what": what,
                           "figure": entry.call_name((count,)),
-                          "outcome": verdict.outcome if verdict else "unpaired",
+                          "outcome": "n/a" if verdict is None else verdict.outcome if
+                          verdict.paired else "unpaired",
                           "speedup": None if verdict is None else [
-                              verdict.paired.speedup.value, verdict.paired.speedup.low,
-                              verdict.paired.speedup.high]})
+                              verdict.speedup.value, verdict.speedup.low,
+                              verdict.speedup.high],
+                          "words": None if verdict is None else inference.words(verdict)})
     return found
 
 

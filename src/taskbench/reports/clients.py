@@ -65,7 +65,8 @@ CLIENTS: tuple[Client, ...] = (
 def _estimate(index: Index, machine: str, environment: str, entry: Benchmark,
               params: tuple[Any, ...]) -> Estimate | None:
     """A figure as the sentence may use it: measured by the benchmark as declared now."""
-    return index.estimate(machine, environment, entry, *params)
+    figure = index.get(machine, environment, entry, *params)
+    return estimate(figure) if figure is not None and figure.current else None
 
 
 def _cell(index: Index, machine: str, environment: str, entry: Benchmark,
