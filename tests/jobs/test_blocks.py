@@ -46,6 +46,7 @@ class FakeAsv:
     ``rounds`` of them), numbered by the order of the runs."""
 
     calls: list[dict[str, Any]] = []
+    setups: list[list[str]] = []
     value: Callable[[str, str, int], float] = staticmethod(lambda env, call, run: 1e-5)
 
     def __init__(self, config: Path, results_dir: Path) -> None:
@@ -56,6 +57,10 @@ class FakeAsv:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+    def setup(self, environments: list[str]) -> Any:
+        FakeAsv.setups.append(list(environments))
+        return type("Done", (), {"returncode": 0})()
 
     def run(self, **options: Any) -> Any:
         number = len(FakeAsv.calls)
@@ -78,6 +83,7 @@ class FakeAsv:
 @pytest.fixture
 def fake_asv(monkeypatch: pytest.MonkeyPatch) -> type[FakeAsv]:
     FakeAsv.calls = []
+    FakeAsv.setups = []
     FakeAsv.value = staticmethod(lambda env, call, run: 1e-5)
     monkeypatch.setattr(blocks, "AsvDriver", FakeAsv)
     return FakeAsv
@@ -95,6 +101,7 @@ def test_the_phases_come_first_and_no_timed_block_holds_their_work(
     counts = [c for c in fake_asv.calls if c["folder"].name.startswith("counts")]
     assert sorted(env for c in counts for env in c["environments"]) == sorted(ENVIRONMENTS)
     assert len(counts) == 2  # one half per core, at once
+    assert fake_asv.setups == [ENVIRONMENTS]  # every environment created first, in turn
     assert all("MemoryPerTask" in c["bench"][0] for c in counts)
     (clients,) = [c for c in fake_asv.calls if c["folder"].name == "clients"]
     assert clients["rounds"] == ROUNDS and "TextualStartup" in clients["bench"][0]

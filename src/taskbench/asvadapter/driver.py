@@ -174,6 +174,13 @@ class AsvDriver:
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
 
+    def setup(self, environments: Sequence[str] = (), **options: Any
+              ) -> subprocess.CompletedProcess[str]:
+        """``asv setup``: the environments created, one after another (virtualenv's seeding
+        shares one cache folder, which two creations at once can corrupt)."""
+        return self.call("setup", *[option for spec in environments
+                                    for option in ("-E", spec)], **options)
+
     def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
         """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""
         return self.call("check", f"--python={python}", **options)

@@ -90,7 +90,13 @@ def _asv(folder: Path, machine: str, environments: Sequence[str], calls: Sequenc
 
 def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequence[str],
             config: Path, run: BlockRun) -> None:
-    """The counts phase: the interpreters in two halves measured at once, one per core."""
+    """The counts phase: the interpreters in two halves measured at once, one per core,
+    once every environment exists (creating two at once can break both)."""
+    with AsvDriver(config, results_dir=folder) as driver:
+        created = driver.setup(environments).returncode
+    if created != 0:
+        print(f"warning: `asv setup` exited with status {created}; the environments it could "
+              "not create are named above, and asv leaves them out of every run.", flush=True)
     halves = [list(environments[0::2]), list(environments[1::2])]
     statuses: list[int] = []
 

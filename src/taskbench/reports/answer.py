@@ -20,7 +20,14 @@ from taskbench.catalogue import CLASSIC_SPAWN, INSTRUCTION_PAIR, INSTRUCTIONS, T
 from taskbench.interpreters import facts
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import inference
-from taskbench.reports.classic import HEADLINE, judge_steps, kind_of, steps, verdict_cell
+from taskbench.reports.classic import (
+    HEADLINE,
+    judge_steps,
+    kind_of,
+    set_aside_text,
+    steps,
+    verdict_cell,
+)
 from taskbench.reports.reference import POST_TASKS_PER_SECOND
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Cell, Index, Table, label, marked, na
@@ -124,6 +131,7 @@ def answer_table(index: Index, machine: str,
                f"{INSTRUCTION_PAIR[0]:,} and {INSTRUCTION_PAIR[1]:,} tasks, exact (they "
                f"repeat). Verdicts: {inference.rule_text(len(steps(environments)))}; they hold "
                "for this machine and run, not across machines or days.",
+               *filter(None, [set_aside_text(index, machine, [HEADLINE])]),
                *left_out(index, machine, environments)],
         sentences=(VERDICT, BUILD))
 

@@ -24,6 +24,7 @@ from taskbench.catalogue import (
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import inference
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
+from taskbench.reports.runmodel import OUT_OF_LINE
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import MARKS, Cell, Index, Table, figure_cell, label, na
 
@@ -129,6 +130,23 @@ def verdict_cell(verdict: inference.Verdict | None, previous: str = "") -> Cell:
                 else "noise")
 
 
+def set_aside_text(index: Index, machine: str, figures: Sequence[tuple[Benchmark, int]]
+                   ) -> str:
+    """The values the run's model set aside at ``figures`` as interference, named, with how
+    many values it averaged in; "" where it set none aside or has no model."""
+    models = [(entry, count, index.model(machine, entry, count)) for entry, count in figures]
+    named = [f"{aside.series} in block {aside.block + 1} at {count:,} tasks "
+             f"({kind_of(entry, count)}, {100 * aside.excess:+.0f}%)"
+             for entry, count, model in models if model is not None
+             for aside in model.set_aside]
+    if not named:
+        return ""
+    used = sum(sum(model.used.values()) for _, _, model in models if model is not None)
+    return (f"Set aside as interference of the host (slower than the run's model by more than "
+            f"{OUT_OF_LINE:g} robust spreads; each re-measured in an extra block, the raw values "
+            f"kept in the results): {'; '.join(named)}. {used:,} values averaged in.")
+
+
 def what_differs(kind: str, a: str, b: str, versions: Mapping[str, str] | None) -> str:
     """The kind of step, and the patch versions where a build or setting step also has
     them differ (a confound the reader must see)."""
@@ -154,4 +172,5 @@ def steps_table(index: Index, machine: str, versions: Mapping[str, str] | None =
                  "A's with its paired 95% interval",
         ["A → B", "what differs", *(f"{count:,} tasks ({kind_of(entry, count)})"
                                     for entry, count in STEPS_AT)], rows,
-        notes=[inference.rule_text(len(pairs)) + "."], text_columns=2)
+        notes=[inference.rule_text(len(pairs)) + ".",
+               *filter(None, [set_aside_text(index, machine, STEPS_AT)])], text_columns=2)

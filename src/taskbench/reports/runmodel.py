@@ -124,11 +124,15 @@ class RunModel:
         variance = float(vector @ self._covariance @ vector)
         return Contrast(value, math.sqrt(max(variance, 0.0)), self.freedom)
 
+    def log_level(self, series: str) -> Contrast:
+        """The log of the series' CPU seconds per unit at the run's average block, with its
+        standard error."""
+        return self._contrast({series: 1.0})
+
     def level(self, series: str, confidence: float = CONFIDENCE) -> Estimate:
         """The series' CPU seconds per unit at the run's average block, with its interval:
         what this run measured (between runs and hosts, see the calibration)."""
-        found = self._contrast({series: 1.0}).interval(confidence)
-        return Estimate(math.exp(math.log(found.value)), found.low, found.high)
+        return self.log_level(series).interval(confidence)
 
     def contrast(self, a: str, b: str) -> Contrast:
         """A against B: the log of A's time over B's, with its standard error."""
