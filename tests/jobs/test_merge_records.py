@@ -105,9 +105,14 @@ def _merge_one_bad(places: tuple[Path, Path], *edits: Edit, python: str = "3.11"
     (_column("started_at", -1), "started at -1, not a time"),
     (_column("started_at", True), "started at True, not a time"),
     (_column("started_at", 2.5e12), "started at 2500000000000.0, not a time"),
+    (_column("duration", -35.0), "took -35.0 seconds, which no run can take"),
+    (_column("duration", 10 ** 400), "took an integer of about 401 digits seconds"),
+    (_top(durations={"<build>": float("inf")}), "<build> took inf seconds"),
+    (_top(durations=[1.0]), "cannot be read (TypeError"),
 ], ids=["huge-value", "huge-sample", "huge-interval", "huge-date", "huge-start", "true-value",
         "true-sample", "nan-date", "zero-date", "true-date", "zero-start", "negative-start",
-        "true-start", "float-start"])
+        "true-start", "float-start", "negative-duration", "huge-duration", "infinite-build",
+        "durations-list"])
 def test_a_number_no_run_can_produce_is_refused_in_one_line(
         places: tuple[Path, Path], edit: Edit, reason: str) -> None:
     assert reason in _merge_one_bad(places, edit)

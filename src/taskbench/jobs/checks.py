@@ -18,6 +18,7 @@ writes is checked here, with the reason a value is impossible:
   ``validity.FUTURE_SLACK``); asv's ``null`` for a benchmark that did not run stays;
 * the file's name is the whole name asv gives it (machine, commit and environment name
   compared as one string, so that an environment named ``../x`` cannot pass as ``x``);
+* asv's durations, which the budget sums, are finite and not below 0;
 * the file agrees with itself and its name (:mod:`taskbench.jobs.consistency`).
 """
 
@@ -80,9 +81,21 @@ def _figure_problem(key: str, index: int, value: Any, stats: Any, samples: Any) 
     return consistency.agreement_problem(where, value, stats, samples)
 
 
+def _durations_problem(results: Any) -> str | None:
+    """asv's durations (seconds a benchmark, the build or a setup_cache took), which the
+    budget sums: each a finite number, not below 0."""
+    durations = results.duration
+    if not isinstance(durations, dict):
+        return f"its durations are {shown(durations)}, not asv's"
+    for name, seconds in sorted(durations.items(), key=lambda item: str(item[0])):
+        if seconds is not None and (number(seconds) is None or seconds < 0):
+            return f"{name} took {shown(seconds)} seconds, which no run can take"
+    return None
+
+
 def figures_problem(results: Any) -> str | None:
     """Why the numbers of asv ``Results`` cannot be from a run (see the docstring), or None."""
-    problem = _dates_problem(results)
+    problem = _dates_problem(results) or _durations_problem(results)
     if problem:
         return problem
     for key in results.get_all_result_keys():
