@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import unicodedata
 from typing import Any
 
 # How far ahead of this machine's clock a time may be: the clocks of CI runners and of the
@@ -75,6 +76,6 @@ def text_problem(value: Any, most: int) -> str | None:
         return f"{shown(value)} is not text"
     if len(value) > most:
         return f"is {len(value):,} characters long (at most {most:,})"
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
         return f"{shown(value)} holds a control character (a line break, a tab)"
     return None

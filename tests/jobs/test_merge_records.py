@@ -109,10 +109,14 @@ def _merge_one_bad(places: tuple[Path, Path], *edits: Edit, python: str = "3.11"
     (_column("duration", 10 ** 400), "took an integer of about 401 digits seconds"),
     (_top(durations={"<build>": float("inf")}), "<build> took inf seconds"),
     (_top(durations=[1.0]), "cannot be read (TypeError"),
+    (_top(date=20.5), "its commit date 20.5 is not a time"),
+    (_set("stats_number", 0), "its number is 0, not a count of runs"),
+    (_set("stats_repeat", -3), "its repeat is -3, not a count of runs"),
+    (_column("version", 5), "its version 5 is not text"),
 ], ids=["huge-value", "huge-sample", "huge-interval", "huge-date", "huge-start", "true-value",
         "true-sample", "nan-date", "zero-date", "true-date", "zero-start", "negative-start",
         "true-start", "float-start", "negative-duration", "huge-duration", "infinite-build",
-        "durations-list"])
+        "durations-list", "float-date", "no-calls", "negative-samples", "version-number"])
 def test_a_number_no_run_can_produce_is_refused_in_one_line(
         places: tuple[Path, Path], edit: Edit, reason: str) -> None:
     assert reason in _merge_one_bad(places, edit)

@@ -142,6 +142,25 @@ def test_a_newer_run_with_fewer_figures_does_not_replace_a_complete_one(
     assert _tree(results) == before
 
 
+def test_a_newer_run_without_the_samples_the_committed_one_kept_does_not_replace_it(
+        committed: tuple[Path, Path]) -> None:
+    incoming, results = committed
+    before = _tree(results)
+    source = write_results(incoming / "job", _full(2e-5), python="3.13", date=10,
+                           started=9000)
+    data = json.loads(source.read_text())
+    row = data["results"][TASK_COST.name]
+    row[data["result_columns"].index("samples")] = None  # the values alone
+    for column in ("stats_ci_99_a", "stats_ci_99_b", "stats_q_25", "stats_q_75"):
+        row[data["result_columns"].index(column)] = None
+    source.write_text(json.dumps(data))
+
+    report = merge([incoming], results)
+
+    assert "lacks 6 of its figures (or their samples)" in _kept(report, source.name)
+    assert _tree(results) == before
+
+
 def test_a_newer_run_lacking_only_a_figure_the_catalogue_dropped_replaces(
         committed: tuple[Path, Path]) -> None:
     incoming, results = committed
@@ -308,11 +327,13 @@ def test_a_block_record_of_an_interpreter_without_results_does_not_land(
     ({"python": "3.13", "c_asyncio": "yes"}, "c_asyncio is 'yes', not true or false"),
     ({"python": "3.13", "pgo": ["yes"]}, "pgo ['yes'] is not text"),
     ({"python": "3.13", "compiler": "GCC\n| x |"}, "holds a control character"),
+    ({"python": "3.13", "source": "pyenv\u2028x"}, "holds a control character"),
     ({"python": "3.13", "compiler": "x" * 5000}, "compiler is 5,000 characters long"),
     ({"python": "3.13", "../x": "y"}, "'../x' is not the name of a build fact"),
     ({"python": "3.13", "extra": {"a": 1}}, "extra {'a': 1} is not text"),
     ({"python": "3.13", "config_args": "x" * 10_000_000}, "characters long; a build record is at"),
 ], ids=["empty-name", "foo-bar", "path", "number-version", "text-flag", "list", "newline",
+         "line-separator",
         "long-text", "path-key", "object", "10-MB-line"])
 def test_a_build_record_outside_the_schema_is_refused(
         committed: tuple[Path, Path], record: dict[str, Any], reason: str) -> None:

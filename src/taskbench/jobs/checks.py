@@ -37,11 +37,12 @@ from taskbench.validity import latest_allowed, moment_problem, number, shown, wh
 
 # Units whose figures may be 0: a share of CPU time, page faults per task.
 MAY_BE_ZERO = frozenset({"%", "faults/task"})
+COUNTS = ("number", "repeat")  # asv's statistics that count: calls per sample, samples
 
 
 def _dates_problem(results: Any) -> str | None:
     date = number(results.date)
-    if date is None or date <= 0:
+    if date is None or date <= 0 or not isinstance(results.date, int):
         return f"its commit date {shown(results.date)} is not a time"
     if date > latest_allowed():
         return f"its commit is dated {when(int(date))}, in the future"
@@ -78,6 +79,8 @@ def _figure_problem(key: str, index: int, value: Any, stats: Any, samples: Any) 
     for field, bound in sorted(stats.items()):
         if number(bound) is None:
             return f"{where}: its {field} is {shown(bound)}, not a finite number"
+        if field in COUNTS and bound < 1:
+            return f"{where}: its {field} is {shown(bound)}, not a count of runs"
     return consistency.agreement_problem(where, value, stats, samples)
 
 

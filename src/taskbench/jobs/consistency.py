@@ -85,6 +85,8 @@ def grid_problem(data: dict[str, Any]) -> str | None:
         expected = _combinations(cells.get("params"))
         if expected is None:
             return f"{name}: its parameters {shown(cells.get('params'))} are not asv's"
+        if not isinstance(cells.get("version"), (str, type(None))):
+            return f"{name}: its version {shown(cells.get('version'))} is not text"
         for column, cell in sorted(cells.items()):
             if (column in LISTS or column.startswith("stats_")) and cell is not None and (
                     not isinstance(cell, list) or len(cell) != expected):

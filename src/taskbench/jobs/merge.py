@@ -4,7 +4,8 @@
 a committed record is replaced only by a record that is strictly newer and at least as
 complete; anything else is kept, and the merge says what it kept and why. For a results file,
 newer is asv's commit date, then when the run was made, and as complete is measuring every
-figure the committed file measured that the catalogue still declares; for the others see
+figure the committed file measured that the catalogue still declares, with samples where it
+kept them; for the others see
 :mod:`taskbench.jobs.descriptions` (``benchmarks.json``, merged benchmark by benchmark,
 never taken whole) and :mod:`taskbench.jobs.mergelogs`.
 
@@ -91,19 +92,23 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
     return found
 
 
-def _measured(results: Any) -> dict[str, None]:
+def _measured(results: Any) -> dict[str, bool]:
     """Every figure a results file measured that the catalogue still declares, by asv's
-    name of it (a retired benchmark or count is no loss when a newer run lacks it)."""
-    found: dict[str, None] = {}
+    name of it, and whether it kept its samples (a retired benchmark or count is no loss
+    when a newer run lacks it)."""
+    found: dict[str, bool] = {}
     for key in results.get_all_result_keys():
         entry = BY_NAME.get(key)
         if entry is None:
             continue
         declared = set(entry.combinations())
         grid = results.get_result_params(key) or []
-        for combo, value in zip(itertools.product(*grid), results.get_result_value(key, grid)):
+        samples = results.get_result_samples(key, grid)
+        for index, (combo, value) in enumerate(zip(itertools.product(*grid),
+                                                   results.get_result_value(key, grid))):
             if finite(value) is not None and tuple(map(parameter, combo)) in declared:
-                found[f"{key}({', '.join(combo)})"] = None
+                found[f"{key}({', '.join(combo)})"] = bool(
+                    index < len(samples) and samples[index])
     return found
 
 
@@ -118,11 +123,13 @@ def _kept_because(incoming: Any, current: Path, machine: str) -> str | None:
         return None  # the committed file cannot be read: any valid run is better
     if not newer:
         return "incoming run is not newer"
-    lacking = [name for name in _measured(committed) if name not in _measured(incoming)]
+    has = _measured(incoming)
+    lacking = [name for name, sampled in _measured(committed).items()
+               if name not in has or (sampled and not has[name])]
     if lacking:
         shown = ", ".join(lacking[:3]) + (", …" if len(lacking) > 3 else "")
-        return (f"the incoming run is newer but lacks {len(lacking)} of its figures: "
-                f"{shown}")
+        return (f"the incoming run is newer but lacks {len(lacking)} of its figures (or "
+                f"their samples): {shown}")
     return None
 
 
