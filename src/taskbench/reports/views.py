@@ -9,7 +9,7 @@ by an older version of its benchmark, n/a), which both renderers mark the same w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -17,6 +17,7 @@ from taskbench import blocklog
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import Benchmark
 from taskbench.interpreters.names import interpreter_order, noise_group
+from taskbench.reports.earlier import earlier_runs
 from taskbench.reports.runmodel import RunModel, Value, fit
 from taskbench.reports.stats import Estimate, estimate
 
@@ -111,25 +112,6 @@ def marked(figure: Figure, text: str, has_interval: bool = True) -> Cell:
     if not has_interval:
         return Cell(text, "single", MARKS["single"][1])
     return Cell(text)
-
-
-def earlier_runs(figures: list[Figure],
-                 block_logs: Mapping[str, dict[tuple[str, str], blocklog.Record]]
-                 ) -> list[Figure]:
-    """``figures``, each marked (``earlier_run``) when its run is not the newest of its
-    machine: an older commit, or, at the newest commit, an environment the newest run in
-    blocks did not measure (a file left there by an earlier run)."""
-    newest: dict[str, tuple[int, str]] = {}
-    for f in figures:
-        newest[f.machine] = max(newest.get(f.machine, (f.date, f.commit)), (f.date, f.commit))
-    measured: dict[str, set[str]] = {}
-    for machine, (_, commit) in newest.items():
-        run = blocklog.newest_run(dict(block_logs.get(machine, {})))
-        if run is not None and run["commit"] == commit:
-            measured[machine] = {env for block in run["blocks"] for env in block.get("order", [])}
-    return [replace(f, earlier_run=True) if (f.date, f.commit) != newest[f.machine] or (
-        measured.get(f.machine) and f.env_name not in measured[f.machine]) else f
-        for f in figures]
 
 
 class Index:
