@@ -615,7 +615,8 @@ def test_the_command_prints_what_it_added_replaced_kept_and_refused(
 
     assert child.returncode == 2, child.stderr  # something was refused (round three)
     lines = child.stdout.splitlines()
-    assert lines[0] == ("1 added, 1 replaced, 1 kept (the committed file is as new or newer), "
+    assert lines[0] == ("1 added, 1 replaced, 1 kept (the committed record stays: nothing "
+                        "newer and as complete came), "
                         "1 refused")
     assert f"  added: box/{NAME.format('3.13')}" in lines
     assert f"  replaced: box/{NAME.format('3.12')}" in lines

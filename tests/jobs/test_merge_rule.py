@@ -413,6 +413,19 @@ def test_a_results_file_replaced_by_a_folder_is_refused_loudly(
     assert _tree(results) == before
 
 
+def test_a_name_with_a_line_break_is_refused_on_one_line(committed: tuple[Path, Path]) -> None:
+    incoming, results = committed
+    folder = _machine_folder(incoming / "job")
+    (folder / "x\ny.json").write_text("{}")
+    (folder / "notes\n.txt").write_text("")
+
+    lines = merge([incoming], results).lines()
+
+    refused = [line for line in lines if line.startswith("  refused: ")]
+    assert len(refused) == 2 and all("\\n" in line for line in refused)
+    assert not [line for line in lines if line.startswith(("y.json", ".txt"))]
+
+
 def test_the_command_exits_0_when_nothing_was_refused(committed: tuple[Path, Path]) -> None:
     incoming, results = committed
     write_results(incoming / "job", _full(2e-5), python="3.13", date=10, started=1000)

@@ -16,6 +16,10 @@ from typing import Callable
 from taskbench.asvadapter.results import expected_name, load_file, run_stamp
 
 
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 @dataclass
 class Report:
     added: list[str] = field(default_factory=list)
@@ -25,12 +29,15 @@ class Report:
     notes: list[str] = field(default_factory=list)  # an earlier merge, rolled back first
 
     def lines(self) -> list[str]:
+        """The report, one line per file or refusal (a line break in a name or a message,
+        shown as ``\\n``, cannot split one in two)."""
         out = [f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.kept)} kept "
-               f"(the committed file is as new or newer), {len(self.refused)} refused"]
-        out += [f"  added: {name}" for name in self.added]
-        out += [f"  replaced: {name}" for name in self.replaced]
-        out += [f"  kept: {name}" for name in self.kept]
-        out += [f"  refused: {reason}" for reason in self.refused]
+               f"(the committed record stays: nothing newer and as complete came), "
+               f"{len(self.refused)} refused"]
+        out += [f"  added: {_one_line(name)}" for name in self.added]
+        out += [f"  replaced: {_one_line(name)}" for name in self.replaced]
+        out += [f"  kept: {_one_line(name)}" for name in self.kept]
+        out += [f"  refused: {_one_line(reason)}" for reason in self.refused]
         if self.refused:
             out.append("What was refused is left out and results/ keeps its own files: fix "
                        "or measure it again (make bench), then merge again.")
