@@ -200,3 +200,45 @@ def test_each_block_says_the_time_left_and_that_asvs_percentage_is_no_clock(
     assert [int(number) for number, _ in progress] == list(range(1, least + 1))
     assert progress[0][1].startswith(f"{least - 1} more first blocks, then the extra blocks")
     assert progress[-1][1].startswith("no more first blocks, then the extra blocks")
+
+
+SIX = [f"virtualenv-py3.{minor}" for minor in range(8, 14)]
+# TaskCost at 100,000 tasks in the committed runs, µs: a slower step, three faster, one
+# near 1.
+SIX_LEVELS = dict(zip(SIX, (14.8e-6, 16.0e-6, 13.1e-6, 8.6e-6, 8.6e-6, 7.55e-6)))
+
+
+def _noisy(burst: set[tuple[str, int]]) -> Callable[[str, str, int], float]:
+    """2% of noise per process, a drift per block, the same in every run for the same
+    interpreter and asv call; 40% slower for the (interpreter, call number) in ``burst``."""
+    def value(env: str, call: str, number: int) -> float:
+        draw = random.Random(f"{env} {number}")
+        drift = random.Random(f"block {number}").gauss(0, 0.03)
+        hit = 1.4 if (env, number) in burst else 1.0
+        return SIX_LEVELS[env] * hit * math.exp(drift + draw.gauss(0, 0.02))
+    return value
+
+
+def _verdicts(tmp_path: Path, name: str, burst: set[tuple[str, int]]) -> dict[str, str]:
+    from taskbench.reports.classic import steps_table
+    from taskbench.reports.views import read_index
+
+    FakeAsv.calls = []
+    FakeAsv.value = staticmethod(_noisy(burst))
+    run = run_blocks(tmp_path / name / "blocks", "box", SIX,
+                     select([r"TaskCost.*\(100000\)$"]), minutes=600, seed=7)
+    record(run, "box", tmp_path / name / "results")
+    index, problems = read_index(tmp_path / name / "results")
+    assert not problems
+    table = steps_table(index, "box")
+    return {row[0].text: re.sub(r"^[\d.]+× ", "", row[2].text.split(" (")[0])
+            for row in table.rows}
+
+
+def test_a_burst_of_interference_leaves_the_verdicts_as_a_quiet_run_gives_them(
+        fake_asv: type[FakeAsv], tmp_path: Path) -> None:
+    quiet = _verdicts(tmp_path, "quiet", set())
+    # Three processes 40% slow in the third block, as one burst of the host does.
+    hit = _verdicts(tmp_path, "burst", {(SIX[1], 2), (SIX[3], 2), (SIX[4], 2)})
+    assert quiet == hit
+    assert sum(not words.startswith("undecided") for words in quiet.values()) >= 4

@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
@@ -32,6 +32,7 @@ from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
 from taskbench.catalogue import BLOCKS, BY_NAME, COUNTS, REPLICA_PHASE, ROUNDS, SAMPLED, Target
 from taskbench.jobs import blockplan, estimate
+from taskbench.jobs.burst import Burst, stop
 from taskbench.reports.classic import STEPS_AT, steps
 
 Measured = blockplan.Measured
@@ -75,6 +76,8 @@ class BlockRun:
     measured: Measured = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     plan: blockplan.Plan | None = None
+    burst: Burst | None = None  # interference on purpose, for a precision record
+    hogs: list[Any] = field(default_factory=list)
 
     def spent(self) -> float:
         return sum(self.phase_minutes.values()) + sum(self.minutes)
@@ -163,6 +166,8 @@ def _first_blocks(folder: Path, machine: str, environments: Sequence[str],
         print(f"\n=== Block {block + 1} of the first {count}: {len(chosen)} figures on "
               f"{len(environments)} interpreters ({run.spent():.1f} minutes so far; "
               f"{estimate.ASV_PERCENT}) ===", flush=True)
+        if run.burst is not None and run.burst.block == block + 1:
+            run.hogs += run.burst.start()
         values = _block(folder, machine, [(orders[block], chosen)], run, "first",
                         guesses[block], config)
         scale = estimate.pace(run.minutes, run.guesses)
@@ -219,16 +224,21 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                targets: Sequence[Target], *, minutes: float, quick: bool = False,
                config: Path = CONFIG, seed: int | None = None,
-               seed_source: Callable[[], int] = blockplan.draw_seed) -> BlockRun:
+               seed_source: Callable[[], int] = blockplan.draw_seed,
+               burst: Burst | None = None) -> BlockRun:
     """Measure ``targets`` on ``environments`` under ``folder``: the phases, the first
-    blocks, then the extra blocks the plan asks for within ``minutes`` of measuring."""
-    run = BlockRun(seed=seed_source() if seed is None else seed)
+    blocks, then the extra blocks the plan asks for within ``minutes`` of measuring; with
+    ``burst``, interference on purpose during one first block."""
+    run = BlockRun(seed=seed_source() if seed is None else seed, burst=burst)
     print(f"Block orders drawn from seed {run.seed} (recorded in the block log).", flush=True)
-    run_phases(folder, machine, environments, targets, run, config)
-    if any(t.entry.measured_in == BLOCKS for t in targets):
-        _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
-        if not quick:
-            _extra_blocks(folder, machine, targets, run, minutes, config)
+    try:
+        run_phases(folder, machine, environments, targets, run, config)
+        if any(t.entry.measured_in == BLOCKS for t in targets):
+            _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
+            if not quick:
+                _extra_blocks(folder, machine, targets, run, minutes, config)
+    finally:
+        stop(run.hogs)
     return run
 
 
@@ -258,6 +268,8 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
         "commit": commit, "env_name": "", "run": newest, "seed": run.seed,
         "phases": [{"name": name, "minutes": round(minutes, 2)}
                    for name, minutes in run.phase_minutes.items()],
+        **({"burst": {"block": run.burst.block, "seconds": run.burst.seconds}}
+           if run.burst is not None else {}),
         "blocks": [{"order": order, "minutes": round(minutes, 2), "stage": stage}
                    for order, minutes, stage in zip(run.orders, run.minutes, run.stages)],
         "plan": {"granted": sorted({n.why for n in plan.granted}),
