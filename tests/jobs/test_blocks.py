@@ -89,6 +89,16 @@ def fake_asv(monkeypatch: pytest.MonkeyPatch) -> type[FakeAsv]:
     return FakeAsv
 
 
+def test_environments_sharing_a_folder_are_measured_in_one_half() -> None:
+    names = ["py3.12", "py3.14", "py3.14-JIT", "py3.15", "py3.15-JIT", "pypy"]
+    folders = {name: Path(name.split("-")[0]) for name in names}
+    found = blocks.halves(names, folders)
+    assert sorted(found[0] + found[1]) == sorted(names)
+    for shared in ("py3.14", "py3.15"):
+        assert any({shared, f"{shared}-JIT"} <= set(half) for half in found)
+    assert abs(len(found[0]) - len(found[1])) <= 1
+
+
 def _blocks_of(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [call for call in calls if call["folder"].name.startswith("block-")]
 

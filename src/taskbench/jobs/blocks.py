@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 
 from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
-from taskbench.asvadapter.config import CONFIG
+from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
 from taskbench.catalogue import BLOCKS, BY_NAME, COUNTS, REPLICA_PHASE, ROUNDS, SAMPLED, Target
@@ -91,6 +91,20 @@ def _asv(folder: Path, machine: str, environments: Sequence[str], calls: Sequenc
                           prefix=prefix).returncode
 
 
+def halves(environments: Sequence[str], folders: dict[str, Path]) -> list[list[str]]:
+    """The environments in two halves for two asv runs at once, those that share a folder
+    (differing only in run-time variables, such as the JIT's) in the same half: asv installs
+    taskbench into a folder when it starts measuring there, and two installs at once into
+    one folder break each other."""
+    groups: dict[Path | str, list[str]] = {}
+    for env in environments:
+        groups.setdefault(folders.get(env, env), []).append(env)
+    found: list[list[str]] = [[], []]
+    for members in sorted(groups.values(), key=len, reverse=True):
+        min(found, key=len).extend(members)
+    return found
+
+
 def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequence[str],
             config: Path, run: BlockRun) -> None:
     """The counts phase: the interpreters in two halves measured at once, one per core,
@@ -100,7 +114,11 @@ def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequ
     if created != 0:
         print(f"warning: `asv setup` exited with status {created}; the environments it could "
               "not create are named above, and asv leaves them out of every run.", flush=True)
-    halves = [list(environments[0::2]), list(environments[1::2])]
+    try:
+        folders = environment_folders(config)
+    except ConfigError:
+        folders = {}
+    split = halves(environments, folders)
     statuses: list[int] = []
 
     def measure(number: int, half: list[str]) -> None:
@@ -109,7 +127,7 @@ def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequ
         statuses.append(_asv(target, machine, half, calls, config, prefix=f"[counts {number}]"))
 
     threads = [threading.Thread(target=measure, args=(number, half))
-               for number, half in enumerate(halves, 1) if half]
+               for number, half in enumerate(split, 1) if half]
     for thread in threads:
         thread.start()
     for thread in threads:
