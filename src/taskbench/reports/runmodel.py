@@ -18,9 +18,11 @@ Before the fit, values far out of line are **set aside**: a robust fit of the sa
 fit by more than :data:`OUT_OF_LINE` robust spreads of its group (the normal-consistent median
 absolute deviation of the group's residuals, corrected for the parameters fitted) is taken
 as interference of the host, not averaged in, and named in every report. The rule is one-sided
-because interference only ever slows a process. The threshold: the committed runs' largest
-residual was 3.1 of these spreads (none beyond), the bursts seen on a fresh host were 7 to
-20 (19–56% on a 2.5% spread), and a normal value passes 4 spreads one time in 30,000.
+because interference only ever slows a process. The threshold: a normal value passes 4
+spreads one time in 30,000, while the bursts seen on this kind of machine were 7 to 60 (19–56%
+on a spread of 2–3% at 100,000 tasks; in the two committed runs of the earlier design, 46 and
+43 of 1,562 timed values lay beyond 4 spreads, nearly all at 1,000 tasks and below, where a
+burst of a few tens of milliseconds is a large share of a process).
 
 The final fit is weighted least squares (statsmodels' WLS) with each group's own variance,
 estimated from an ordinary fit first; with one group it is ordinary least squares. The
