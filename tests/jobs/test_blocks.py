@@ -58,9 +58,8 @@ class FakeAsv:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def setup(self, environments: list[str]) -> Any:
+    def setup(self, environments: list[str]) -> None:
         FakeAsv.setups.append(list(environments))
-        return type("Done", (), {"returncode": 0})()
 
     def run(self, **options: Any) -> Any:
         number = len(FakeAsv.calls)
