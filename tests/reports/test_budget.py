@@ -34,7 +34,6 @@ def test_the_parts_come_from_asvs_durations_and_the_rest_makes_up_the_run(
     assert found is not None
     sentence, table = found
     assert "2 interpreters in 15.0 minutes: 3 first blocks (4.0 to 6.0 minutes each)" in sentence
-        sentence
     minutes = {row[0].text: float(row[1].text) for row in table.rows}
     assert minutes["`TaskCost`"] == 10.0 and minutes["`FirstCycle`"] == 4.0
     assert minutes["installing taskbench into the environments"] == 1.0
