@@ -58,9 +58,8 @@ class FakeAsv:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def setup(self, environments: list[str]) -> Any:
+    def setup(self, environments: list[str]) -> None:
         FakeAsv.setups.append(list(environments))
-        return type("Done", (), {"returncode": 0})()
 
     def run(self, **options: Any) -> Any:
         number = len(FakeAsv.calls)
@@ -87,6 +86,16 @@ def fake_asv(monkeypatch: pytest.MonkeyPatch) -> type[FakeAsv]:
     FakeAsv.value = staticmethod(lambda env, call, run: 1e-5)
     monkeypatch.setattr(blocks, "AsvDriver", FakeAsv)
     return FakeAsv
+
+
+def test_environments_sharing_a_folder_are_measured_in_one_half() -> None:
+    names = ["py3.12", "py3.14", "py3.14-JIT", "py3.15", "py3.15-JIT", "pypy"]
+    folders = {name: Path(name.split("-")[0]) for name in names}
+    found = blocks.halves(names, folders)
+    assert sorted(found[0] + found[1]) == sorted(names)
+    for shared in ("py3.14", "py3.15"):
+        assert any({shared, f"{shared}-JIT"} <= set(half) for half in found)
+    assert abs(len(found[0]) - len(found[1])) <= 1
 
 
 def _blocks_of(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -200,3 +209,59 @@ def test_each_block_says_the_time_left_and_that_asvs_percentage_is_no_clock(
     assert [int(number) for number, _ in progress] == list(range(1, least + 1))
     assert progress[0][1].startswith(f"{least - 1} more first blocks, then the extra blocks")
     assert progress[-1][1].startswith("no more first blocks, then the extra blocks")
+
+
+SIX = [f"virtualenv-py3.{minor}" for minor in range(8, 14)]
+# TaskCost at 100,000 tasks in the committed runs, µs: a slower step, three faster, one
+# near 1.
+SIX_LEVELS = dict(zip(SIX, (14.8e-6, 16.0e-6, 13.1e-6, 8.6e-6, 8.6e-6, 7.55e-6)))
+
+
+def _noisy(burst: set[tuple[str, int]]) -> Callable[[str, str, int], float]:
+    """2% of noise per process, a drift per block, the same in every run for the same
+    interpreter and asv call; 40% slower for the (interpreter, call number) in ``burst``."""
+    def value(env: str, call: str, number: int) -> float:
+        draw = random.Random(f"{env} {number}")
+        drift = random.Random(f"block {number}").gauss(0, 0.03)
+        hit = 1.4 if (env, number) in burst else 1.0
+        return SIX_LEVELS[env] * hit * math.exp(drift + draw.gauss(0, 0.02))
+    return value
+
+
+def _verdicts(tmp_path: Path, name: str, burst: set[tuple[str, int]]) -> dict[str, str]:
+    from taskbench.reports.classic import steps_table
+    from taskbench.reports.views import read_index
+
+    FakeAsv.calls = []
+    FakeAsv.value = staticmethod(_noisy(burst))
+    run = run_blocks(tmp_path / name / "blocks", "box", SIX,
+                     select([r"TaskCost.*\(100000\)$"]), minutes=600, seed=7)
+    record(run, "box", tmp_path / name / "results")
+    index, problems = read_index(tmp_path / name / "results")
+    assert not problems
+    table = steps_table(index, "box")
+    return {row[0].text: re.sub(r"^[\d.]+× ", "", row[2].text.split(" (")[0])
+            for row in table.rows}
+
+
+def test_a_burst_of_interference_leaves_the_verdicts_as_a_quiet_run_gives_them(
+        fake_asv: type[FakeAsv], tmp_path: Path) -> None:
+    quiet = _verdicts(tmp_path, "quiet", set())
+    # Three processes 40% slow in the third block, as one burst of the host does.
+    hit = _verdicts(tmp_path, "burst", {(SIX[1], 2), (SIX[3], 2), (SIX[4], 2)})
+    assert quiet == hit
+    assert sum(not words.startswith("undecided") for words in quiet.values()) >= 4
+
+
+def test_a_figure_that_fails_in_one_block_is_named_and_the_rest_kept(
+        fake_asv: type[FakeAsv], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def value(env: str, call: str, number: int) -> float:
+        return math.nan if (env, number) == (ENVIRONMENTS[1], 1) else 1e-5
+
+    fake_asv.value = staticmethod(value)
+    run = run_blocks(tmp_path, "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]),
+                     minutes=60, seed=1)
+    call = TASK_COST.call_name((1_000,))
+    assert sorted(run.measured[call][ENVIRONMENTS[1]]) == [0, 2, 3, 4]
+    assert sorted(run.measured[call][ENVIRONMENTS[0]]) == [0, 1, 2, 3, 4]
+    assert f"block 2: 3.13 {call}" in capsys.readouterr().out

@@ -108,3 +108,12 @@ def test_the_host_cpu_goes_into_the_build_facts_and_the_figures_into_the_summary
     assert "Example" not in (machine_dir / "machine.json").read_text()
     text = summary.read_text()
     assert TRYOUT in text and f"| 3.12 | {TASK_COST.name} | count=1000 | 5.94 s (" in text, text
+
+
+def test_a_summary_of_several_interpreters_gives_their_steps_in_the_engines_words(
+        world: Path) -> None:
+    from taskbench.jobs.summary import summary
+
+    text = summary(world, "Measured", tryout=False)
+    assert "3.12 → 3.13" in text and "1.30× faster (1.2" in text
+    assert text.index("Which differences are real") < text.index("| interpreter | benchmark")

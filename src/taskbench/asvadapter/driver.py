@@ -174,12 +174,16 @@ class AsvDriver:
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
 
-    def setup(self, environments: Sequence[str] = (), **options: Any
-              ) -> subprocess.CompletedProcess[str]:
+    def setup(self, environments: Sequence[str] = ()) -> None:
         """``asv setup``: the environments created, one after another (virtualenv's seeding
-        shares one cache folder, which two creations at once can corrupt)."""
-        return self.call("setup", *[option for spec in environments
-                                    for option in ("-E", spec)], **options)
+        shares one cache folder, which two creations at once can corrupt). asv 0.6 exits 1
+        and prints its list of environments whatever happens, so neither is shown; what it
+        says of an environment it could not create is, and ``asv run`` says it again."""
+        done = self.call("setup", *[option for spec in environments
+                                    for option in ("-E", spec)], capture=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            if not line.startswith("[<asv."):
+                print(line, flush=True)
 
     def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
         """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""

@@ -23,15 +23,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
-from taskbench.asvadapter.config import CONFIG
+from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
 from taskbench.catalogue import BLOCKS, BY_NAME, COUNTS, REPLICA_PHASE, ROUNDS, SAMPLED, Target
 from taskbench.jobs import blockplan, estimate
+from taskbench.jobs.burst import Burst, stop
 from taskbench.reports.classic import STEPS_AT, steps
 
 Measured = blockplan.Measured
@@ -75,6 +76,9 @@ class BlockRun:
     measured: Measured = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     plan: blockplan.Plan | None = None
+    expected: list[set[tuple[str, str]]] = field(default_factory=list)  # per block
+    burst: Burst | None = None  # interference on purpose, for a precision record
+    hogs: list[Any] = field(default_factory=list)
 
     def spent(self) -> float:
         return sum(self.phase_minutes.values()) + sum(self.minutes)
@@ -88,16 +92,31 @@ def _asv(folder: Path, machine: str, environments: Sequence[str], calls: Sequenc
                           prefix=prefix).returncode
 
 
+def halves(environments: Sequence[str], folders: dict[str, Path]) -> list[list[str]]:
+    """The environments in two halves for two asv runs at once, those that share a folder
+    (differing only in run-time variables, such as the JIT's) in the same half: asv installs
+    taskbench into a folder when it starts measuring there, and two installs at once into
+    one folder break each other."""
+    groups: dict[Path | str, list[str]] = {}
+    for env in environments:
+        groups.setdefault(folders.get(env, env), []).append(env)
+    found: list[list[str]] = [[], []]
+    for members in sorted(groups.values(), key=len, reverse=True):
+        min(found, key=len).extend(members)
+    return found
+
+
 def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequence[str],
             config: Path, run: BlockRun) -> None:
     """The counts phase: the interpreters in two halves measured at once, one per core,
     once every environment exists (creating two at once can break both)."""
     with AsvDriver(config, results_dir=folder) as driver:
-        created = driver.setup(environments).returncode
-    if created != 0:
-        print(f"warning: `asv setup` exited with status {created}; the environments it could "
-              "not create are named above, and asv leaves them out of every run.", flush=True)
-    halves = [list(environments[0::2]), list(environments[1::2])]
+        driver.setup(environments)
+    try:
+        folders = environment_folders(config)
+    except ConfigError:
+        folders = {}
+    split = halves(environments, folders)
     statuses: list[int] = []
 
     def measure(number: int, half: list[str]) -> None:
@@ -106,7 +125,7 @@ def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequ
         statuses.append(_asv(target, machine, half, calls, config, prefix=f"[counts {number}]"))
 
     threads = [threading.Thread(target=measure, args=(number, half))
-               for number, half in enumerate(halves, 1) if half]
+               for number, half in enumerate(split, 1) if half]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -115,8 +134,10 @@ def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequ
 
 
 def run_phases(folder: Path, machine: str, environments: Sequence[str],
-               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG) -> None:
-    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`)."""
+               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG,
+               quick: bool = False) -> None:
+    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`);
+    a quick try-out runs the clients once each."""
     for phase in blockplan.PHASES:
         chosen = [t.call for t in blockplan.in_phase(targets, phase)]
         if not chosen:
@@ -129,7 +150,7 @@ def run_phases(folder: Path, machine: str, environments: Sequence[str],
         else:
             run.phases.append((phase, folder / phase))
             run.statuses.append(_asv(folder / phase, machine, environments, chosen, config,
-                                     rounds=ROUNDS if phase != REPLICA_PHASE else 1))
+                                     rounds=1 if quick or phase == REPLICA_PHASE else ROUNDS))
         run.phase_minutes[phase] = (time.monotonic() - began) / 60
         print(f"Phase {phase}: {run.phase_minutes[phase]:.1f} minutes ({run.spent():.1f} "
               "so far).", flush=True)
@@ -147,6 +168,8 @@ def _block(folder: Path, machine: str, groups: Sequence[tuple[list[str], list[st
     status = 0
     for envs, calls in groups:
         status = max(status, _asv(run.folders[-1], machine, envs, calls, config))
+    run.expected.append({(env, call) for envs, calls in groups for env in envs
+                         for call in calls})
     run.statuses.append(status)
     run.minutes.append((time.monotonic() - began) / 60)
     return read_block(run.folders[-1], block, run.measured, run.names)
@@ -163,6 +186,8 @@ def _first_blocks(folder: Path, machine: str, environments: Sequence[str],
         print(f"\n=== Block {block + 1} of the first {count}: {len(chosen)} figures on "
               f"{len(environments)} interpreters ({run.spent():.1f} minutes so far; "
               f"{estimate.ASV_PERCENT}) ===", flush=True)
+        if run.burst is not None and run.burst.block == block + 1:
+            run.hogs += run.burst.start()
         values = _block(folder, machine, [(orders[block], chosen)], run, "first",
                         guesses[block], config)
         scale = estimate.pace(run.minutes, run.guesses)
@@ -216,19 +241,42 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
               flush=True)
 
 
+def missed(run: BlockRun) -> list[str]:
+    """Each block's figures an interpreter measured in other blocks but not in that one:
+    left out of that block's comparisons, and named (asv's log says why)."""
+    lines = []
+    for block, expected in enumerate(run.expected):
+        lost = sorted((env, call) for env, call in expected
+                      if run.measured.get(call, {}).get(env) and
+                      block not in run.measured[call][env])
+        if lost:
+            lines.append(f"block {block + 1}: " + "; ".join(
+                f"{run.names.get(env, env)} {call}" for env, call in lost))
+    return lines
+
+
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                targets: Sequence[Target], *, minutes: float, quick: bool = False,
                config: Path = CONFIG, seed: int | None = None,
-               seed_source: Callable[[], int] = blockplan.draw_seed) -> BlockRun:
+               seed_source: Callable[[], int] = blockplan.draw_seed,
+               burst: Burst | None = None) -> BlockRun:
     """Measure ``targets`` on ``environments`` under ``folder``: the phases, the first
-    blocks, then the extra blocks the plan asks for within ``minutes`` of measuring."""
-    run = BlockRun(seed=seed_source() if seed is None else seed)
+    blocks, then the extra blocks the plan asks for within ``minutes`` of measuring; with
+    ``burst``, interference on purpose during one first block."""
+    run = BlockRun(seed=seed_source() if seed is None else seed, burst=burst)
     print(f"Block orders drawn from seed {run.seed} (recorded in the block log).", flush=True)
-    run_phases(folder, machine, environments, targets, run, config)
-    if any(t.entry.measured_in == BLOCKS for t in targets):
-        _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
-        if not quick:
-            _extra_blocks(folder, machine, targets, run, minutes, config)
+    try:
+        run_phases(folder, machine, environments, targets, run, config, quick)
+        if any(t.entry.measured_in == BLOCKS for t in targets):
+            _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
+            if not quick:
+                _extra_blocks(folder, machine, targets, run, minutes, config)
+    finally:
+        stop(run.hogs)
+    lost = missed(run)
+    if lost:
+        print("Not measured in a block where they were due (left out of that block's "
+              "comparisons; asv's log above says why):\n  " + "\n  ".join(lost), flush=True)
     return run
 
 
@@ -258,9 +306,9 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
         "commit": commit, "env_name": "", "run": newest, "seed": run.seed,
         "phases": [{"name": name, "minutes": round(minutes, 2)}
                    for name, minutes in run.phase_minutes.items()],
-        # Minutes to two decimals, but never 0: the block log refuses a block of no time.
-        "blocks": [{"order": order, "minutes": round(minutes, 2) or float(f"{minutes:.2g}"),
-                    "stage": stage}
+        **({"burst": {"block": run.burst.block, "seconds": run.burst.seconds}}
+           if run.burst is not None else {}),
+        "blocks": [{"order": order, "minutes": round(minutes, 2) or minutes, "stage": stage}
                    for order, minutes, stage in zip(run.orders, run.minutes, run.stages)],
         "plan": {"granted": sorted({n.why for n in plan.granted}),
                  "refused": sorted({n.why for n in plan.refused}),

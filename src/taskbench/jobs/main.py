@@ -51,10 +51,19 @@ from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import estimate
 from taskbench.jobs import machine as machines
 from taskbench.jobs.blocks import record, run_blocks
+from taskbench.jobs.burst import Burst, parse
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
 SCRATCH = Path(".asv") / "scratch"
+
+
+def burst_argument(text: str) -> Burst:
+    """An argparse type: ``BLOCK:SECONDS`` (see :mod:`taskbench.jobs.burst`)."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 STAGING = Path(".asv") / "staging"
 INTERRUPTED = 130
 # The measuring time the extra blocks are planned within (the phases and the first blocks
@@ -105,7 +114,8 @@ def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:
 
 
 def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
-            targets: Sequence[Target], quick: bool, minutes: float) -> int | None:
+            targets: Sequence[Target], quick: bool, minutes: float,
+            burst: Burst | None = None) -> int | None:
     """Step 2: the machine recorded, then the figures measured in interleaved blocks and
     combined into the run's folder; asv's worst status, None when interrupted."""
     with AsvDriver(CONFIG, results_dir=run.folder) as driver:
@@ -126,7 +136,7 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
     blocks_folder = run.folder.parent / "blocks"
     try:
         measured = run_blocks(blocks_folder, details["machine"], list(folders), targets,
-                              minutes=minutes, quick=quick)
+                              minutes=minutes, quick=quick, burst=burst)
         record(measured, details["machine"], run.folder)
     except KeyboardInterrupt:
         print(f"\ninterrupted: results/ is unchanged; the blocks that finished are in "
@@ -228,6 +238,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="the extra blocks are planned to end within this many minutes "
                              f"of measuring (default {MINUTES:g}); the phases and the first "
                              "blocks always run")
+    parser.add_argument("--burst", type=burst_argument, default=None, metavar="BLOCK:SECONDS",
+                        help="interference on purpose, for a precision record: a busy process "
+                             "on every core for SECONDS from the start of first block BLOCK")
     parser.add_argument("--replica", action="store_true",
                         help="also run the replica of the post's script (the whole table in "
                              "one process per interpreter: about a minute each), which a full "
@@ -259,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    status = measure(run, details, outcomes, targets, args.quick, args.minutes)
+    status = measure(run, details, outcomes, targets, args.quick, args.minutes, args.burst)
     if status is None:
         return INTERRUPTED
     measured = run.measured()

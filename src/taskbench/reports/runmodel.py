@@ -18,9 +18,11 @@ Before the fit, values far out of line are **set aside**: a robust fit of the sa
 fit by more than :data:`OUT_OF_LINE` robust spreads of its group (the normal-consistent median
 absolute deviation of the group's residuals, corrected for the parameters fitted) is taken
 as interference of the host, not averaged in, and named in every report. The rule is one-sided
-because interference only ever slows a process. The threshold: the committed runs' largest
-residual was 3.1 of these spreads (none beyond), the bursts seen on a fresh host were 7 to
-20 (19–56% on a 2.5% spread), and a normal value passes 4 spreads one time in 30,000.
+because interference only ever slows a process. The threshold: a normal value passes 4
+spreads one time in 30,000, while the bursts seen on this kind of machine were 7 to 60 (19–56%
+on a spread of 2–3% at 100,000 tasks; in the two committed runs of the earlier design, 46 and
+43 of 1,562 timed values lay beyond 4 spreads, nearly all at 1,000 tasks and below, where a
+burst of a few tens of milliseconds is a large share of a process).
 
 The final fit is weighted least squares (statsmodels' WLS) with each group's own variance,
 estimated from an ordinary fit first; with one group it is ordinary least squares. The
@@ -49,6 +51,11 @@ DEFAULT_GROUP = "all"
 
 class ModelError(ValueError):
     """Values the model cannot take (not a time, or too few to fit); the message names them."""
+
+
+class TooFewValues(ModelError):
+    """Fewer values than a spread needs (a run of one block): nothing to fit, not an error
+    in the values."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def _checked(values: Sequence[Value]) -> list[Value]:
         raise ModelError("two values for one series in one block")
     series = {value.series for value in values}
     if len(values) <= len(series):
-        raise ModelError(f"{len(values)} values of {len(series)} series: too few to fit a "
+        raise TooFewValues(f"{len(values)} values of {len(series)} series: too few to fit a "
                          "spread (every series needs values in at least two blocks)")
     return list(values)
 

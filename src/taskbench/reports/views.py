@@ -18,7 +18,7 @@ from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import Benchmark
 from taskbench.interpreters.names import interpreter_order, noise_group
 from taskbench.reports.earlier import earlier_runs
-from taskbench.reports.runmodel import RunModel, Value, fit
+from taskbench.reports.runmodel import RunModel, TooFewValues, Value, fit
 from taskbench.reports.stats import Estimate, estimate
 
 NOT_MEASURED = "n/a"
@@ -102,11 +102,9 @@ def figure_cell(figure: Figure | None, entry: Benchmark, *, per_unit: bool = Fal
 
 
 def marked(figure: Figure, text: str, has_interval: bool = True) -> Cell:
-    """A figure's text, marked when it was measured by an earlier version of its benchmark,
-    in an earlier run than the newest, or in one process (the first that applies)."""
+    """A figure's text, marked: an earlier benchmark version, an earlier run, one process."""
     if not figure.current:
-        return Cell(text, "older", f"measured by benchmark version {figure.version}, not "
-                                   "the catalogue's: shown as measured, never compared")
+        return Cell(text, "older", f"benchmark version {figure.version}: {MARKS['older'][1]}")
     if figure.earlier_run:
         return Cell(text, "earlier", f"{MARKS['earlier'][1]} (commit {figure.commit[:8]})")
     if not has_interval:
@@ -174,10 +172,7 @@ class Index:
         """
         key = (machine, entry.name, tuple(params))
         if key not in self._models:
-            values = self.run_values(machine, entry, *params)
-            series = {value.series for value in values}
-            self._models[key] = fit(values, {name: noise_group(name) for name in series}) \
-                if len(series) >= 2 else None
+            self._models[key] = _fitted(self.run_values(machine, entry, *params))
         return self._models[key]
 
     def model_over(self, machine: str,
@@ -195,9 +190,7 @@ class Index:
                 if self.in_run(machine, env, entry, *params):
                     values += [Value(name, block, seconds) for block, seconds in sorted(
                         (self.by_block(machine, env, entry, *params) or {}).items())]
-            series = {value.series for value in values}
-            self._models[key] = fit(values, {name: noise_group(env) for name, env, _, _
-                                             in members}) if len(series) >= 2 else None
+            self._models[key] = _fitted(values, {name: env for name, env, _, _ in members})
         return self._models[key]
 
     def modelled(self, machine: str, environment: str, entry: Benchmark, *params: Any
@@ -273,6 +266,21 @@ class Index:
         found = {params[position] for m, _, bench, params in self._by_key
                  if m == machine and bench == entry.name and len(params) > position}
         return sorted(found, key=lambda value: (isinstance(value, str), value))
+
+
+def _fitted(values: Sequence[Value], environments: Mapping[str, str] | None = None
+            ) -> RunModel | None:
+    """The model of ``values`` (each series' noise group from its environment, itself where
+    ``environments`` does not name one); None with fewer than two series or too few values
+    for a spread (a run of one block)."""
+    series = {value.series for value in values}
+    if len(series) < 2:
+        return None
+    try:
+        return fit(values, {name: noise_group((environments or {}).get(name, name))
+                            for name in series})
+    except TooFewValues:
+        return None
 
 
 def read_index(results_dir: Path, commit: str = "") -> tuple[Index, list[str]]:
