@@ -31,8 +31,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
+from taskbench import host, runfacts
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import (
     CONFIG,
@@ -42,7 +43,7 @@ from taskbench.asvadapter.config import (
     load_config,
 )
 from taskbench.asvadapter.config import results_dir as configured_results
-from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import Target, check_patterns, select
 from taskbench.interpreters import facts
@@ -104,7 +105,8 @@ def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:
 
 
 def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
-            targets: Sequence[Target], quick: bool, minutes: float) -> int | None:
+            targets: Sequence[Target], quick: bool, minutes: float,
+            fingerprint: dict[str, Any]) -> int | None:
     """Step 2: the machine recorded, then the figures measured in interleaved blocks and
     combined into the run's folder; asv's worst status, None when interrupted."""
     with AsvDriver(CONFIG, results_dir=run.folder) as driver:
@@ -113,11 +115,11 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
             print("error: `asv machine` failed; see its message above.", file=sys.stderr)
             return 2
     try:
-        facts.update(run.folder / details["machine"] / facts.FACTS_FILE,
-                     [{"python": o.name, **o.facts} for o in outcomes if o.facts])
-    except (facts.FactsError, OSError) as error:
-        print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
-              file=sys.stderr)
+        runfacts.record_run(run.folder / details["machine"], head_commit(), fingerprint,
+                            [{"python": o.name, **o.facts} for o in outcomes if o.facts])
+    except (facts.FactsError, runfacts.RunFactsError, OSError, ValueError) as error:
+        print(f"warning: the build facts or the run's host were not recorded ({error}); "
+              "measuring anyway.", file=sys.stderr)
     _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
     folders = environment_folders(CONFIG)
     print(estimate.expect(targets, run.full, quick, minutes, details["machine"],
@@ -237,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             raise ValueError(problem)
         names = configured_pythons(load_config(CONFIG))
-        details = machines.details()
+        fingerprint = host.fingerprint()
+        details = machines.details(fingerprint)
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -252,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    status = measure(run, details, outcomes, targets, args.quick, args.minutes)
+    status = measure(run, details, outcomes, targets, args.quick, args.minutes, fingerprint)
     if status is None:
         return INTERRUPTED
     measured = run.measured()
