@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,9 @@ X86_LEVELS = (("x86-64-v2", ("cx16", "pni", "ssse3", "sse4_1", "sse4_2", "popcnt
 # C library or the clock (they are recorded, and change on one host).
 IDENTITY = ("arch", "vendor", "cpu_model", "family", "model", "stepping", "features",
             "caches", "cpus", "kernel", "virtual")
+# What asv's cpu field says of a run from before hosts were recorded (the site's copy only).
+UNKNOWN_HOST = "unknown host (recorded before hosts were)"
+_NAMED = re.compile(r"\(host (h[0-9a-f]{8})\)$")
 REFERENCE_WORKLOAD = "reference-1"  # the workload below; a new one gets a new name
 REFERENCE_ROUNDS = 500_000  # about a second of CPU time on this project's machines
 
@@ -173,6 +177,29 @@ def host_id(found: dict[str, Any]) -> str:
 def host_label(found: dict[str, Any]) -> str:
     """The CPU model and the host's name, as asv's ``cpu`` field and the site show it."""
     return f"{found.get('cpu_model', UNKNOWN)} (host {host_id(found)})"
+
+
+def named_host(label: object) -> str | None:
+    """The host's name in asv's ``cpu`` field (:func:`host_label`), or None where it names
+    none (a run from before hosts were recorded)."""
+    found = _NAMED.search(label) if isinstance(label, str) else None
+    return found.group(1) if found else None
+
+
+def describe(found: dict[str, Any]) -> str:
+    """One line saying what the fingerprint says, unknowns named."""
+    caches = found.get("caches")
+    parts = [f"{found.get('cpu_model', UNKNOWN)} (family {found.get('family', UNKNOWN)}, model "
+             f"{found.get('model', UNKNOWN)}, stepping {found.get('stepping', UNKNOWN)})",
+             str(found.get("isa_level", UNKNOWN)),
+             " ".join(f"{k} {v}" for k, v in caches.items()) if isinstance(caches, dict)
+             else f"caches {UNKNOWN}",
+             f"{found.get('cpus', UNKNOWN)} CPUs", f"kernel {found.get('kernel', UNKNOWN)}",
+             f"virtual: {found.get('virtual', UNKNOWN)}"]
+    unreadable = found.get("unreadable") or {}
+    if unreadable:
+        parts.append("unreadable: " + "; ".join(f"{k} ({v})" for k, v in unreadable.items()))
+    return ", ".join(parts)
 
 
 def reference_workload(rounds: int) -> int:

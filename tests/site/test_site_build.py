@@ -115,7 +115,8 @@ def test_the_front_door_is_the_answer_and_every_local_link_leads_somewhere(
     asv_page = (project.site / "asv.html").read_text()
     assert 'href="index.html"' in asv_page and 'id="project-name" href' not in asv_page
     assert (project.site / "favicon.ico").is_file()
-    for page in ("index.html", "asv.html", "commits.html", "crossversion.html"):
+    assert 'href="history.html"' in front  # which host each run had, the counts over time
+    for page in ("index.html", "asv.html", "commits.html", "crossversion.html", "history.html"):
         text = (project.site / page).read_text()
         for target in re.findall(r'(?:href|src)="([^"#:]+)[#"]', text):
             assert (project.site / target).is_file(), f"{page} links to a missing {target}"

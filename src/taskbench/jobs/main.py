@@ -114,6 +114,7 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
         if driver.machine(details).returncode != 0:
             print("error: `asv machine` failed; see its message above.", file=sys.stderr)
             return 2
+        print(f"This host is {host.host_id(fingerprint)}: {host.describe(fingerprint)}")
     try:
         runfacts.record_run(run.folder / details["machine"], head_commit(), fingerprint,
                             [{"python": o.name, **o.facts} for o in outcomes if o.facts])
