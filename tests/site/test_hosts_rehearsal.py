@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from test_published import describe
-from test_site_build import git
+from test_site_build import new_project
 
-from conftest import ROOT, samples_around, write_results
+from conftest import samples_around, write_results
 from taskbench import host, runfacts
 from taskbench.catalogue import CATALOGUE, CLASSIC_SPAWN, INSTRUCTIONS, TASK_COST
 from taskbench.site import build as site_build
@@ -56,16 +56,7 @@ def _results(results: Path, commits: list[str], named: bool) -> None:
 
 
 def _site(root: Path, named: bool) -> SimpleNamespace:
-    repo = root / "repo"
-    git(root, "init", "-q", "-b", "main", str(repo))
-    config = json.loads((ROOT / "asv.conf.json").read_text())
-    config.update({"results_dir": "results", "html_dir": "html", "env_dir": "env"})
-    (repo / "asv.conf.json").write_text(json.dumps(config))
-    commits = []
-    for n in range(len(HOSTS)):
-        git(repo, "add", "-A")
-        git(repo, "commit", "-q", "--allow-empty", "-m", f"change {n}")
-        commits.append(git(repo, "rev-parse", "HEAD"))
+    repo, commits = new_project(root, len(HOSTS))
     _results(repo / "results", commits, named)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(site_build, "vendor_site", lambda *args: [])
