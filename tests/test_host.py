@@ -127,3 +127,19 @@ def test_a_reference_that_cannot_run_says_where(tmp_path: Path) -> None:
     failing.chmod(0o755)
     with pytest.raises(HostError, match=r"status 3\): boom"):
         reference_seconds(10, str(failing))
+
+
+def test_asvs_cpu_field_names_the_host_and_older_values_name_none(tmp_path: Path) -> None:
+    found = _host(tmp_path)
+    assert host.named_host(host_label(found)) == host_id(found)
+    for older in ("AMD EPYC", "varies by host (a GitHub-hosted runner): see each "
+                  "interpreter's build facts", None, 3, "x (host h123)"):
+        assert host.named_host(older) is None
+
+
+def test_the_description_says_every_field_and_names_what_is_unknown(tmp_path: Path) -> None:
+    said = host.describe(_host(tmp_path))
+    assert said.startswith("AMD EPYC (family 25, model 17, stepping 1), x86-64-v4, L1d 32K")
+    assert "virtual: yes" in said and "unreadable" not in said
+    unknown = host.describe(fingerprint(tmp_path / "none", tmp_path / "none"))
+    assert "caches unknown" in unknown and "unreadable: cpuinfo (" in unknown
