@@ -165,33 +165,33 @@ INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
-    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
+    "instructions-2", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
     seconds=5.0)  # valgrind's one count of every figure below: a minute an interpreter
 L1_MISSES = Benchmark(
     "bench_instructions.Instructions.track_l1_misses_per_task",
     "first-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-2", EXACT, timeout=1200, seconds=0.1)
 LL_MISSES = Benchmark(
     "bench_instructions.Instructions.track_ll_misses_per_task",
     "last-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-2", EXACT, timeout=1200, seconds=0.1)
 ESTIMATED_CYCLES = Benchmark(
     "bench_instructions.Instructions.track_estimated_cycles_per_task",
     "estimated cycles per task: instructions + 10 x first-level misses + 100 x last-level "
-    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-1", EXACT,
+    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-2", EXACT,
     timeout=1200, headline={"api": CLASSIC_SPAWN[:1]}, seconds=0.1)
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
-    "instructions/task", "lower", "instructions-by-count-2", EXACT, timeout=1200,
+    "instructions/task", "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 CYCLES_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_estimated_cycles_per_task",
     "estimated cycles per task of the classic cycle up to each count (from the one before "
     "it), collector on and off (valgrind)", INSTRUCTIONS_BY_COUNT.axes, "cycles/task",
-    "lower", "instructions-by-count-2", EXACT, timeout=1200,
+    "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
 CATALOGUE: tuple[Benchmark, ...] = (

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import run_python, write_benchmarks_json, write_results
+from taskbench import runfacts
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST, WITHOUT_GC
 from taskbench.jobs.merge import Report, merge
 
@@ -315,6 +316,32 @@ def test_a_block_record_of_an_interpreter_without_results_does_not_land(
     assert "virtualenv-py3.99 at aaaaaaaa describe" in _refused(report, "blocks.jsonl")
     landed = [json.loads(line) for line in (results / "box" / "blocks.jsonl").open()]
     assert landed == [_block_record(source)]
+
+
+def test_a_run_record_lands_only_with_results_of_its_run_and_only_when_newer(
+        committed: tuple[Path, Path]) -> None:
+    """runs.jsonl: one record per commit and host; a record of a commit whose every results
+    file was refused stays out, and one recorded at the same time changes nothing."""
+    incoming, results = committed
+    fingerprint = {"cpu_model": "Example", "family": "6", "model": "1", "features": []}
+    mine = runfacts.record("a" * 40, fingerprint, {"3.13": "3.13.0"})
+    mine["recorded_at"] = "2026-01-01T00:00:00+00:00"
+    runfacts.update(results / "box" / runfacts.RUNS_FILE, [mine])
+    before = _tree(results)
+    same_time = {**mine, "fingerprint": {**fingerprint, "model": "2"}}
+    refused_run = {**mine, "commit": "b" * 40}
+    bad = write_results(incoming / "job", _full(2e-5), python="3.13", commit="b" * 40,
+                        date=20, started=9000)
+    data = json.loads(bad.read_text())
+    data["results"][TASK_COST.name][0][0] = -1.0
+    bad.write_text(json.dumps(data))
+    (bad.parent / runfacts.RUNS_FILE).write_text(_lines(same_time, refused_run))
+
+    report = merge([incoming], results)
+
+    assert "records of runs at bbbbbbbb, of which results/ holds no results" in _refused(
+        report, runfacts.RUNS_FILE)
+    assert _tree(results) == before
 
 
 # --- 11. build facts: one schema ----------------------------------------------------------------

@@ -13,11 +13,12 @@ Every incoming file is checked before anything is written: a results file must l
 asv's own reader for the machine of the folder it sits in, under the whole name asv would
 give it, hold numbers a run can produce (:mod:`taskbench.jobs.checks`) and agree with itself
 and its name (:mod:`taskbench.jobs.consistency`); ``machine.json`` must name that machine;
-``interpreters.jsonl`` and ``blocks.jsonl`` are checked line by line by their own modules;
-machine names must be plain folder names, and no name may differ only by case from one in
-``results/`` (:mod:`taskbench.jobs.staging`). Symbolic links, folders where files belong, and
-anything that would land outside ``results/``, are refused, one line each. A machine new to
-``results/`` comes in only with some of its results, its ``machine.json`` landing first.
+``interpreters.jsonl``, ``blocks.jsonl`` and ``runs.jsonl`` are checked line by line by
+their own modules; machine names must be plain folder names, and no name may differ only by
+case from one in ``results/`` (:mod:`taskbench.jobs.staging`). Symbolic links, folders where
+files belong, and anything that would land outside ``results/``, are refused, one line each.
+A machine new to ``results/`` comes in only with some of its results, its ``machine.json``
+landing first.
 
 A merge is one transaction (:mod:`taskbench.jobs.journal`): locked for its whole run (a
 second merge names the first and exits 2), staged beside ``results/``, never inside it, and

@@ -1,14 +1,18 @@
-"""The logs beside the results merged record by record: build facts and the block log.
+"""The logs beside the results merged record by record: build facts, the block log and the
+run records (which host ran each run, with every interpreter's version).
 
 Each module keeps its own rule of which record is newer and as complete
 (:func:`taskbench.interpreters.facts.kept_because`,
-:func:`taskbench.blocklog.kept_because`); the merge says, one line per file, which incoming
-records it kept out and why. The block log says which block each sample of a results file
-came from, so a record of it comes in only with that very file: an environment's record
-only when ``results/`` holds, after the merge, the results file of the run it describes, and
-a run's own record (its blocks' order and minutes) only when some results file of that run
-came in with it. A block log whose every results file was refused would otherwise describe a
-run that ``results/`` does not hold.
+:func:`taskbench.blocklog.kept_because`; a run record is one per commit and host, the
+strictly newer one's fingerprint with every interpreter's newest version,
+:func:`taskbench.runfacts.merged`); the merge says, one line per file, which incoming records
+it kept out and why. The block log says which block each sample of a results file came from,
+so a record of it comes in only with that very file: an environment's record only when
+``results/`` holds, after the merge, the results file of the run it describes, and a run's
+own record (its blocks' order and minutes) only when some results file of that run came in
+with it. A block log whose every results file was refused would otherwise describe a run
+that ``results/`` does not hold; a run record comes in only for a commit ``results/`` holds
+results of, after the merge, for the same reason.
 
 The logs are merged after every incoming results file has been staged, from every folder:
 which results land is known by then.
@@ -19,11 +23,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from taskbench import blocklog
+from taskbench import blocklog, runfacts
 from taskbench.interpreters import facts
 from taskbench.jobs.staging import Plan
 
-LOGS = (facts.FACTS_FILE, blocklog.BLOCKS_FILE)
+LOGS = (facts.FACTS_FILE, blocklog.BLOCKS_FILE, runfacts.RUNS_FILE)
 
 
 def _read(module: Any, error: type[Exception], path: Path, plan: Plan, relative: str,
@@ -100,10 +104,32 @@ def _stage_blocks(plan: Plan, path: Path, relative: str, machine: str) -> None:
         plan.target(relative).write_text(blocklog.render(merged), encoding="utf-8")
 
 
+def _stage_runs(plan: Plan, path: Path, relative: str, machine: str) -> None:
+    read = _read(runfacts, runfacts.RunFactsError, path, plan, relative,
+                 "run records left out (their runs are shown as from an unknown host)")
+    if read is None:
+        return
+    incoming, existing = read
+    held = [record for record in incoming.values() if plan.holds_commit(machine,
+                                                                        record["commit"])]
+    orphans = sorted({str(record["commit"])[:8] for record in incoming.values()} -
+                     {str(record["commit"])[:8] for record in held})
+    if orphans:
+        plan.report.refused.append(
+            f"{path}: records of runs at {', '.join(orphans)}, of which results/ holds no "
+            "results after this merge (refused above?); left out")
+    merged = runfacts.merged(existing, held)
+    if merged != existing:
+        plan.target(relative).write_text(runfacts.render(merged), encoding="utf-8")
+
+
 def stage_log(plan: Plan, path: Path, relative: str) -> None:
-    """Stage one incoming log (build facts or block log) of ``relative``'s machine."""
+    """Stage one incoming log (build facts, block log, run records) of ``relative``'s
+    machine."""
     machine = relative.split("/")[0]
     if path.name == facts.FACTS_FILE:
         _stage_facts(plan, path, relative)
+    elif path.name == runfacts.RUNS_FILE:
+        _stage_runs(plan, path, relative, machine)
     else:
         _stage_blocks(plan, path, relative, machine)

@@ -110,7 +110,8 @@ def _minutes(folder: Path, machine: str, commit: str) -> dict[str, Any]:
             "extra_blocks": sum(1 for b in blocks if b.get("stage") == "extra"),
             "block_minutes": round(sum(b.get("minutes", 0) for b in blocks), 1),
             "phase_minutes": round(sum(p.get("minutes", 0) for p in run.get("phases", [])), 1),
-            "seed": run.get("seed")}
+            "seed": run.get("seed"),
+            "references": [b["reference"] for b in blocks if "reference" in b]}
 
 
 def run_record(folder: Path, machine: str, commit: str) -> dict[str, Any]:

@@ -94,6 +94,14 @@ class Plan:
             folder = folder / part
         return None
 
+    def holds_commit(self, machine: str, commit: str) -> bool:
+        """Whether ``results/`` holds, after this merge, a results file of ``commit`` on
+        ``machine`` (asv names each by the commit's first 8 characters)."""
+        prefix = f"{machine}/{commit[:8]}-"
+        return any(path.startswith(prefix) for path in self.paths) or any(
+            name.startswith(prefix.split("/")[1]) and name.endswith(".json")
+            for name in self._listing(self.results / machine))
+
     def run_of(self, machine: str, commit: str, env_name: str) -> int | None:
         """The run (newest ``started_at``) of the results file of ``commit`` and
         ``env_name`` that ``results/`` holds after this merge; None when it holds none."""
