@@ -193,3 +193,26 @@ def test_a_figure_from_an_earlier_run_is_marked_wherever_it_is_shown(
     text = markdown.table(answer)
     assert "| 3.12 | 10.05 (" in text and ")◊ |" in text
     assert "◊: measured in an earlier run than the newest on this machine" in text
+
+
+def test_an_interpreter_missing_from_the_newest_run_is_never_paired_with_it(
+        tmp_path: Path) -> None:
+    import math
+    import random
+
+    from conftest import write_block_log, write_results
+    from taskbench.catalogue import TASK_COST
+
+    draw = random.Random(8)
+    folder = tmp_path / "results"
+    for commit, date, pythons in (("a", 1, ("3.11", "3.12", "3.13")), ("b", 2, ("3.11", "3.12"))):
+        for python in pythons:
+            values = [1e-5 * math.exp(draw.gauss(0, 0.01)) for _ in range(5)]
+            write_results(folder, {TASK_COST: {(100_000,): values}}, python=python,
+                          commit=commit * 40, date=date, started=date * 1000)
+    write_block_log(folder)
+    index, _ = read_index(folder)
+    model = index.model("box", TASK_COST, 100_000)
+    assert model is not None and set(model.series) == {"3.11", "3.12"}  # the newest run only
+    row = next(row for row in steps_table(index, "box").rows if row[0].text == "3.12 → 3.13")
+    assert row[2].kind == "unpaired" and row[2].text.endswith(", unpaired")
