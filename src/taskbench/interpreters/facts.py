@@ -29,6 +29,7 @@ FACT_COLUMNS = [
     ("python", "asv name"), ("version", "version"), ("implementation", "implementation"),
     ("source", "obtained from"), ("optimisation", "-O"), ("pgo", "PGO"), ("lto", "LTO"),
     ("jit", "JIT"), ("gil", "GIL"), ("c_asyncio", "C asyncio"), ("compiler", "compiler"),
+    ("clock", "CPU clock"),
 ]
 Record = Dict[str, Any]
 # How far ahead of this machine's clock a time may be: the clocks of CI runners and of the
