@@ -75,8 +75,8 @@ ROUNDS = 3
 
 TASK_COST = Benchmark(
     "bench_create_wait.TaskCost.track_seconds_per_task",
-    "create_task + wait: CPU seconds per task, warm (after a discarded cycle)",
-    (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-1",
+    "create_task + wait: CPU seconds per task, steady (warm, once its cycles settle)",
+    (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-2",
     cycle=WARM, blocks=Blocks(5, 16, 2.0), headline={"count": (ANATOMY_COUNT,)},
     quick={"count": (1_000,)}, seconds=1.2)
 FIRST_CYCLE = Benchmark(
@@ -104,22 +104,22 @@ SPAWN_API = Benchmark(
     "bench_spawn_api.SpawnAPI.track_seconds_per_task",
     "CPU seconds per task by spawn API and event loop",
     (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(LOOPS)),
-     Axis("count", SECONDARY_COUNTS)), "seconds", "lower", "spawn-api-5",
+     Axis("count", SECONDARY_COUNTS)), "seconds", "lower", "spawn-api-6",
     headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
 WITHOUT_GC = Benchmark(
     "bench_gc.WithoutGC.track_seconds_per_task",
     "create_task + wait with the collector off: CPU seconds per task",
-    (Axis("count", GC_COUNTS),), "seconds", "lower", "without-gc-5",
+    (Axis("count", GC_COUNTS),), "seconds", "lower", "without-gc-6",
     headline={"count": GC_COUNTS}, quick={"count": (1_000,)}, seconds=0.5)
 FLOOR = Benchmark(
     "bench_floor.Floor.track_seconds_per_call",
     "the floor: coroutines awaited directly, call_soon callbacks: CPU seconds per call",
     (Axis("floor", tuple(FLOORS)), Axis("count", SECONDARY_COUNTS)), "seconds", "lower",
-    "floor-5", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
+    "floor-6", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
 PUMP = Benchmark(
     "bench_clients.MessagePump.track_seconds_per_widget",
     "message pump: CPU seconds per widget",
-    (Axis("count", PUMP_COUNTS),), "seconds", "lower", "message-pump-5",
+    (Axis("count", PUMP_COUNTS),), "seconds", "lower", "message-pump-6",
     headline={"count": (10_000,)}, quick={"count": (1_000,)}, seconds=0.8)
 TEXTUAL_TASKS = Benchmark(
     "bench_clients.TextualTasks.track_tasks_per_widget",
@@ -129,7 +129,7 @@ TEXTUAL_TASKS = Benchmark(
 TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
-    TEXTUAL_TASKS.axes, "%", None, "textual-startup-6", headline={"widgets": (1_000,)},
+    TEXTUAL_TASKS.axes, "%", None, "textual-startup-7", headline={"widgets": (1_000,)},
     quick={"widgets": (1_000,)}, seconds=2.0)
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
@@ -144,7 +144,7 @@ AIOHTTP_TASKS = Benchmark(
 AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
-    AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
+    AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-2", headline={"requests": REQUEST_COUNTS},
     quick={"requests": REQUEST_COUNTS}, seconds=1.0)
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
@@ -154,7 +154,7 @@ ECHO_TASKS = Benchmark(
 ECHO_SHARE = Benchmark(
     "bench_clients.EchoServer.track_task_share_percent",
     "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
-    ECHO_TASKS.axes, "%", None, "echo-server-1", headline={"connections": ECHO_CONNECTIONS},
+    ECHO_TASKS.axes, "%", None, "echo-server-2", headline={"connections": ECHO_CONNECTIONS},
     quick={"connections": ECHO_CONNECTIONS})
 
 INSTRUCTIONS = Benchmark(

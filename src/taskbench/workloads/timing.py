@@ -9,8 +9,10 @@ benchmark and shown with every figure:
 
 * :data:`FIRST`: the first run in the process, as the post's first row was: it also pays for
   growing the heap to hold the tasks.
-* :data:`WARM`: after one discarded run, the mean of :data:`WARM_RUNS` runs: the steady cost
-  a program pays once its heap and caches are warm.
+* :data:`WARM`: steady: once the runs have settled by the warm-up rule of
+  :mod:`taskbench.workloads.steady` (as many runs as the interpreter needs, up to a cap), the
+  mean of the :data:`WARM_RUNS` runs after them: the cost a program pays once its heap,
+  caches and JIT are warm.
 
 A run is a batch: below :data:`ONE_RUN_FROM` units one run is too short for the clock, so
 runs are repeated until the batch lasts at least ``MIN_BATCH_SECONDS`` of CPU time; and on
@@ -43,6 +45,7 @@ from typing import Any, Awaitable, Callable, Dict
 
 from taskbench.workloads.clock import Clock, Reading, process_clock
 from taskbench.workloads.cycle import collector, validate_count
+from taskbench.workloads.steady import SETTLE_CYCLES, SETTLE_PERCENT, WarmUp, warm_up
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 Workload = Callable[[int], Awaitable[int]]
@@ -54,7 +57,7 @@ FIRST, WARM = "first", "warm"
 # From this many units a run is timed alone; below it, runs are timed in batches.
 ONE_RUN_FROM = 100_000
 MIN_BATCH_SECONDS = 0.05
-# Measured runs (or batches) after the discarded one, in a warm figure.
+# Measured runs (or batches) after the warm-up, in a warm figure.
 WARM_RUNS = 3
 
 
@@ -135,6 +138,15 @@ def least_batch_seconds(count: int, cycle: str, min_batch_seconds: float,
     return max(min_batch_seconds, clock.shortest_batch)
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One process's figure, CPU seconds per unit, and the warm-up before it (None for a
+    first figure)."""
+
+    seconds_per_unit: float
+    warm_up: WarmUp | None
+
+
 def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
                      runs: int = WARM_RUNS, min_batch_seconds: float = MIN_BATCH_SECONDS,
                      loop_factory: LoopFactory = asyncio.new_event_loop,
@@ -145,8 +157,19 @@ def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
 
     Raises:
         RuntimeError: when a run finishes fewer units than it was given.
+        taskbench.workloads.steady.NotSteady: when a warm-up reaches its cap unsettled.
         ValueError: for a bad count, kind or number of runs.
     """
+    return measure(workload, count, cycle=cycle, runs=runs,
+                   min_batch_seconds=min_batch_seconds, loop_factory=loop_factory,
+                   gc_enabled=gc_enabled, clock=clock).seconds_per_unit
+
+
+def measure(workload: Workload, count: int, *, cycle: str = WARM, runs: int = WARM_RUNS,
+            min_batch_seconds: float = MIN_BATCH_SECONDS,
+            loop_factory: LoopFactory = asyncio.new_event_loop, gc_enabled: bool = True,
+            clock: Clock | None = None) -> Figure:
+    """:func:`seconds_per_unit`, with the warm-up it took."""
     validate_count(count)
     if cycle not in (FIRST, WARM):
         raise ValueError(f"unknown kind of cycle {cycle!r}; choose {FIRST!r} or {WARM!r}")
@@ -160,10 +183,23 @@ def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
 
     if cycle == FIRST:
         first = batch()
-        return first.cpu_seconds / first.completed
-    batch()  # discarded: it pays for caches, lazy imports and a heap grown to size
+        return Figure(first.cpu_seconds / first.completed, None)
+
+    def discarded() -> tuple[int, float]:
+        run = batch()
+        return run.completed, run.cpu_seconds
+
+    warmed = warm_up(discarded)  # until the runs settle: caches, the heap, the JIT
     measured = [batch() for _ in range(runs)]
-    return sum(run.cpu_seconds for run in measured) / sum(run.completed for run in measured)
+    return Figure(sum(run.cpu_seconds for run in measured)
+                  / sum(run.completed for run in measured), warmed)
+
+
+def steady_in_words() -> str:
+    """What a warm figure is, in the words every view shows beside it."""
+    return (f"steady: the mean of {WARM_RUNS} cycles once the cycles have settled (the last "
+            f"{SETTLE_CYCLES}, or on average the last two groups of {SETTLE_CYCLES}, within "
+            f"{SETTLE_PERCENT:g}% of each other)")
 
 
 def asv_samples(*figures: float) -> Samples:
