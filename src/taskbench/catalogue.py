@@ -58,9 +58,8 @@ ECHO_MESSAGES: tuple[int, ...] = (20,)
 # Costs per task are counted between two phases of different counts (see
 # taskbench.workloads.instructions): each spawn API and loop from 1,000 to 2,000 tasks, and
 # the classic cycle up to 10,000 and up to 30,000, with the collector on and off, to see
-# whether a task's cost grows with N. 30,000 tasks hold about 30 MB, four times the simulated
-# last-level cache, as the headline's 100,000 hold more than it, at a third of the
-# simulation's time.
+# whether a task's cost grows with N. 30,000 tasks hold about 30 MB, more than a last-level
+# cache, as the headline's 100,000 do, at a third of valgrind's time.
 INSTRUCTION_PAIR: tuple[int, int] = (1_000, 2_000)
 INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 30_000)
 
@@ -162,20 +161,7 @@ INSTRUCTIONS = Benchmark(
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
     "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
-    seconds=5.0)  # valgrind's one count of every figure below: a minute an interpreter
-L1_MISSES = Benchmark(
-    "bench_instructions.Instructions.track_l1_misses_per_task",
-    "first-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
-LL_MISSES = Benchmark(
-    "bench_instructions.Instructions.track_ll_misses_per_task",
-    "last-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
-ESTIMATED_CYCLES = Benchmark(
-    "bench_instructions.Instructions.track_estimated_cycles_per_task",
-    "estimated cycles per task: instructions + 10 x first-level misses + 100 x last-level "
-    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-1", EXACT,
-    timeout=1200, headline={"api": CLASSIC_SPAWN[:1]}, seconds=0.1)
+    seconds=3.0)  # valgrind's one count of both classes' figures: half a minute an interpreter
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
@@ -183,18 +169,11 @@ INSTRUCTIONS_BY_COUNT = Benchmark(
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
     "instructions/task", "lower", "instructions-by-count-2", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
-CYCLES_BY_COUNT = Benchmark(
-    "bench_instructions.InstructionsByCount.track_estimated_cycles_per_task",
-    "estimated cycles per task of the classic cycle up to each count (from the one before "
-    "it), collector on and off (valgrind)", INSTRUCTIONS_BY_COUNT.axes, "cycles/task",
-    "lower", "instructions-by-count-2", EXACT, timeout=1200,
-    headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
     TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, AIOHTTP_TASKS, AIOHTTP_SHARE, ECHO_TASKS,
-    ECHO_SHARE, INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES, INSTRUCTIONS_BY_COUNT,
-    CYCLES_BY_COUNT)
+    ECHO_SHARE, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 def quick_patterns() -> list[str]:

@@ -3,12 +3,11 @@
 ``--from-results A B`` takes two runs already in ``results/`` (at commits A and B, on one
 machine, ``--machine`` to choose) and records, for each, what the views would show: every
 figure of the classic cycle with its 95% interval and the spread of its per-process values,
-every version step's verdict, the cost model's estimated cycles beside the headline timing,
-and how long the run took. The record goes to ``precision/<machine>-<A>-<B>.json``, written
+every version step's verdict, the instructions per task beside the headline timing, and how
+long the run took. The record goes to ``precision/<machine>-<A>-<B>.json``, written
 atomically; ``make readme`` summarises every record (:mod:`taskbench.reports.precision`):
 the intervals against their targets, how often the two runs agree within their intervals,
-how many steps are decided, and how the cost model ranks the interpreters against the
-timings.
+how many steps are decided, and how well the instructions predict the timings.
 
 Usage::
 
@@ -27,7 +26,7 @@ from typing import Any, Sequence
 
 from taskbench import arguments, blocklog, files
 from taskbench.asvadapter.config import ConfigError, results_dir
-from taskbench.catalogue import CLASSIC_SPAWN, ESTIMATED_CYCLES
+from taskbench.catalogue import CLASSIC_SPAWN, INSTRUCTIONS
 from taskbench.jobs import machine as machines
 from taskbench.reports.classic import HEADLINE, STEPS_AT, TABLE_ROWS, judge_steps, kind_of, steps
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError
@@ -75,11 +74,11 @@ def _steps(index: Index, machine: str) -> list[dict[str, Any]]:
 def _cost_model(index: Index, machine: str) -> dict[str, dict[str, float]]:
     entry, count = HEADLINE
     found: dict[str, dict[str, float]] = {}
-    for env in index.environments(machine, [ESTIMATED_CYCLES]):
-        cycles = index.value(machine, env, ESTIMATED_CYCLES, *CLASSIC_SPAWN)
+    for env in index.environments(machine, [INSTRUCTIONS]):
+        instructions = index.value(machine, env, INSTRUCTIONS, *CLASSIC_SPAWN)
         timing = index.estimate(machine, env, entry, count)
-        if cycles is not None and timing is not None:
-            found[env] = {"estimated_cycles": cycles, "seconds": timing.value}
+        if instructions is not None and timing is not None:
+            found[env] = {"instructions": instructions, "seconds": timing.value}
     return found
 
 
