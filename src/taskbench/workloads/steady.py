@@ -17,11 +17,11 @@ PyPy's first cycle at 100,000 tasks is 35-103% slower than its steady cost, the 
 already steady: it settles after 3 or 4. At 1,000 tasks its first batch is 10-15 times
 slower and the next ones up to 61% (the JIT compiles as it goes): it settles after 3 to 16
 batches, where one discarded batch left the figure up to 54% too slow. Its settled 50 ms
-batches still differ by 10-50%, often slow and fast in turn (a collection in every other
-batch), which the second half of the rule accepts; two cycles in a row within 5% alone kept
-one process warming up for 41 batches. A wider limit would let a JIT's last steps of 5-10%
-through; a longer window would cost every CPython a cycle more at 100,000 tasks, where it is
-steady from the first.
+batches still differ by 10-50%, often slow and fast in turn (most likely a collection in
+every other batch), which the second half of the rule accepts; two cycles in a row within 5%
+alone kept one process warming up for 41 batches. A wider limit would let a JIT's last steps
+of 5-10% through; a longer window would cost every CPython a cycle more at 100,000 tasks,
+where it is steady from the first.
 
 A warm-up that has not settled after :data:`MAX_WARMUP_CYCLES` cycles or
 :data:`MAX_WARMUP_SECONDS` CPU seconds stops with :class:`NotSteady`, which names the cap and
