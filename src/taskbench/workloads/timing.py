@@ -139,7 +139,7 @@ def least_batch_seconds(count: int, cycle: str, min_batch_seconds: float,
 
 
 @dataclass(frozen=True)
-class Figure:
+class Measured:
     """One process's figure, CPU seconds per unit, and the warm-up before it (None for a
     first figure)."""
 
@@ -168,7 +168,7 @@ def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
 def measure(workload: Workload, count: int, *, cycle: str = WARM, runs: int = WARM_RUNS,
             min_batch_seconds: float = MIN_BATCH_SECONDS,
             loop_factory: LoopFactory = asyncio.new_event_loop, gc_enabled: bool = True,
-            clock: Clock | None = None) -> Figure:
+            clock: Clock | None = None) -> Measured:
     """:func:`seconds_per_unit`, with the warm-up it took."""
     validate_count(count)
     if cycle not in (FIRST, WARM):
@@ -183,7 +183,7 @@ def measure(workload: Workload, count: int, *, cycle: str = WARM, runs: int = WA
 
     if cycle == FIRST:
         first = batch()
-        return Figure(first.cpu_seconds / first.completed, None)
+        return Measured(first.cpu_seconds / first.completed, None)
 
     def discarded() -> tuple[int, float]:
         run = batch()
@@ -191,7 +191,7 @@ def measure(workload: Workload, count: int, *, cycle: str = WARM, runs: int = WA
 
     warmed = warm_up(discarded)  # until the runs settle: caches, the heap, the JIT
     measured = [batch() for _ in range(runs)]
-    return Figure(sum(run.cpu_seconds for run in measured)
+    return Measured(sum(run.cpu_seconds for run in measured)
                   / sum(run.completed for run in measured), warmed)
 
 
