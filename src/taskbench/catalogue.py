@@ -16,8 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from taskbench.entries import BLOCKS as BLOCKS
+from taskbench.entries import CLIENTS as CLIENTS
+from taskbench.entries import COUNTS as COUNTS
 from taskbench.entries import EXACT as EXACT
 from taskbench.entries import REPLICA_KIND as REPLICA_KIND
+from taskbench.entries import REPLICA_PHASE as REPLICA_PHASE
 from taskbench.entries import SAMPLED as SAMPLED
 from taskbench.entries import Axis as Axis
 from taskbench.entries import Benchmark as Benchmark
@@ -129,12 +133,12 @@ TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
     TEXTUAL_TASKS.axes, "%", None, "textual-startup-7", headline={"widgets": (1_000,)},
-    quick={"widgets": (1_000,)}, seconds=2.0)
+    quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
     "Textual start-up: CPU seconds to mount and draw the widgets",
-    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6", blocks=Blocks(1, 1),
-    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0)
+    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6",
+    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 AIOHTTP_TASKS = Benchmark(
     "bench_clients.AiohttpTasks.track_tasks_per_request",
     "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
@@ -144,7 +148,7 @@ AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
     AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-2", headline={"requests": REQUEST_COUNTS},
-    quick={"requests": REQUEST_COUNTS}, seconds=1.0)
+    quick={"requests": REQUEST_COUNTS}, seconds=1.0, phase=CLIENTS)
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
     "asyncio streams echo server: tasks it creates per connection",
@@ -154,20 +158,20 @@ ECHO_SHARE = Benchmark(
     "bench_clients.EchoServer.track_task_share_percent",
     "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
     ECHO_TASKS.axes, "%", None, "echo-server-2", headline={"connections": ECHO_CONNECTIONS},
-    quick={"connections": ECHO_CONNECTIONS})
+    quick={"connections": ECHO_CONNECTIONS}, phase=CLIENTS)
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
-    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
+    "instructions-2", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
     seconds=3.0)  # valgrind's one count of both classes' figures: half a minute an interpreter
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
-    "instructions/task", "lower", "instructions-by-count-2", EXACT, timeout=1200,
+    "instructions/task", "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
 CATALOGUE: tuple[Benchmark, ...] = (

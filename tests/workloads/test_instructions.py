@@ -59,12 +59,3 @@ def test_two_counts_are_identical_and_per_task_grows_with_the_count() -> None:
     # of magnitude at both counts.
     assert 5_000 < small.instructions < 200_000
     assert 0.5 < large.instructions / small.instructions < 2
-
-
-def test_the_fixed_environment_keeps_what_changes_the_interpreter(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PYTHON_JIT", "1")
-    monkeypatch.setenv("HOME", "/somewhere")
-    env = instructions._environment("/cache")
-    assert env["PYTHON_JIT"] == "1" and "HOME" not in env
-    assert env["PYTHONHASHSEED"] == "0" and env["PYTHONPYCACHEPREFIX"] == "/cache"

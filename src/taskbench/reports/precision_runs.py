@@ -2,7 +2,7 @@
 
 A record (``kind: blocks``, written by :mod:`taskbench.jobs.precision`) holds, for each of two
 runs, every figure of the classic cycle with its 95% interval, the version steps' verdicts,
-the cost model beside the headline timing, and the run's length. What it is held to:
+the instructions per task beside the headline timing, and the run's length. What it is held to:
 
 * every CPython's interval within ±2% at 100,000 tasks and at 1 to 10,000, ±4% at 1,000,000;
 * calibration: of the figures both runs have, how many differ by less than their combined
@@ -25,7 +25,7 @@ from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown
 from taskbench.reports.classic import HEADLINE
-from taskbench.reports.inference import EQUIVALENT, FASTER, SLOWER
+from taskbench.reports.inference import DECIDED
 from taskbench.reports.predictors import Prediction, predict
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Cell, Table, label
@@ -34,7 +34,6 @@ Record = Dict[str, Any]
 TARGETS = {**{TASK_COST.call_name((count,)): 2.0 for count in TASK_COST.axes[0].values},
            FIRST_CYCLE.call_name((1_000_000,)): 4.0}
 HEADLINE_FIGURE = HEADLINE[0].call_name((HEADLINE[1],))
-DECIDED = (FASTER, SLOWER, EQUIVALENT)
 
 
 def _half_width(figure: Record) -> float:

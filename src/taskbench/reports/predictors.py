@@ -1,4 +1,4 @@
-"""Does an exact count predict the timings? Ranks and version steps, against the paired runs.
+"""Does an exact count predict the timings? Ranks and version steps, against the runs.
 
 An exact count per task (instructions, from valgrind) is worth showing beside the timings
 as far as it predicts them. :func:`predict` says how well, two ways:
@@ -6,9 +6,9 @@ as far as it predicts them. :func:`predict` says how well, two ways:
 * **ranks**: Kendall's tau (scipy) between the count and the headline timing over the
   interpreters that have both;
 * **steps**: for each version, build or JIT step the count covers, the ratio of the two
-  counts (A's over B's: B's predicted speed-up) against the step's paired interval of B's
-  speed over A's; how many fall inside it, and the root mean square of the logarithmic
-  misses (as a percent).
+  counts (A's over B's: B's predicted speed-up) against the interval of B's speed over A's
+  the step's verdict is read from (:func:`taskbench.reports.classic.judge_steps`); how many
+  fall inside it, and the root mean square of the logarithmic misses (as a percent).
 
 This settled one question for good (docs/method.md, "Instructions, and the cost model that
 was retired"): a weighted sum, instructions + 10 × first-level + 100 × last-level cache
@@ -44,7 +44,7 @@ from taskbench.reports.classic import HEADLINE, judge_steps, steps
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Index
 
-# A step: interpreter A, interpreter B, and B's speed over A's with its paired interval.
+# A step: interpreter A, interpreter B, and B's speed over A's with its verdict's interval.
 Step = tuple[str, str, Estimate]
 
 
@@ -54,7 +54,7 @@ class Prediction:
 
     tau: float | None  # Kendall's tau against the timing; None with fewer than 3 interpreters
     interpreters: int
-    inside: int  # steps whose predicted speed-up lies inside the paired interval
+    inside: int  # steps whose predicted speed-up lies inside the step's interval
     steps: int  # steps both of whose interpreters have a count
     rms_miss_percent: float | None  # of log(predicted / measured speed-up), as a percent
 
@@ -119,12 +119,13 @@ def read_run(results: Path, commit: str) -> tuple[Index, list[str]]:
 
 
 def headline_steps(index: Index, machine: str) -> list[Step]:
-    """Every step judged at the headline figure, with its paired interval."""
+    """Every step judged at the headline figure and paired by block, with the interval its
+    verdict is read from."""
     entry, count = HEADLINE
     pairs = steps(index.environments(machine, [entry]))
     judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
-    return [(a, b, step.verdict.paired.speedup) for (a, b, _), step in zip(pairs, judged)
-            if step.verdict is not None]
+    return [(a, b, verdict.speedup) for (a, b, _), verdict in zip(pairs, judged)
+            if verdict is not None and verdict.paired]
 
 
 def compare(index: Index, machine: str) -> dict[str, Prediction]:
@@ -147,7 +148,7 @@ def describe(name: str, prediction: Prediction) -> str:
     rms = ("n/a" if prediction.rms_miss_percent is None
            else f"{prediction.rms_miss_percent:.1f}%")
     return (f"{name}: Kendall's tau {tau} over {prediction.interpreters} interpreters; "
-            f"inside the paired interval in {prediction.inside} of {prediction.steps} steps; "
+            f"inside the step's interval in {prediction.inside} of {prediction.steps} steps; "
             f"typical miss {rms}")
 
 
