@@ -35,13 +35,13 @@ def index(world: Path) -> Index:
 def test_the_classic_table_has_every_interpreter_and_kind_of_figure(index: Index) -> None:
     table = classic_table(index, "box")
     assert table.header == ["count", "3.8", "3.12", "3.13"]
-    warm = next(row for row in table.rows if row[0].text == "100,000 (warm)")
+    warm = next(row for row in table.rows if row[0].text == "100,000 (steady)")
     assert warm[1].text == "91" and warm[1].kind == "older"  # an older benchmark version
     assert warm[2].text.startswith("100 (") and warm[2].kind == ""  # mean (interval)
     first = next(row for row in table.rows if row[0].text == "1,000,000 (first cycle)")
     assert first[1].text == "77" and first[1].kind == "single"  # one process, no interval
     text = markdown.table(table)
-    assert "| 100,000 (warm) | 91† | 100 (" in text
+    assert "| 100,000 (steady) | 91† | 100 (" in text
     assert "†: measured by an earlier version of the benchmark" in text
     assert "‡: one process, no interval" in text
 
@@ -154,7 +154,7 @@ def test_a_value_hit_by_interference_is_named_under_the_steps_and_the_answer(
     index, problems = read_index(folder)
     assert not problems
     note = next(n for n in steps_table(index, "box").notes if n.startswith("Set aside"))
-    assert re.search(r"3\.12 in block 4 at 100,000 tasks \(warm, \+(3[5-9]|4[0-5])%\)", note)
+    assert re.search(r"3\.12 in block 4 at 100,000 tasks \(steady, \+(3[5-9]|4[0-5])%\)", note)
     assert "19 values averaged in" in note
     assert any("3.12 in block 4" in n for n in answer_table(index, "box").notes)
     model = index.model("box", TASK_COST, 100_000)

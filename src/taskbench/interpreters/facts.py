@@ -39,6 +39,7 @@ FACT_COLUMNS = [
     ("python", "asv name"), ("version", "version"), ("implementation", "implementation"),
     ("source", "obtained from"), ("optimisation", "-O"), ("pgo", "PGO"), ("lto", "LTO"),
     ("jit", "JIT"), ("gil", "GIL"), ("c_asyncio", "C asyncio"), ("compiler", "compiler"),
+    ("clock", "CPU clock"),
 ]
 # The facts a record holds, and the type of each: the one schema of the file.
 SCHEMA: dict[str, type] = {

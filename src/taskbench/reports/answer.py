@@ -1,7 +1,7 @@
 """The answer in one table: what a task costs on each interpreter of one machine.
 
 One row per interpreter, in version order: its full version and build (from the build facts
-beside the results), the headline figure (``TaskCost`` at 100,000 tasks, warm) as µs per task
+beside the results), the headline figure (``TaskCost`` at 100,000 tasks, steady) as µs per task
 with its 95% interval and as thousand tasks/s, the exact instructions per task (valgrind),
 and the verdict against the previous version of its build family in this run, or, for the
 first of a family, against the same version without the JIT or built by pyenv (paired by
