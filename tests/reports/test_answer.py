@@ -88,7 +88,7 @@ def test_an_interpreter_without_the_headline_is_named_below_the_table(
            "tables): 3.11." in text
     assert "n/a where `TaskCost` at 100,000 tasks was measured by another version of the " \
            "benchmark, never compared with this one: 3.8 (version task-cost-0, not the " \
-           "catalogue's task-cost-1)." in text
+           f"catalogue's {TASK_COST.version})." in text
     assert not [note for note in answer_table(index, "box").notes if "Not in this table" in note]
 
 
