@@ -25,8 +25,10 @@ from taskbench.entries import Blocks as Blocks
 from taskbench.entries import Params as Params
 from taskbench.entries import benchmark as benchmark
 from taskbench.workloads.floor import FLOORS
-from taskbench.workloads.loops import LOOPS
+from taskbench.workloads.frameworks import FRAMEWORKS as FRAMEWORK_NAMES
+from taskbench.workloads.loops import LOOPS, OTHER_LOOPS
 from taskbench.workloads.spawn import SPAWN_APIS
+from taskbench.workloads.threads import THREAD_APIS, THREAD_COUNTS
 from taskbench.workloads.timing import FIRST, WARM
 
 # The classic table: 100,000 to 1,000,000 tasks in steps of 100,000, as the post measured it.
@@ -63,6 +65,9 @@ ECHO_MESSAGES: tuple[int, ...] = (20,)
 # simulation's time.
 INSTRUCTION_PAIR: tuple[int, int] = (1_000, 2_000)
 INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 30_000)
+# Tasks each thread creates and awaits in a run of the threads benchmark: a run of one thread
+# lasts some milliseconds, as the classic cycle's 10,000 tasks, so a process takes a second.
+THREAD_TASKS: tuple[int, ...] = (10_000,)
 
 # The classic cycle among the spawn APIs and loops: create_task + wait on asyncio's own loop,
 # what every other combination is held against.
@@ -190,11 +195,58 @@ CYCLES_BY_COUNT = Benchmark(
     "lower", "instructions-by-count-2", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
+# The choices beyond asyncio's own API and loops, at the anatomy's count only: all their
+# verdicts (against create_task + wait on asyncio's loop, same interpreter) need.
+FRAMEWORKS = Benchmark(
+    "bench_frameworks.Frameworks.track_seconds_per_task",
+    "CPU seconds per task started in Trio's nursery or AnyIO's task group (on asyncio, on "
+    "Trio)", (Axis("framework", tuple(FRAMEWORK_NAMES)), Axis("count", (ANATOMY_COUNT,))),
+    "seconds", "lower", "frameworks-1", headline={"count": (ANATOMY_COUNT,)},
+    quick={"count": (ANATOMY_COUNT,)}, seconds=1.0)
+OTHER_LOOP_SPAWN = Benchmark(
+    "bench_spawn_api.OtherLoops.track_seconds_per_task",
+    "CPU seconds per task by spawn API on rloop, a Rust event loop",
+    (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(OTHER_LOOPS)),
+     Axis("count", (ANATOMY_COUNT,))), "seconds", "lower", "other-loops-1",
+    headline={"count": (ANATOMY_COUNT,)}, quick={"api": CLASSIC_SPAWN[:1]}, seconds=0.3)
+FRAMEWORK_INSTRUCTIONS = Benchmark(
+    "bench_instructions.FrameworkInstructions.track_instructions_per_task",
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks "
+    "in Trio's nursery and AnyIO's task group (valgrind)", FRAMEWORKS.axes[:1],
+    "instructions/task", "lower", "framework-instructions-1", EXACT, timeout=1200,
+    seconds=3.0)  # their share of count_everything: Trio's import, under valgrind, too
+OTHER_LOOP_INSTRUCTIONS = Benchmark(
+    "bench_instructions.OtherLoopInstructions.track_instructions_per_task",
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
+    "by spawn API on rloop (valgrind)", OTHER_LOOP_SPAWN.axes[:2], "instructions/task",
+    "lower", "other-loop-instructions-1", EXACT, timeout=1200, seconds=1.0)
+# One event loop per thread (the free-threaded builds' question, and on GIL builds what
+# threads cost): bench_threads is all the CI's free-threaded jobs need to select.
+THREADS_WALL = Benchmark(
+    "bench_threads.Threads.track_wall_seconds_per_task",
+    "one event loop per thread: elapsed seconds per task of all the threads together, warm",
+    (Axis("api", tuple(THREAD_APIS)), Axis("threads", THREAD_COUNTS),
+     Axis("count", THREAD_TASKS)), "seconds", "lower", "threads-1", cycle=WARM,
+    headline={"count": THREAD_TASKS}, quick={"threads": THREAD_COUNTS[:2]}, seconds=0.4)
+THREADS_CPU = Benchmark(
+    "bench_threads.Threads.track_cpu_seconds_per_task",
+    "one event loop per thread: CPU seconds (every thread's) per task, warm",
+    THREADS_WALL.axes, "seconds", "lower", "threads-1", cycle=WARM,
+    headline={"count": THREAD_TASKS}, seconds=0.4)
+GIL_ENABLED = Benchmark(
+    "bench_threads.ThreadSetting.track_gil_enabled",
+    "whether the GIL is enabled (1) or not (0) in a benchmark's process",
+    THREADS_WALL.axes[1:2], "1: on, 0: off", None, "thread-setting-1", EXACT, seconds=0.05)
+THREADS_USED = Benchmark(
+    "bench_threads.ThreadSetting.track_threads", "the threads each figure of Threads runs",
+    GIL_ENABLED.axes, "threads", None, "thread-setting-1", EXACT, seconds=0.05)
+
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
     TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, AIOHTTP_TASKS, AIOHTTP_SHARE, ECHO_TASKS,
     ECHO_SHARE, INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES, INSTRUCTIONS_BY_COUNT,
-    CYCLES_BY_COUNT)
+    CYCLES_BY_COUNT, FRAMEWORKS, OTHER_LOOP_SPAWN, FRAMEWORK_INSTRUCTIONS,
+    OTHER_LOOP_INSTRUCTIONS, THREADS_WALL, THREADS_CPU, GIL_ENABLED, THREADS_USED)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 def quick_patterns() -> list[str]:

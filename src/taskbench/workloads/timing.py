@@ -30,12 +30,17 @@ import asyncio
 import gc
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, TypeVar
 
 from taskbench.workloads.cycle import collector, validate_count
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 Workload = Callable[[int], Awaitable[int]]
+Result = TypeVar("Result")
+# Runs an async function to completion on a fresh event loop of its own, closed after, and
+# returns its result: asyncio's loop and the others (on_loop), or another framework's
+# ``run`` (Trio's, AnyIO's: taskbench.workloads.frameworks).
+Runner = Callable[[Callable[[], Awaitable[Any]]], Any]
 # What a sampled track_ benchmark returns: see asv_samples.
 Samples = Dict[str, Any]
 
@@ -63,18 +68,30 @@ async def _timed(workload: Workload, count: int, gc_enabled: bool) -> Run:
         return Run(completed, time.process_time() - start)
 
 
+def on_loop(loop_factory: LoopFactory) -> Runner:
+    """The runner of loops ``loop_factory`` makes: each run on a new loop, closed after."""
+    def run(main: Callable[[], Awaitable[Result]]) -> Result:
+        loop = loop_factory()
+        try:
+            return loop.run_until_complete(main())
+        finally:
+            loop.close()
+
+    return run
+
+
 def time_workload(workload: Workload, count: int, *,
                   loop_factory: LoopFactory = asyncio.new_event_loop,
-                  gc_enabled: bool = True) -> Run:
-    """Run ``workload(count)`` once on a fresh loop, closed after; CPU time inside the loop."""
-    loop = loop_factory()
-    try:
-        return loop.run_until_complete(_timed(workload, count, gc_enabled))
-    finally:
-        loop.close()
+                  gc_enabled: bool = True, runner: Runner | None = None) -> Run:
+    """Run ``workload(count)`` once on a fresh loop, closed after; CPU time inside the loop.
+    The loop is ``runner``'s where given (another framework's), else one ``loop_factory``
+    makes."""
+    run: Run = (runner or on_loop(loop_factory))(
+        lambda: _timed(workload, count, gc_enabled))
+    return run
 
 
-def _batch(workload: Workload, count: int, loop_factory: LoopFactory, gc_enabled: bool,
+def _batch(workload: Workload, count: int, runner: Runner, gc_enabled: bool,
            min_seconds: float) -> Run:
     """One run of ``count`` units, or, below :data:`ONE_RUN_FROM`, runs until they last
     ``min_seconds`` of CPU time, from a collected heap."""
@@ -82,7 +99,7 @@ def _batch(workload: Workload, count: int, loop_factory: LoopFactory, gc_enabled
     gc.collect()
     while finished == 0 or cpu_seconds <= 0 or (
             count < ONE_RUN_FROM and cpu_seconds < min_seconds):
-        run = time_workload(workload, count, loop_factory=loop_factory, gc_enabled=gc_enabled)
+        run = time_workload(workload, count, runner=runner, gc_enabled=gc_enabled)
         if run.completed != count:
             raise RuntimeError(f"{run.completed} of {count} finished")
         finished += run.completed
@@ -93,9 +110,10 @@ def _batch(workload: Workload, count: int, loop_factory: LoopFactory, gc_enabled
 def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
                      runs: int = WARM_RUNS, min_batch_seconds: float = MIN_BATCH_SECONDS,
                      loop_factory: LoopFactory = asyncio.new_event_loop,
-                     gc_enabled: bool = True) -> float:
+                     gc_enabled: bool = True, runner: Runner | None = None) -> float:
     """This process's figure for ``workload(count)``: CPU seconds per unit, of the kind
-    ``cycle`` names (:data:`FIRST` or :data:`WARM`, see the module docstring).
+    ``cycle`` names (:data:`FIRST` or :data:`WARM`, see the module docstring), each run on a
+    fresh loop of ``runner`` where given, else of ``loop_factory``.
 
     Raises:
         RuntimeError: when a run finishes fewer units than it was given.
@@ -108,7 +126,8 @@ def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
         raise ValueError(f"runs must be at least 1, not {runs}")
 
     def batch() -> Run:
-        return _batch(workload, count, loop_factory, gc_enabled, min_batch_seconds)
+        return _batch(workload, count, runner or on_loop(loop_factory), gc_enabled,
+                      min_batch_seconds)
 
     if cycle == FIRST:
         first = batch()
