@@ -27,8 +27,8 @@ from taskbench.catalogue import (
     benchmark,
 )
 from taskbench.workloads import Unavailable
+from taskbench.workloads.frameworks import IN_GROUP
 from taskbench.workloads.instructions import (
-    IN_GROUP,
     Cost,
     available,
     count_phases,

@@ -12,8 +12,8 @@ import pytest
 
 import taskbench.workloads.frameworks
 from taskbench.workloads import Unavailable
-from taskbench.workloads.frameworks import FRAMEWORKS, check_framework, framework
-from taskbench.workloads.instructions import IN_GROUP, available, run_phases
+from taskbench.workloads.frameworks import FRAMEWORKS, IN_GROUP, check_framework, framework
+from taskbench.workloads.instructions import available, run_phases
 from taskbench.workloads.timing import seconds_per_unit, time_workload
 
 trio = pytest.importorskip("trio")

@@ -3,7 +3,8 @@
 For each machine and interpreter, at the newest result of each benchmark:
 
 * each spawn API and loop against the classic cycle (``SpawnAPI``, same count and kind): how
-  many times its tasks/s, paired by block, with its verdict;
+  many times its tasks/s, paired by block, with its verdict; and so for each API on rloop
+  (``OtherLoops``) and each framework's task group (``Frameworks``), measured at that count;
 * microseconds per task of the classic cycle, of the floor (a coroutine awaited directly, a
   ``call_soon`` callback), and the task's cost above the ``await`` floor;
 * the garbage collector's share of the cycle's CPU time, 1 - (time without it) / (time with
@@ -18,7 +19,6 @@ whose interval holds 0 is shown as within noise, never as a signed number.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
@@ -28,8 +28,10 @@ from taskbench.catalogue import (
     CLASSIC_SPAWN,
     FIRST_CYCLE,
     FLOOR,
+    FRAMEWORKS,
     GC_COUNTS,
     MEMORY,
+    OTHER_LOOP_SPAWN,
     PUMP,
     SPAWN_API,
     TASK_COST,
@@ -42,8 +44,16 @@ from taskbench.catalogue import (
 from taskbench.reports import inference
 from taskbench.reports.stats import Estimate, complement, difference, ratio
 from taskbench.reports.views import Index
+from taskbench.workloads.frameworks import IN_GROUP
 
 BASELINE = CLASSIC_SPAWN
+# Every way of starting tasks held against the classic cycle at the anatomy's count, by its
+# key (spawn API and loop; a framework's as (IN_GROUP, framework)): where its figure is.
+SOURCES: dict[tuple[str, str], tuple[Benchmark, Params]] = {
+    **{(api, loop): (entry, (api, loop, ANATOMY_COUNT)) for entry in (SPAWN_API, OTHER_LOOP_SPAWN)
+       for api, loop, _count in entry.combinations({"count": (ANATOMY_COUNT,)})},
+    **{(IN_GROUP, name): (FRAMEWORKS, (name, ANATOMY_COUNT))
+       for name, _count in FRAMEWORKS.combinations()}}
 PUMP_COUNT = PUMP.headline["count"][0]
 WIDGETS = TEXTUAL_SHARE.headline["widgets"][0]
 MEMORY_COUNT = MEMORY.headline["count"][0]
@@ -132,16 +142,14 @@ def gc_share(index: Index, machine: str, environment: str, count: int) -> Estima
 
 
 def _speedups(index: Index, machine: str, environment: str, result: Anatomy) -> None:
-    for api, loop in itertools.product(*SPAWN_API.params[:2]):
-        figure = index.get(machine, environment, SPAWN_API, api, loop, ANATOMY_COUNT)
+    for key, (entry, params) in SOURCES.items():
+        figure = index.get(machine, environment, entry, *params)
         if figure is not None and figure.value is not None:
-            result.spawn[(api, loop)] = figure
+            result.spawn[key] = figure
     for key in result.spawn:
         if key == BASELINE:
             continue
-        found = paired_or_bounds(index, machine, environment,
-                                 (SPAWN_API, (*BASELINE, ANATOMY_COUNT)),
-                                 (SPAWN_API, (*key, ANATOMY_COUNT)))
+        found = paired_or_bounds(index, machine, environment, SOURCES[BASELINE], SOURCES[key])
         if found is not None:
             result.speedups[key] = Speedup(found[0], None if found[1] is None else
                                            inference.Verdict("", found[1]))
@@ -171,7 +179,8 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
 def anatomies(index: Index, machine: str) -> dict[str, Anatomy]:
     """The anatomy of every interpreter on ``machine`` with any anatomy figure, with the
     spawn verdicts corrected together over every interpreter and combination (Holm)."""
-    entries = [SPAWN_API, FLOOR, WITHOUT_GC, PUMP, TEXTUAL_TASKS, MEMORY]
+    entries = [SPAWN_API, OTHER_LOOP_SPAWN, FRAMEWORKS, FLOOR, WITHOUT_GC, PUMP, TEXTUAL_TASKS,
+               MEMORY]
     found = {env: anatomy(index, machine, env) for env in index.environments(machine, entries)}
     judged = [speedup for a in found.values() for speedup in a.speedups.values()
               if speedup.verdict is not None]

@@ -1,13 +1,23 @@
-"""The anatomy's tables: spawn APIs against the classic cycle, and where a task's cost goes."""
+"""The anatomy's tables: spawn APIs, loops and frameworks against the classic cycle, and where
+a task's cost goes."""
 
 from __future__ import annotations
 
-from taskbench.catalogue import ANATOMY_COUNT, FIRST_CYCLE, FLOOR, GC_COUNTS, SPAWN_API
+from taskbench.catalogue import (
+    ANATOMY_COUNT,
+    FIRST_CYCLE,
+    FLOOR,
+    FRAMEWORKS,
+    GC_COUNTS,
+    OTHER_LOOP_SPAWN,
+    SPAWN_API,
+)
 from taskbench.reports import inference
 from taskbench.reports.anatomy import (
     BASELINE,
     MEMORY_COUNT,
     PUMP_COUNT,
+    SOURCES,
     WIDGETS,
     WITH_COLLECTOR,
     Anatomy,
@@ -15,7 +25,8 @@ from taskbench.reports.anatomy import (
 )
 from taskbench.reports.classic import kind_of
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import Cell, Table, label, na, ranged
+from taskbench.reports.views import Cell, Table, figure_cell, label, na, ranged
+from taskbench.workloads.frameworks import IN_GROUP
 
 UNPAIRED = "unpaired: the interval of every value the two intervals allow"
 
@@ -48,8 +59,8 @@ def speedup_cell(speedup: Speedup | None) -> Cell:
 
 
 def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
-    """Each spawn API and loop as a multiple of the classic cycle's tasks/s."""
-    keys = [(api, loop) for loop in SPAWN_API.axes[1].values
+    """Each spawn API and loop (rloop's too) as a multiple of the classic cycle's tasks/s."""
+    keys = [(api, loop) for loop in SPAWN_API.axes[1].values + OTHER_LOOP_SPAWN.axes[1].values
             for api in SPAWN_API.axes[0].values if (api, loop) != BASELINE]
     rows = [[label(env)] + [speedup_cell(found[env].speedups.get(key)) for key in keys]
             for env in found]
@@ -60,7 +71,33 @@ def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
         ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
         ["n/a: the interpreter or loop lacks the API (asv's log says why). Bold: faster or "
          "slower, corrected for every cell (Holm); equivalent: within "
-         f"±{inference.EQUIVALENCE_PERCENT:g}%."])
+         f"±{inference.EQUIVALENCE_PERCENT:g}%. rloop is measured at this count only "
+         f"(`{OTHER_LOOP_SPAWN.class_name}`)."])
+
+
+def frameworks_table(found: dict[str, Anatomy], machine: str) -> Table:
+    """Trio's nursery and AnyIO's task groups against the classic cycle: µs per task, and
+    tasks/s as a multiple of it with the verdict."""
+    keys = [key for key in SOURCES if key[0] == IN_GROUP]
+    baseline_entry = SOURCES[BASELINE][0]
+    rows = []
+    for env, a in found.items():
+        rows.append([
+            label(env), figure_cell(a.spawn.get(BASELINE), baseline_entry, scale=1e-6, digits=2),
+            *(figure_cell(a.spawn.get(key), FRAMEWORKS, scale=1e-6, digits=2) for key in keys),
+            *(speedup_cell(a.speedups.get(key)) for key in keys)])
+    return Table(
+        "frameworks", f"Frameworks on `{machine}` at {ANATOMY_COUNT:,} tasks "
+                      f"({kind_of(FRAMEWORKS, ANATOMY_COUNT)}): µs of CPU time per task, and "
+                      "tasks/s as a multiple of create_task + wait on asyncio's loop",
+        ["interpreter", "create_task + wait, µs", *(f"{name}, µs" for _, name in keys),
+         *(f"{name}, × create_task + wait" for _, name in keys)], rows,
+        ["trio: `nursery.start_soon` N times in `trio.open_nursery()`; anyio-asyncio and "
+         "anyio-trio: `start_soon` in `anyio.create_task_group()` on each backend; the same "
+         "do-nothing body, each run on a fresh loop of the framework's own, timed to the "
+         "group's exit. n/a: the framework does not install or fails on the interpreter "
+         "(asv's log says why). Multiples are paired by block and judged as the spawn APIs' "
+         "are, in the same correction (Holm)."])
 
 
 def cost_table(found: dict[str, Anatomy], machine: str) -> Table:

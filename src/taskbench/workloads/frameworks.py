@@ -32,6 +32,9 @@ from taskbench.workloads.cycle import choose, nop_task
 from taskbench.workloads.timing import Runner, Workload
 
 FRAMEWORKS: list[str] = ["trio", "anyio-asyncio", "anyio-trio"]
+# How a framework's tasks are started, where it stands beside a spawn API (the key of its
+# figures beside (api, loop), and the "API" of its valgrind phases): in its group, on its loop.
+IN_GROUP = "start_soon"
 # The modules each framework needs, and the oldest release of each this code is written for:
 # Trio's nursery as it is since 0.22 (strict exception groups), AnyIO 4's task groups.
 NEEDS: dict[str, tuple[str, ...]] = {

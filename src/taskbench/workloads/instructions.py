@@ -53,15 +53,13 @@ from typing import Dict, Sequence, Tuple
 
 from taskbench.workloads import Unavailable
 from taskbench.workloads.cycle import collector
-from taskbench.workloads.frameworks import check_framework, framework
+from taskbench.workloads.frameworks import IN_GROUP, check_framework, framework
 from taskbench.workloads.loops import loop_factory
 from taskbench.workloads.spawn import check_spawn_api, spawn_workload
 from taskbench.workloads.timing import Runner, Workload, on_loop
 
 Phase = Tuple[str, str, int, str]  # api, loop, count, collector ("on" or "off")
 WARM_UP = 1_000
-# The "API" of a framework's phase: start_soon in its task group, on its own loop.
-IN_GROUP = "start_soon"
 
 
 def spec(phase: Phase) -> str:
