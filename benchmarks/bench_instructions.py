@@ -140,7 +140,7 @@ class InstructionsByCount:
 
 @benchmark(OTHER_LOOP_INSTRUCTIONS)
 class OtherLoopInstructions:
-    """Instructions per task of each spawn API on rloop, from 1,000 to 2,000 tasks."""
+    """Instructions per task of create_task + wait on rloop, from 1,000 to 2,000 tasks."""
 
     setup_cache = staticmethod(count_everything)
 

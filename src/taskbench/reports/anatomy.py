@@ -4,7 +4,8 @@ For each machine and interpreter, at the newest result of each benchmark:
 
 * each spawn API and loop against the classic cycle (``SpawnAPI``, same count and kind): how
   many times its tasks/s, paired by block, with its verdict; and so for each API on rloop
-  (``OtherLoops``) and each framework's task group (``Frameworks``), measured at that count;
+  (``OtherLoops``, at the same count) and each framework's task group (``Frameworks``,
+  against the classic cycle at its own count);
 * microseconds per task of the classic cycle, of the floor (a coroutine awaited directly, a
   ``call_soon`` callback), and the task's cost above the ``await`` floor;
 * the garbage collector's share of the cycle's CPU time, 1 - (time without it) / (time with
@@ -28,6 +29,7 @@ from taskbench.catalogue import (
     CLASSIC_SPAWN,
     FIRST_CYCLE,
     FLOOR,
+    FRAMEWORK_COUNT,
     FRAMEWORKS,
     GC_COUNTS,
     MEMORY,
@@ -47,13 +49,18 @@ from taskbench.reports.views import Index
 from taskbench.workloads.frameworks import IN_GROUP
 
 BASELINE = CLASSIC_SPAWN
-# Every way of starting tasks held against the classic cycle at the anatomy's count, by its
-# key (spawn API and loop; a framework's as (IN_GROUP, framework)): where its figure is.
+# Every way of starting tasks held against the classic cycle, by its key (spawn API and loop;
+# a framework's as (IN_GROUP, framework)): where its figure is, the count last.
 SOURCES: dict[tuple[str, str], tuple[Benchmark, Params]] = {
     **{(api, loop): (entry, (api, loop, ANATOMY_COUNT)) for entry in (SPAWN_API, OTHER_LOOP_SPAWN)
        for api, loop, _count in entry.combinations({"count": (ANATOMY_COUNT,)})},
-    **{(IN_GROUP, name): (FRAMEWORKS, (name, ANATOMY_COUNT))
+    **{(IN_GROUP, name): (FRAMEWORKS, (name, FRAMEWORK_COUNT))
        for name, _count in FRAMEWORKS.combinations()}}
+
+
+def baseline_of(key: tuple[str, str]) -> tuple[Benchmark, Params]:
+    """The classic cycle's figure ``key``'s is held against: at the same count and kind."""
+    return SPAWN_API, (*BASELINE, SOURCES[key][1][-1])
 PUMP_COUNT = PUMP.headline["count"][0]
 WIDGETS = TEXTUAL_SHARE.headline["widgets"][0]
 MEMORY_COUNT = MEMORY.headline["count"][0]
@@ -86,6 +93,7 @@ class Anatomy:
 
     spawn: dict[tuple[str, str], Figure] = field(default_factory=dict)
     speedups: dict[tuple[str, str], Speedup] = field(default_factory=dict)
+    framework_baseline: Figure | None = None  # the classic cycle at the frameworks' count
     task_us: Estimate | None = None
     await_us: Estimate | None = None
     call_soon_us: Estimate | None = None
@@ -149,7 +157,7 @@ def _speedups(index: Index, machine: str, environment: str, result: Anatomy) -> 
     for key in result.spawn:
         if key == BASELINE:
             continue
-        found = paired_or_bounds(index, machine, environment, SOURCES[BASELINE], SOURCES[key])
+        found = paired_or_bounds(index, machine, environment, baseline_of(key), SOURCES[key])
         if found is not None:
             result.speedups[key] = Speedup(found[0], None if found[1] is None else
                                            inference.Verdict("", found[1]))
@@ -162,6 +170,8 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
 
     result = Anatomy()
     _speedups(index, machine, environment, result)
+    result.framework_baseline = index.get(machine, environment, SPAWN_API, *BASELINE,
+                                          FRAMEWORK_COUNT)
     result.task_us = microseconds(get(FIRST_CYCLE, ANATOMY_COUNT))
     result.await_us = microseconds(get(FLOOR, "await", ANATOMY_COUNT))
     result.call_soon_us = microseconds(get(FLOOR, "call_soon", ANATOMY_COUNT))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, GC_COUNTS
+from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, FRAMEWORK_COUNT, GC_COUNTS
 from taskbench.reports.anatomy import SOURCES, WIDGETS, Anatomy, Speedup
 from taskbench.reports.inference import EQUIVALENCE_PERCENT, EQUIVALENT, FASTER, SLOWER
 from taskbench.reports.stats import Estimate
@@ -87,9 +87,12 @@ SPEEDUP_SUBJECTS: dict[tuple[str, str], str] = {
     ("gather", CLASSIC_SPAWN[1]): "`gather` makes tasks",
     ("TaskGroup", CLASSIC_SPAWN[1]): "`TaskGroup` makes tasks",
     (CLASSIC_SPAWN[0], "rloop"): "rloop runs the classic cycle",
-    (IN_GROUP, "trio"): "Trio's nursery (`start_soon`) makes tasks",
-    (IN_GROUP, "anyio-asyncio"): "AnyIO's task group makes tasks on asyncio",
-    (IN_GROUP, "anyio-trio"): "AnyIO's task group makes tasks on Trio",
+    (IN_GROUP, "trio"): f"At {FRAMEWORK_COUNT:,} tasks, Trio's nursery (`start_soon`) makes "
+                        "tasks",
+    (IN_GROUP, "anyio-asyncio"): f"At {FRAMEWORK_COUNT:,} tasks, AnyIO's task group makes "
+                                 "tasks on asyncio",
+    (IN_GROUP, "anyio-trio"): f"At {FRAMEWORK_COUNT:,} tasks, AnyIO's task group makes tasks "
+                              "on Trio",
 }
 _UNKNOWN = set(SPEEDUP_SUBJECTS) - set(SOURCES)
 if _UNKNOWN:
