@@ -119,3 +119,12 @@ def test_a_machine_with_only_threads_still_shows_them(index: Index) -> None:
     assert "Frameworks on `box` at 1,000 tasks (warm)" in text
     assert "| 3.14t | create_task+wait | off | 1.90× (1.90–1.90) |" in text
     assert markdown.table(found["box"].anatomy.frameworks).count("| 3.13 |") == 1  # type: ignore[union-attr]
+
+
+def test_the_page_shows_the_same_tables(world: Path, tmp_path: Path) -> None:
+    from taskbench.reports.page import write_page
+
+    page = write_page(world, tmp_path / "html").read_text(encoding="utf-8")
+    assert 'id="frameworks-box"' in page and 'id="threads-box"' in page
+    assert 'id="threads-ci"' in page  # the threads alone, on a machine of their own
+    assert "<td class=\"real\">1.90× (1.90–1.90)</td>" in page
