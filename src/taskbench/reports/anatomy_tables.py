@@ -73,7 +73,8 @@ def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
         ["n/a: the interpreter or loop lacks the API (asv's log says why). Bold: faster or "
          "slower, corrected for every cell (Holm); equivalent: within "
          f"±{inference.EQUIVALENCE_PERCENT:g}%. rloop is measured at this count only "
-         f"(`{OTHER_LOOP_SPAWN.class_name}`)."])
+         f"(`{OTHER_LOOP_SPAWN.class_name}`), in the newest release for each Python (an "
+         "older one on 3.9: `src/taskbench/workloads/clients/rloop*.txt`)."])
 
 
 def frameworks_table(found: dict[str, Anatomy], machine: str) -> Table:
@@ -97,7 +98,9 @@ def frameworks_table(found: dict[str, Anatomy], machine: str) -> Table:
          "do-nothing body, each run on a fresh loop of the framework's own, timed to the "
          "group's exit. n/a: the framework does not install or fails on the interpreter "
          "(asv's log says why). Multiples are paired by block and judged as the spawn APIs' "
-         "are, in the same correction (Holm)."])
+         "are, in the same correction (Holm). Each Python runs the newest Trio and AnyIO "
+         "that support it (`src/taskbench/workloads/clients/frameworks*.txt`): older ones on "
+         "3.8 and 3.9, so compare a framework across interpreters from 3.10 on only."])
 
 
 def cost_table(found: dict[str, Anatomy], machine: str) -> Table:
