@@ -36,20 +36,22 @@ def write_results(results_dir: Path, figures: Mapping[Benchmark, Values], *,
                   machine: str = "box", python: str = "3.13",
                   env_vars: Mapping[str, str] | None = None, commit: str = "a" * 40,
                   date: int = 1, started: int | None = None,
-                  durations: Mapping[str, float] | None = None) -> Path:
+                  durations: Mapping[str, float] | None = None, cpu: str | None = None) -> Path:
     """One environment's results file, written by asv's ``Results.save``.
 
     For each benchmark, ``figures`` maps parameter combinations to a list of samples (a
     sampled figure: asv computes its median and interval), a number (a single value), or
     None (n/a). Combinations not given are n/a. ``durations`` gives asv's durations in
-    seconds, by benchmark name, ``<build>`` or ``<setup_cache KEY>``. Returns the file's path.
+    seconds, by benchmark name, ``<build>`` or ``<setup_cache KEY>``; ``cpu``, the host asv's
+    ``cpu`` field names (none: a run from before hosts were recorded). Returns the file's path.
     """
     from asv.results import Results
     from asv.runner import BenchmarkResult
 
     env_vars = dict(env_vars or {})
     env_name = f"virtualenv-py{python}" + "".join(f"-{k}{v}" for k, v in env_vars.items())
-    params = {"machine": machine, "os": "TestOS 1", "ram": "1GB", "python": python}
+    params = {"machine": machine, "os": "TestOS 1", "ram": "1GB", "python": python,
+              **({"cpu": cpu} if cpu is not None else {})}
     results = Results(params, {}, commit, date, python, env_name, env_vars)
     when = (datetime.datetime.fromtimestamp(started / 1000, datetime.timezone.utc)
             if started is not None else None)
@@ -140,14 +142,27 @@ def write_block_log(results_dir: Path, machine: str = "box") -> Path:
                     figures[f"{key}({', '.join(combo)})"] = list(range(len(sample)))
         records.append({"commit": results.commit_hash, "env_name": results.env_name,
                         "run": run_stamp(results)[1], "figures": figures})
+    for commit in sorted({record["commit"] for record in records}):
+        mine = [record for record in records if record["commit"] == commit]
+        blocks = max((len(b) for record in mine for b in record["figures"].values()), default=0)
+        order = sorted(str(record["env_name"]) for record in mine)
+        records.append({"commit": commit, "env_name": "",
+                        "run": max(int(record["run"]) for record in mine),
+                        "blocks": [{"order": order[block % len(order):] +
+                                    order[:block % len(order)], "minutes": 1.0}
+                                   for block in range(blocks)]})
     log = results_dir / machine / blocklog.BLOCKS_FILE
     blocklog.write(log, records)
     return log
 
 
 def per_block(seconds: float, spread: float = 0.01, n: int = 8) -> list[float]:
-    """``n`` per-process values around ``seconds``, alternating ``±spread`` (a fraction)."""
-    return [seconds * (1 + spread * (-1) ** block * (block % 3) / 2) for block in range(n)]
+    """``n`` per-process values around ``seconds``, alternating ``±spread`` (a fraction),
+    in a pattern that depends on ``seconds`` (so that two figures do not move alike in
+    every block: each has noise of its own)."""
+    shift = int(round(seconds * 1e12)) % 5
+    return [seconds * (1 + spread * (-1) ** (block + shift) * ((block + shift) % 3) / 2)
+            for block in range(n)]
 
 
 @pytest.fixture

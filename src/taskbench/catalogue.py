@@ -16,8 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from taskbench.entries import BLOCKS as BLOCKS
+from taskbench.entries import CLIENTS as CLIENTS
+from taskbench.entries import COUNTS as COUNTS
 from taskbench.entries import EXACT as EXACT
 from taskbench.entries import REPLICA_KIND as REPLICA_KIND
+from taskbench.entries import REPLICA_PHASE as REPLICA_PHASE
 from taskbench.entries import SAMPLED as SAMPLED
 from taskbench.entries import Axis as Axis
 from taskbench.entries import Benchmark as Benchmark
@@ -134,12 +138,12 @@ TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
     TEXTUAL_TASKS.axes, "%", None, "textual-startup-6", headline={"widgets": (1_000,)},
-    quick={"widgets": (1_000,)}, seconds=2.0)
+    quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
     "Textual start-up: CPU seconds to mount and draw the widgets",
-    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6", blocks=Blocks(1, 1),
-    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0)
+    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6",
+    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 AIOHTTP_TASKS = Benchmark(
     "bench_clients.AiohttpTasks.track_tasks_per_request",
     "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
@@ -149,7 +153,7 @@ AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
     AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
-    quick={"requests": REQUEST_COUNTS}, seconds=1.0)
+    quick={"requests": REQUEST_COUNTS}, seconds=1.0, phase=CLIENTS)
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
     "asyncio streams echo server: tasks it creates per connection",
@@ -159,43 +163,42 @@ ECHO_SHARE = Benchmark(
     "bench_clients.EchoServer.track_task_share_percent",
     "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
     ECHO_TASKS.axes, "%", None, "echo-server-1", headline={"connections": ECHO_CONNECTIONS},
-    quick={"connections": ECHO_CONNECTIONS})
+    quick={"connections": ECHO_CONNECTIONS}, phase=CLIENTS)
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
-    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
+    "instructions-2", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
     seconds=5.0)  # valgrind's one count of every figure below: a minute an interpreter
 L1_MISSES = Benchmark(
     "bench_instructions.Instructions.track_l1_misses_per_task",
     "first-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-2", EXACT, timeout=1200, seconds=0.1)
 LL_MISSES = Benchmark(
     "bench_instructions.Instructions.track_ll_misses_per_task",
     "last-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
+    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-2", EXACT, timeout=1200, seconds=0.1)
 ESTIMATED_CYCLES = Benchmark(
     "bench_instructions.Instructions.track_estimated_cycles_per_task",
     "estimated cycles per task: instructions + 10 x first-level misses + 100 x last-level "
-    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-1", EXACT,
+    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-2", EXACT,
     timeout=1200, headline={"api": CLASSIC_SPAWN[:1]}, seconds=0.1)
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
-    "instructions/task", "lower", "instructions-by-count-2", EXACT, timeout=1200,
+    "instructions/task", "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 CYCLES_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_estimated_cycles_per_task",
     "estimated cycles per task of the classic cycle up to each count (from the one before "
     "it), collector on and off (valgrind)", INSTRUCTIONS_BY_COUNT.axes, "cycles/task",
-    "lower", "instructions-by-count-2", EXACT, timeout=1200,
+    "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
-# Beyond asyncio's API and loops, each at the one SpawnAPI count its verdicts need; frameworks
-# at 1,000 (warm), as applications start them: 100,000 in AnyIO took 4 s of CPU a figure.
+# Frameworks at 1,000 tasks (warm), as applications start them: at 100,000 AnyIO took 4 s.
 FRAMEWORK_COUNT = SECONDARY_COUNTS[0]
 FRAMEWORKS = Benchmark(
     "bench_frameworks.Frameworks.track_seconds_per_task",
@@ -204,9 +207,8 @@ FRAMEWORKS = Benchmark(
     "seconds", "lower", "frameworks-1", headline={"count": (FRAMEWORK_COUNT,)},
     quick={"count": (FRAMEWORK_COUNT,)}, seconds=0.8)
 OTHER_LOOP_SPAWN = Benchmark(
-    "bench_spawn_api.OtherLoops.track_seconds_per_task",
-    "CPU seconds per task by spawn API on rloop, a Rust event loop",
-    (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(OTHER_LOOPS)),
+    "bench_spawn_api.OtherLoops.track_seconds_per_task", "CPU seconds per task by spawn API "
+    "on rloop, a Rust event loop", (Axis("api", tuple(SPAWN_APIS)), Axis("loop", OTHER_LOOPS),
      Axis("count", (ANATOMY_COUNT,))), "seconds", "lower", "other-loops-1",
     headline={"count": (ANATOMY_COUNT,)}, quick={"api": CLASSIC_SPAWN[:1]}, seconds=0.6)
 FRAMEWORK_INSTRUCTIONS = Benchmark(
@@ -221,7 +223,6 @@ OTHER_LOOP_INSTRUCTIONS = Benchmark(
     "of create_task + wait on rloop (valgrind)", (Axis("api", CLASSIC_SPAWN[:1]),
     OTHER_LOOP_SPAWN.axes[1]), "instructions/task", "lower", "other-loop-instructions-1",
     EXACT, timeout=1200, seconds=1.0)  # the classic cycle only: all five took 10 s more
-
 # One event loop per thread: all that CI's free-threaded jobs select is bench_threads.
 THREADS_WALL = Benchmark(
     "bench_threads.Threads.track_wall_seconds_per_task",
@@ -230,10 +231,9 @@ THREADS_WALL = Benchmark(
      Axis("count", THREAD_TASKS)), "seconds", "lower", "threads-1", cycle=WARM,
     headline={"count": THREAD_TASKS}, quick={"threads": THREAD_COUNTS[:2]}, seconds=0.5)
 THREADS_CPU = Benchmark(
-    "bench_threads.Threads.track_cpu_seconds_per_task",
-    "one event loop per thread: CPU seconds (every thread's) per task, warm",
-    THREADS_WALL.axes, "seconds", "lower", "threads-1", cycle=WARM,
-    headline={"count": THREAD_TASKS}, seconds=0.5)
+    "bench_threads.Threads.track_cpu_seconds_per_task", "one event loop per thread: CPU "
+    "seconds (every thread's) per task, warm", THREADS_WALL.axes, "seconds", "lower",
+    "threads-1", cycle=WARM, headline={"count": THREAD_TASKS}, seconds=0.5)
 GIL_ENABLED = Benchmark(
     "bench_threads.ThreadSetting.track_gil_enabled",
     "whether the GIL is enabled (1) or not (0) in a benchmark's process",

@@ -69,12 +69,3 @@ def test_two_counts_are_identical_and_per_task_grows_with_the_count() -> None:
     assert 0.5 < large.instructions / small.instructions < 2
     assert 0 < small.l1_misses < small.instructions
     assert small.estimated_cycles > small.instructions
-
-
-def test_the_fixed_environment_keeps_what_changes_the_interpreter(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PYTHON_JIT", "1")
-    monkeypatch.setenv("HOME", "/somewhere")
-    env = instructions._environment("/cache")
-    assert env["PYTHON_JIT"] == "1" and "HOME" not in env
-    assert env["PYTHONHASHSEED"] == "0" and env["PYTHONPYCACHEPREFIX"] == "/cache"

@@ -118,10 +118,23 @@ class AsvDriver:
         return {**os.environ, **extra}
 
     def call(self, *args: str, capture: bool = False, timeout: float | None = None,
-             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self.command(*args), env=self.environ(), text=True,
-                              capture_output=capture, timeout=timeout,
-                              cwd=cwd or self.config.resolve().parent, check=False)
+             cwd: Path | None = None, prefix: str | None = None
+             ) -> subprocess.CompletedProcess[str]:
+        """asv with ``args``; with ``prefix``, its output is printed line by line behind it
+        (two runs at once stay readable) and returned."""
+        if prefix is None:
+            return subprocess.run(self.command(*args), env=self.environ(), text=True,
+                                  capture_output=capture, timeout=timeout,
+                                  cwd=cwd or self.config.resolve().parent, check=False)
+        lines = []
+        with subprocess.Popen(self.command(*args), env=self.environ(), text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              cwd=cwd or self.config.resolve().parent) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                print(f"{prefix} {line}", end="", flush=True)
+        return subprocess.CompletedProcess(args, process.returncode, "".join(lines), "")
 
     def machine(self, details: Mapping[str, str], **options: Any
                 ) -> subprocess.CompletedProcess[str]:
@@ -143,9 +156,10 @@ class AsvDriver:
             args.append(f"--launch-method={launch_method}")
         return args + _selection(environments, bench, quick, rounds)
 
-    def run(self, *, capture: bool = False, timeout: float | None = None, **arguments: Any
-            ) -> subprocess.CompletedProcess[str]:
-        return self.call(*self.run_arguments(**arguments), capture=capture, timeout=timeout)
+    def run(self, *, capture: bool = False, timeout: float | None = None,
+            prefix: str | None = None, **arguments: Any) -> subprocess.CompletedProcess[str]:
+        return self.call(*self.run_arguments(**arguments), capture=capture, timeout=timeout,
+                         prefix=prefix)
 
     def continuous(self, base: str, head: str, *, machine: str,
                    environments: Sequence[str] = (), bench: Sequence[str] = (),
@@ -159,6 +173,17 @@ class AsvDriver:
 
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
+
+    def setup(self, environments: Sequence[str] = ()) -> None:
+        """``asv setup``: the environments created, one after another (virtualenv's seeding
+        shares one cache folder, which two creations at once can corrupt). asv 0.6 exits 1
+        and prints its list of environments whatever happens, so neither is shown; what it
+        says of an environment it could not create is, and ``asv run`` says it again."""
+        done = self.call("setup", *[option for spec in environments
+                                    for option in ("-E", spec)], capture=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            if not line.startswith("[<asv."):
+                print(line, flush=True)
 
     def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
         """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""

@@ -44,6 +44,7 @@ class Figure:
     value: float | None
     interval: tuple[float, float] | None = None  # asv's 99% confidence interval of the median
     samples: tuple[float, ...] | None = None
+    cpu: str = ""  # asv's cpu field: the host, where the run recorded it (taskbench.host)
 
     @property
     def environment(self) -> str:
@@ -96,7 +97,8 @@ def _figures(results: Any, machine: str) -> Iterator[Figure]:
     common = dict(machine=machine, python=str(results.params.get("python", "?")),
                   env_name=results.env_name,
                   env_vars=tuple(sorted((str(k), str(v)) for k, v in results.env_vars.items())),
-                  commit=results.commit_hash, date=date, run_started=started)
+                  commit=results.commit_hash, date=date, run_started=started,
+                  cpu=str(results.params.get("cpu") or ""))
     for key in results.get_all_result_keys():
         grid = results.get_result_params(key) or []
         values = results.get_result_value(key, grid)

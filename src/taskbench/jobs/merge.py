@@ -3,8 +3,9 @@
 Every incoming file is checked before anything is written: a results file must load with
 asv's own reader for the machine of the folder it sits in, under the whole name asv would
 give it, and hold numbers a run can produce (:mod:`taskbench.jobs.checks`); ``machine.json``
-must name that machine; ``interpreters.jsonl`` and ``blocks.jsonl`` must parse, the build
-facts' dates too, and each keeps the newest record of every key; machine names must be plain
+must name that machine; ``interpreters.jsonl``, ``blocks.jsonl`` and ``runs.jsonl`` must
+parse, the build facts' and run records' dates too, and each keeps the newest record of every
+key; machine names must be plain
 folder names. Symbolic links, and anything that would land outside ``results/``,
 are refused. A results file replaces a committed one only when its run is newer (asv's
 commit date, then when the run was made); otherwise the committed one is kept and the
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from taskbench import arguments, blocklog
+from taskbench import arguments, blocklog, runfacts
 from taskbench.asvadapter.results import load_file, run_stamp
 from taskbench.interpreters import facts
 from taskbench.jobs import checks
@@ -143,7 +144,9 @@ def _stage_results(plan: _Plan, path: Path, machine: str, relative: str) -> None
 # and what a refusal loses.
 _LOGS = {facts.FACTS_FILE: (facts, facts.FactsError, "build facts left out"),
          blocklog.BLOCKS_FILE: (blocklog, blocklog.BlockLogError, "block log left out (its "
-                                "runs' figures are shown unpaired)")}
+                                "runs' figures are shown unpaired)"),
+         runfacts.RUNS_FILE: (runfacts, runfacts.RunFactsError, "run records left out (their "
+                              "runs are shown as from an unknown host)")}
 
 
 def _stage_log(plan: _Plan, path: Path, relative: str) -> None:

@@ -24,7 +24,7 @@ from taskbench.reports.anatomy import (
     Anatomy,
     Speedup,
 )
-from taskbench.reports.classic import kind_of
+from taskbench.reports.classic import kind_of, verdict_cell
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Cell, Table, figure_cell, label, na, ranged
 from taskbench.workloads.frameworks import IN_GROUP
@@ -46,17 +46,10 @@ def noise_aware(est: Estimate | None, *, zero: float, scale: float = 1.0, digits
 
 
 def speedup_cell(speedup: Speedup | None) -> Cell:
-    if speedup is None:
+    """A spawn API's verdict against the classic cycle, in the engine's words."""
+    if speedup is None or speedup.verdict is None:
         return na()
-    text = ranged(speedup.estimate, digits=2, suffix="×")
-    verdict = speedup.verdict
-    if verdict is None:
-        return noise_aware(speedup.estimate, zero=1.0, digits=2, suffix="×")
-    if verdict.outcome in (inference.FASTER, inference.SLOWER):
-        return Cell(text, "real")
-    if verdict.outcome == inference.EQUIVALENT:
-        return Cell(f"equivalent ({text})", "noise")
-    return Cell(f"undecided ({text})", "noise")
+    return verdict_cell(speedup.verdict)
 
 
 def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
@@ -70,10 +63,9 @@ def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
                     f"({kind_of(SPAWN_API, ANATOMY_COUNT)}): tasks/s as a multiple of "
                     "create_task + wait on asyncio's loop, paired by block",
         ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
-        ["n/a: the interpreter or loop lacks the API (asv's log says why). Bold: faster or "
-         "slower, corrected for every cell (Holm); equivalent: within "
-         f"±{inference.EQUIVALENCE_PERCENT:g}%. rloop is measured at this count only "
-         f"(`{OTHER_LOOP_SPAWN.class_name}`), in the newest release for each Python (an "
+        ["n/a: the interpreter or loop lacks the API (asv's log says why). Each row is one "
+         "family: " + inference.rule_text(len(keys)) + f". rloop is measured at this count "
+         f"only (`{OTHER_LOOP_SPAWN.class_name}`), in the newest release for each Python (an "
          "older one on 3.9: `src/taskbench/workloads/clients/rloop*.txt`)."])
 
 
@@ -97,8 +89,8 @@ def frameworks_table(found: dict[str, Anatomy], machine: str) -> Table:
          "anyio-trio: `start_soon` in `anyio.create_task_group()` on each backend; the same "
          "do-nothing body, each run on a fresh loop of the framework's own, timed to the "
          "group's exit. n/a: the framework does not install or fails on the interpreter "
-         "(asv's log says why). Multiples are paired by block and judged as the spawn APIs' "
-         "are, in the same correction (Holm). Each Python runs the newest Trio and AnyIO "
+         "(asv's log says why). Each row's multiples are one family: "
+         + inference.rule_text(len(keys)) + ". Each Python runs the newest Trio and AnyIO "
          "that support it (`src/taskbench/workloads/clients/frameworks*.txt`): older ones on "
          "3.8 and 3.9, so compare a framework across interpreters from 3.10 on only."])
 

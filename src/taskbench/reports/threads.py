@@ -3,8 +3,8 @@ one, and what a task costs in CPU time meanwhile (``bench_threads``).
 
 The speed-up of T threads is one thread's elapsed seconds per task over T threads', paired by
 block (T for perfect scaling; at most 1 where the GIL lets one thread run at a time), judged
-as the anatomy judges its multiples (:mod:`taskbench.reports.inference`, Holm over every
-speed-up of the table). Each interpreter says whether the GIL was enabled in the benchmarks'
+as the anatomy judges its multiples (:mod:`taskbench.reports.inference`: each row's speed-ups
+are one family). Each interpreter says whether the GIL was enabled in the benchmarks'
 processes (``ThreadSetting``), since that, not the version, decides what the figures mean.
 """
 
@@ -20,7 +20,7 @@ from taskbench.catalogue import (
     THREADS_WALL,
 )
 from taskbench.reports import inference
-from taskbench.reports.anatomy import Speedup, paired_or_bounds
+from taskbench.reports.anatomy import Speedup, within_interpreter
 from taskbench.reports.anatomy_tables import speedup_cell
 from taskbench.reports.classic import kind_of
 from taskbench.reports.views import Cell, Index, Table, figure_cell, label, na
@@ -39,21 +39,18 @@ class Scaling:
 
 
 def scaling(index: Index, machine: str) -> dict[str, Scaling]:
-    """Every interpreter with a threads figure on ``machine``, its speed-ups judged together."""
+    """Every interpreter with a threads figure on ``machine``, with its speed-ups."""
     found: dict[str, Scaling] = {}
     for env in index.environments(machine, [THREADS_WALL, THREADS_CPU, GIL_ENABLED]):
         result = found[env] = Scaling(index.value(machine, env, GIL_ENABLED, 1))
         for api in THREAD_APIS:
             for threads in SCALED:
-                pair = paired_or_bounds(index, machine, env, (THREADS_WALL, (api, 1, COUNT)),
-                                        (THREADS_WALL, (api, threads, COUNT)))
-                if pair is not None:
-                    result.speedups[(api, threads)] = Speedup(
-                        pair[0], None if pair[1] is None else inference.Verdict("", pair[1]))
-    judged = [s for result in found.values() for s in result.speedups.values() if s.verdict]
-    for speedup, verdict in zip(judged, inference.verdicts(
-            [s.verdict.paired for s in judged if s.verdict is not None])):
-        speedup.verdict = verdict
+                verdict = within_interpreter(index, machine, env,
+                                             (THREADS_WALL, (api, 1, COUNT)),
+                                             (THREADS_WALL, (api, threads, COUNT)),
+                                             family=len(SCALED))
+                if verdict is not None:
+                    result.speedups[(api, threads)] = Speedup(verdict.speedup, verdict)
     return found
 
 
@@ -90,9 +87,9 @@ def threads_table(index: Index, machine: str) -> Table | None:
         ["interpreter", "API", "GIL", *(f"speed-up, {named[t]}" for t in SCALED),
          *(f"CPU µs per task, {named[t]}" for t in THREAD_COUNTS)], rows,
         ["Speed-up: tasks/s of all the threads together over one thread's, from elapsed "
-         "time, paired by block: T when T threads scale perfectly, at most 1 when the GIL "
-         "lets one run at a time. Bold: faster or slower than one thread, corrected for every "
-         "cell (Holm). CPU time is the process's, every thread's. GIL: whether it was "
+         "time: T when T threads scale perfectly, at most 1 when the GIL lets one run at a "
+         "time. Each row's speed-ups are one family: " + inference.rule_text(len(SCALED))
+         + ". CPU time is the process's, every thread's. GIL: whether it was "
          "enabled in the benchmarks' processes (`sys._is_gil_enabled()`; always, before "
          "3.13). n/a: the API is missing, or one thread per CPU is already the two-thread "
          "figure (asv's log says why)."], text_columns=3)

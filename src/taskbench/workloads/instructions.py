@@ -26,9 +26,11 @@ a collected heap and a warm-up of 1,000 tasks of each workload before any phase 
 specialisation, free lists, the JIT's traces), and byte code compiled beforehand by a native
 run of the same phases into a cache of its own (an unpacked interpreter without ``.pyc``
 files would otherwise compile the standard library inside the count). Two counts of the same
-code are then identical; a different layout of the same code (another commit, another
-environment) moves per-task figures by up to about 0.8%, which is why ``compare`` judges
-them by a factor of 1.01. PyPy is not counted: its JIT makes the figure depend on history.
+code are then identical. What makes them the same on every host (glibc's functions pinned,
+the interpreter run through a root of fixed length) is :mod:`taskbench.workloads.countenv`'s.
+A different layout of the same code (another commit) still moves per-task figures by up to
+about 0.8%, which is why ``compare`` judges them by a factor of 1.01. PyPy is not counted:
+its JIT makes the figure depend on history.
 
 Usage inside an environment (what :func:`count_phases` runs under valgrind)::
 
@@ -47,11 +49,11 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from typing import Dict, Sequence, Tuple
 
 from taskbench.workloads import Unavailable
+from taskbench.workloads.countenv import count_root, environment
 from taskbench.workloads.cycle import collector
 from taskbench.workloads.frameworks import IN_GROUP, check_framework, framework
 from taskbench.workloads.loops import loop_factory
@@ -141,17 +143,6 @@ def why_not_counted() -> str | None:
     return None
 
 
-# Settings that change what the interpreter runs (an asv matrix sets PYTHON_JIT), kept.
-PASS_THROUGH = ("PYTHON_JIT", "PYTHON_GIL")
-
-
-def _environment(pycache: str) -> dict[str, str]:
-    fixed = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
-             "PYTHONPYCACHEPREFIX": pycache}
-    fixed.update({name: os.environ[name] for name in PASS_THROUGH if name in os.environ})
-    return fixed
-
-
 # The simulated caches: 32 KiB 8-way first-level caches, an 8 MiB 16-way last level, 64-byte
 # lines, whatever the machine's own CPU has.
 CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
@@ -187,24 +178,22 @@ def _read_events(path: str) -> Events:
     raise RuntimeError(f"{path} holds no summary line")
 
 
-def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[Events]:
+def count_phases(phases: Sequence[Phase], python: str = sys.executable,
+                 tunables: str | None = None) -> list[Events]:
     """The events (cachegrind's ``Ir``, ``I1mr``, ``D1mr`` ...) each phase caused, counted in
-    one valgrind process.
+    one valgrind process, in the environment :mod:`~taskbench.workloads.countenv` makes the
+    same on every host (``tunables``: another ``GLIBC_TUNABLES`` than the pinned one).
 
     Raises:
         RuntimeError: when valgrind or a phase fails, with what it said.
     """
-    command = [python, "-m", "taskbench.workloads.instructions", *map(spec, phases)]
-    with tempfile.TemporaryDirectory(prefix="taskbench-instructions-") as work:
-        env = _environment(os.path.join(work, "pycache"))
-        # `-m` puts the working directory first on sys.path, and what it lists moves the heap
-        # (one unrelated file there moved counts by 0.4%): an empty folder of its own.
-        empty = os.path.join(work, "cwd")
-        os.mkdir(empty)
+    with count_root(python) as (interpreter, empty, pycache):
+        command = [interpreter, "-m", "taskbench.workloads.instructions", *map(spec, phases)]
+        env = environment(pycache, tunables)
         native = subprocess.run(command, env=env, capture_output=True, text=True, cwd=empty)
         if native.returncode != 0:
             raise RuntimeError(f"the phases failed natively: {native.stderr.strip()[-800:]}")
-        out = os.path.join(work, "cachegrind.out")
+        out = os.path.join(os.path.dirname(empty), "cachegrind.out")
         counted = subprocess.run(
             ["valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
              f"--cachegrind-out-file={out}.%p", *command],

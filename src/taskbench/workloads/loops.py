@@ -18,7 +18,7 @@ from taskbench.workloads import Unavailable
 from taskbench.workloads.timing import LoopFactory
 
 LOOPS: list[str] = ["asyncio", "uvloop"]
-OTHER_LOOPS: list[str] = ["rloop"]
+OTHER_LOOPS: tuple[str, ...] = ("rloop",)
 # Where each third-party loop has wheels, for the reason a missing one gives.
 _WHEELS = {"uvloop": "CPython on Linux and macOS only",
            "rloop": "CPython 3.9 and later on Linux and macOS only"}
@@ -35,7 +35,7 @@ def loop_factory(name: str) -> LoopFactory:
         return asyncio.new_event_loop
     if name not in _WHEELS:
         raise ValueError(f"unknown event loop {name!r}; choose one of "
-                         f"{', '.join(LOOPS + OTHER_LOOPS)}")
+                         f"{', '.join([*LOOPS, *OTHER_LOOPS])}")
     try:
         module = importlib.import_module(name)
     except ImportError as error:
