@@ -1,6 +1,5 @@
-"""Instructions, cache misses and estimated cycles per task, counted by valgrind's cachegrind
-on simulated caches: figures that repeat exactly, so that a change in them is a change in the
-code, not in the machine.
+"""Instructions per task, counted by valgrind's cachegrind: figures that repeat exactly, so
+that a change in them is a change in the code, not in the machine.
 
 Every class shares one ``setup_cache`` (asv keys it by the function, so it runs once per
 environment): one valgrind process counts every phase any needs (see
@@ -14,15 +13,11 @@ from typing import Any, Dict, Tuple, Union
 
 from taskbench.catalogue import (
     CLASSIC_SPAWN,
-    CYCLES_BY_COUNT,
-    ESTIMATED_CYCLES,
     FRAMEWORK_INSTRUCTIONS,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
-    L1_MISSES,
-    LL_MISSES,
     OTHER_LOOP_INSTRUCTIONS,
     benchmark,
 )
@@ -95,10 +90,9 @@ def _cost(counted: Counted, *params: Any) -> Cost:
     return found
 
 
-@benchmark(INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES)
+@benchmark(INSTRUCTIONS)
 class Instructions:
-    """The cost per task of each spawn API on each loop, from 1,000 to 2,000 tasks:
-    instructions, cache misses, and the cycles they are estimated to cost."""
+    """Instructions per task of each spawn API on each loop, from 1,000 to 2,000 tasks."""
 
     setup_cache = staticmethod(count_everything)
 
@@ -108,21 +102,11 @@ class Instructions:
     def track_instructions_per_task(self, counted: Counted, api: str, loop: str) -> float:
         return _cost(counted, api, loop).instructions
 
-    def track_l1_misses_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return _cost(counted, api, loop).l1_misses
 
-    def track_ll_misses_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return _cost(counted, api, loop).ll_misses
-
-    def track_estimated_cycles_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return _cost(counted, api, loop).estimated_cycles
-
-
-@benchmark(INSTRUCTIONS_BY_COUNT, CYCLES_BY_COUNT)
+@benchmark(INSTRUCTIONS_BY_COUNT)
 class InstructionsByCount:
-    """Instructions and estimated cycles per task of the classic cycle up to 10,000 and to
-    30,000 tasks, with the collector on and off: flat if a task costs the same whatever N,
-    growing if not."""
+    """Instructions per task of the classic cycle up to 10,000 and to 30,000 tasks, with the
+    collector on and off: flat if a task costs the same whatever N, growing if not."""
 
     setup_cache = staticmethod(count_everything)
 
@@ -132,10 +116,6 @@ class InstructionsByCount:
     def track_instructions_per_task(self, counted: Counted, collector: str,
                                     count: int) -> float:
         return _cost(counted, collector, count).instructions
-
-    def track_estimated_cycles_per_task(self, counted: Counted, collector: str,
-                                        count: int) -> float:
-        return _cost(counted, collector, count).estimated_cycles
 
 
 @benchmark(OTHER_LOOP_INSTRUCTIONS)

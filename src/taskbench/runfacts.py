@@ -25,6 +25,7 @@ from typing import Any, Dict, Iterable, Tuple
 from taskbench import files
 from taskbench.host import host_id
 from taskbench.interpreters import facts
+from taskbench.validity import FUTURE_SLACK
 
 RUNS_FILE = "runs.jsonl"
 Record = Dict[str, Any]
@@ -64,7 +65,7 @@ def _problem(record: Any) -> str | None:
         moment = facts.recorded_at(record)
     except ValueError:
         return f"recorded_at {record['recorded_at']!r} is not an ISO 8601 time"
-    if moment > datetime.datetime.now(datetime.timezone.utc) + facts.FUTURE_SLACK:
+    if moment > datetime.datetime.now(datetime.timezone.utc) + FUTURE_SLACK:
         return f"recorded_at {record['recorded_at']!r} is in the future"
     return None
 
@@ -109,7 +110,7 @@ def merged(existing: dict[Key, Record], incoming: Iterable[Record]) -> dict[Key,
         current = result.get(key(found))
         if current is None:
             result[key(found)] = found
-        elif facts.recorded_at(found) >= facts.recorded_at(current):
+        elif facts.recorded_at(found) > facts.recorded_at(current):  # strictly newer
             result[key(found)] = _combined(current, found)
         else:
             result[key(found)] = _combined(found, current)

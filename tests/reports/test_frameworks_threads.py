@@ -21,6 +21,7 @@ from taskbench.catalogue import (
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import frameworks_table, speedup_table
+from taskbench.reports.classic import kind_of
 from taskbench.reports.findings import sentences
 from taskbench.reports.readme import findings
 from taskbench.reports.sections import sections
@@ -116,7 +117,7 @@ def test_a_machine_with_only_threads_still_shows_them(index: Index) -> None:
     assert found["ci"].anatomy is None and found["ci"].threads is not None
     text = findings(list(found.values()))
     assert "Tasks across threads on `ci`" in text and "Tasks across threads on `box`" in text
-    assert "Frameworks on `box` at 1,000 tasks (warm)" in text
+    assert f"Frameworks on `box` at 1,000 tasks ({kind_of(FRAMEWORKS, 1_000)})" in text
     assert "| 3.14t | create_task+wait | off | 1.90× faster (" in text
     assert markdown.table(found["box"].anatomy.frameworks).count("| 3.13 |") == 1  # type: ignore[union-attr]
 

@@ -65,7 +65,7 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
                    for name, minutes in run.phase_minutes.items()],
         **({"burst": {"block": run.burst.block, "seconds": run.burst.seconds}}
            if run.burst is not None else {}),
-        "blocks": [{"order": order, "minutes": round(minutes, 2), "stage": stage,
+        "blocks": [{"order": order, "minutes": round(minutes, 2) or minutes, "stage": stage,
                     **({} if reference is None else {"reference": round(reference, 4)})}
                    for order, minutes, stage, reference in zip(
                        run.orders, run.minutes, run.stages,

@@ -26,7 +26,7 @@ from taskbench.reports.anatomy import (
 )
 from taskbench.reports.classic import kind_of, verdict_cell
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import Cell, Table, figure_cell, label, na, ranged
+from taskbench.reports.views import MARKS, Cell, Table, figure_cell, label, na, ranged
 from taskbench.workloads.frameworks import IN_GROUP
 
 UNPAIRED = "unpaired: the interval of every value the two intervals allow"
@@ -39,7 +39,7 @@ def noise_aware(est: Estimate | None, *, zero: float, scale: float = 1.0, digits
         return na()
     text = ranged(est, scale=scale, digits=digits, suffix=suffix)
     if not est.has_interval:
-        return Cell(text, "older", "no interval: one process")
+        return Cell(text, "single", MARKS["single"][1])
     if est.includes(zero):
         return Cell(f"within noise ({text})", "noise")
     return Cell(text)

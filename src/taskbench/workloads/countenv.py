@@ -49,8 +49,8 @@ PREFERRED_OFF = (
     "Prefer_No_VZEROUPPER", "Prefer_MAP_32BIT_EXEC", "AVX_Fast_Unaligned_Load",
     "MathVec_Prefer_No_AVX512")
 PREFERRED_ON = ("Fast_Unaligned_Load", "Fast_Unaligned_Copy", "Prefer_PMINUB_for_stringop")
-# The sizes glibc sizes copies and fills by: the simulated caches (32 KiB first level, 8 MiB
-# last), and glibc's own thresholds for such caches.
+# The sizes glibc sizes copies and fills by: caches of a fixed size (32 KiB first level, 8 MiB
+# last) whatever the host's, and glibc's own thresholds for such caches.
 CACHE_TUNABLES = (
     ("x86_data_cache_size", 0x8000), ("x86_shared_cache_size", 0x800000),
     ("x86_non_temporal_threshold", 0x600000), ("x86_memset_non_temporal_threshold", 0x600000),

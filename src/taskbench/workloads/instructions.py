@@ -1,10 +1,9 @@
-"""Instructions, cache misses and estimated cycles per task, counted by valgrind: a cost model
-that moves only when the code does.
+"""Instructions per task, counted by valgrind: a figure that moves only when the code does.
 
 Timings drift with the machine; these counts repeat. :func:`count_phases` runs this
-interpreter once under ``valgrind --tool=cachegrind`` with its cache simulation, on caches of
-a fixed geometry (:data:`CACHES`, so that the counts do not depend on the machine's own
-CPU), and, inside it, every requested phase: a
+interpreter once under ``valgrind --tool=cachegrind`` without its cache simulation (only
+instructions are counted: nothing reads cache misses any more, and the simulation took
+about twice the CPU time), and, inside it, every requested phase: a
 phase is one workload at one count on a fresh event loop (``new_event_loop``,
 ``run_until_complete``, ``close``). Phases are kept apart by forking: for each phase the
 process forks a reference child that exits at once, then a child that runs the phase and exits;
@@ -14,11 +13,10 @@ Interpreter start-up is paid once, not once per phase. A figure per task is the 
 between two phases of different counts divided by the difference of the counts, so that the
 loop's own set-up cancels as well.
 
-The estimated cycles weigh each event by what it roughly costs a modern core: an instruction
-one cycle, a first-level miss served by the next level ten, a last-level miss served by
-memory a hundred (:data:`MISS_CYCLES`). A model, not a measurement: it ranks interpreters
-by what their code does, and the precision record says how well that agrees with the
-timings.
+Cache misses on simulated caches, and a weighted sum of them with the instructions
+(instructions + 10 × first-level + 100 × last-level misses, shown as "estimated cycles"),
+were counted too until they were found to predict the version steps' timings no better than
+instructions alone (docs/method.md).
 
 What makes the counts repeat: a fixed environment (its size moves the heap, and sets of tasks
 hash by address), a fixed hash seed, an empty working directory (it is first on ``sys.path``),
@@ -143,28 +141,17 @@ def why_not_counted() -> str | None:
     return None
 
 
-# The simulated caches: 32 KiB 8-way first-level caches, an 8 MiB 16-way last level, 64-byte
-# lines, whatever the machine's own CPU has.
-CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
-# Cycles an instruction, a first-level miss and a last-level miss are taken to cost.
-MISS_CYCLES = (1, 10, 100)
+# Cachegrind counts instructions (its event "Ir") with or without simulating caches, and the
+# simulation is what takes most of its time.
+VALGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no")
 Events = Dict[str, int]
 
 
 @dataclass(frozen=True)
 class Cost:
-    """Per task: instructions, first-level and last-level cache misses (reads and writes,
-    code and data), and the cycles they are estimated to cost."""
+    """Per task: the instructions executed."""
 
     instructions: float
-    l1_misses: float
-    ll_misses: float
-
-    @property
-    def estimated_cycles(self) -> float:
-        weights = MISS_CYCLES
-        return (weights[0] * self.instructions + weights[1] * self.l1_misses
-                + weights[2] * self.ll_misses)
 
 
 def _read_events(path: str) -> Events:
@@ -180,8 +167,8 @@ def _read_events(path: str) -> Events:
 
 def count_phases(phases: Sequence[Phase], python: str = sys.executable,
                  tunables: str | None = None) -> list[Events]:
-    """The events (cachegrind's ``Ir``, ``I1mr``, ``D1mr`` ...) each phase caused, counted in
-    one valgrind process, in the environment :mod:`~taskbench.workloads.countenv` makes the
+    """The events (cachegrind's ``Ir``: instructions) each phase caused, counted in one
+    valgrind process, in the environment :mod:`~taskbench.workloads.countenv` makes the
     same on every host (``tunables``: another ``GLIBC_TUNABLES`` than the pinned one).
 
     Raises:
@@ -195,8 +182,7 @@ def count_phases(phases: Sequence[Phase], python: str = sys.executable,
             raise RuntimeError(f"the phases failed natively: {native.stderr.strip()[-800:]}")
         out = os.path.join(os.path.dirname(empty), "cachegrind.out")
         counted = subprocess.run(
-            ["valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
-             f"--cachegrind-out-file={out}.%p", *command],
+            [*VALGRIND, f"--cachegrind-out-file={out}.%p", *command],
             env=env, capture_output=True, text=True, cwd=empty)
         if counted.returncode != 0:
             raise RuntimeError(f"valgrind failed: {counted.stderr.strip()[-800:]}")
@@ -208,10 +194,7 @@ def count_phases(phases: Sequence[Phase], python: str = sys.executable,
 
 def per_task(low: Events, high: Events, low_count: int, high_count: int) -> Cost:
     """The cost per task between two phases of one workload at different counts."""
-    def each(*names: str) -> float:
-        return sum(high[name] - low[name] for name in names) / (high_count - low_count)
-
-    return Cost(each("Ir"), each("I1mr", "D1mr", "D1mw"), each("ILmr", "DLmr", "DLmw"))
+    return Cost((high["Ir"] - low["Ir"]) / (high_count - low_count))
 
 
 def main(argv: Sequence[str]) -> int:
