@@ -178,7 +178,7 @@ INSTRUCTIONS_BY_COUNT = Benchmark(
     "instructions/task", "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
-# Frameworks at 1,000 tasks (warm), as applications start them: at 100,000 AnyIO took 4 s.
+# Frameworks at 1,000 tasks (steady), as applications start them: at 100,000 AnyIO took 4 s.
 FRAMEWORK_COUNT = SECONDARY_COUNTS[0]
 FRAMEWORKS = Benchmark(
     "bench_frameworks.Frameworks.track_seconds_per_task",
@@ -206,13 +206,13 @@ OTHER_LOOP_INSTRUCTIONS = Benchmark(
 # One event loop per thread: all that CI's free-threaded jobs select is bench_threads.
 THREADS_WALL = Benchmark(
     "bench_threads.Threads.track_wall_seconds_per_task",
-    "one event loop per thread: elapsed seconds per task of all the threads together, warm",
+    "one event loop per thread: elapsed seconds per task of all the threads together, steady",
     (Axis("api", tuple(THREAD_APIS)), Axis("threads", THREAD_COUNTS),
      Axis("count", THREAD_TASKS)), "seconds", "lower", "threads-1", cycle=WARM,
     headline={"count": THREAD_TASKS}, quick={"threads": THREAD_COUNTS[:2]}, seconds=0.5)
 THREADS_CPU = Benchmark(
     "bench_threads.Threads.track_cpu_seconds_per_task", "one event loop per thread: CPU "
-    "seconds (every thread's) per task, warm", THREADS_WALL.axes, "seconds", "lower",
+    "seconds (every thread's) per task, steady", THREADS_WALL.axes, "seconds", "lower",
     "threads-1", cycle=WARM, headline={"count": THREAD_TASKS}, seconds=0.5)
 GIL_ENABLED = Benchmark(
     "bench_threads.ThreadSetting.track_gil_enabled",

@@ -10,7 +10,8 @@ A run starts the T threads, each makes its loop, and all wait at a barrier; the 
 read when the barrier lets them go and again when all of them have finished their N tasks (a
 second barrier), so thread start-up and the loops' set-up and closing are outside. Each
 figure is, like a warm figure of :mod:`taskbench.workloads.timing`, the mean of
-:data:`~taskbench.workloads.timing.WARM_RUNS` runs after one discarded, from a collected heap:
+:data:`~taskbench.workloads.timing.WARM_RUNS` runs, each from a collected heap, once the runs'
+CPU time per task has settled (:func:`taskbench.workloads.steady.warm_up`):
 
 * wall seconds per task: the run's elapsed time over its T x N tasks, whose ratio at one
   thread and at T is the speed-up (T for perfect scaling, at most 1 with the GIL);
@@ -35,6 +36,7 @@ from typing import Sequence
 from taskbench.workloads import Unavailable
 from taskbench.workloads.cycle import validate_count
 from taskbench.workloads.spawn import check_spawn_api, spawn_workload
+from taskbench.workloads.steady import warm_up
 from taskbench.workloads.timing import WARM_RUNS
 
 THREAD_APIS: list[str] = ["create_task+wait", "eager_task_factory"]
@@ -184,13 +186,24 @@ def check_threads(api: str, threads: int | str) -> int:
 def seconds_per_task(api: str, threads: int, count: int, clock: str,
                      runs: int = WARM_RUNS) -> float:
     """Wall (:data:`WALL`) or CPU (:data:`CPU`) seconds per task of ``threads`` threads,
-    warm: after one discarded run, over ``runs`` runs, each from a collected heap."""
+    warm: over ``runs`` runs, each from a collected heap, once the runs have settled.
+
+    Raises:
+        ThreadFailed: when a thread of a run raised, naming its exception.
+        taskbench.workloads.steady.NotSteady: when the warm-up reaches its cap unsettled.
+    """
     if clock not in (WALL, CPU):
         raise ValueError(f"unknown clock {clock!r}; choose {WALL!r} or {CPU!r}")
-    measured: list[ThreadedRun] = []
-    for _ in range(runs + 1):
+
+    def one() -> ThreadedRun:
         gc.collect()
-        measured.append(run_in_threads(api, threads, count))
-    kept: Sequence[ThreadedRun] = measured[1:]
+        return run_in_threads(api, threads, count)
+
+    def discarded() -> tuple[int, float]:
+        run = one()
+        return run.completed, run.cpu_seconds
+
+    warm_up(discarded)  # settled on CPU time, steadier than the elapsed time of threads
+    kept: Sequence[ThreadedRun] = [one() for _ in range(runs)]
     seconds = sum(run.wall_seconds if clock == WALL else run.cpu_seconds for run in kept)
     return seconds / sum(run.completed for run in kept)
