@@ -1,10 +1,10 @@
 """Instructions per task, counted by valgrind's cachegrind: figures that repeat exactly, so
 that a change in them is a change in the code, not in the machine.
 
-Both classes share one ``setup_cache`` (asv keys it by the function, so it runs once per
-environment): one valgrind process counts every phase either needs (see
-``taskbench.workloads.instructions``). Where valgrind cannot count, or an API or loop is
-missing, the figure is n/a with the reason.
+Every class shares one ``setup_cache`` (asv keys it by the function, so it runs once per
+environment): one valgrind process counts every phase any needs (see
+``taskbench.workloads.instructions``). Where valgrind cannot count, or an API, loop or
+framework is missing, the figure is n/a with the reason.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from typing import Any, Dict, Tuple, Union
 
 from taskbench.catalogue import (
     CLASSIC_SPAWN,
+    FRAMEWORK_INSTRUCTIONS,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
+    OTHER_LOOP_INSTRUCTIONS,
     benchmark,
 )
 from taskbench.workloads import Unavailable
+from taskbench.workloads.frameworks import IN_GROUP
 from taskbench.workloads.instructions import (
     Cost,
     available,
@@ -32,20 +35,26 @@ from taskbench.workloads.instructions import (
 Counted = Dict[Tuple[Any, ...], Union[Cost, str]]
 
 
+def _combinations() -> list[tuple[str, str]]:
+    """Every spawn API and loop counted, and each framework as (IN_GROUP, framework)."""
+    return ([combo for entry in (INSTRUCTIONS, OTHER_LOOP_INSTRUCTIONS)
+             for combo in entry.combinations()]
+            + [(IN_GROUP, name) for (name,) in FRAMEWORK_INSTRUCTIONS.combinations()])
+
+
 def count_everything() -> Counted | str:
-    """Every figure of both classes, from one valgrind process."""
+    """Every figure of every class, from one valgrind process."""
     reason = why_not_counted()
     if reason:
         return reason
     counted: Counted = {}
     runnable = []
-    for api in INSTRUCTIONS.axes[0].values:
-        for loop in INSTRUCTIONS.axes[1].values:
-            missing = available(api, loop)
-            if missing:
-                counted[(api, loop)] = missing
-            else:
-                runnable.append((api, loop))
+    for api, loop in _combinations():
+        missing = available(api, loop)
+        if missing:
+            counted[(api, loop)] = missing
+        else:
+            runnable.append((api, loop))
     phases = [(api, loop, count, "on") for api, loop in runnable for count in INSTRUCTION_PAIR]
     phases += [CLASSIC_SPAWN + (count, collector) for collector in ("on", "off")
                for count in INSTRUCTION_COUNTS]
@@ -63,8 +72,9 @@ def count_everything() -> Counted | str:
     return counted
 
 
-# One setup_cache serves both classes: it may take as long as either allows.
-TIMEOUT = max(INSTRUCTIONS.timeout, INSTRUCTIONS_BY_COUNT.timeout)
+# One setup_cache serves every class: it may take as long as any allows.
+TIMEOUT = max(INSTRUCTIONS.timeout, INSTRUCTIONS_BY_COUNT.timeout,
+              FRAMEWORK_INSTRUCTIONS.timeout, OTHER_LOOP_INSTRUCTIONS.timeout)
 count_everything.timeout = TIMEOUT  # type: ignore[attr-defined]
 
 
@@ -106,3 +116,30 @@ class InstructionsByCount:
     def track_instructions_per_task(self, counted: Counted, collector: str,
                                     count: int) -> float:
         return _cost(counted, collector, count).instructions
+
+
+@benchmark(OTHER_LOOP_INSTRUCTIONS)
+class OtherLoopInstructions:
+    """Instructions per task of create_task + wait on rloop, from 1,000 to 2,000 tasks."""
+
+    setup_cache = staticmethod(count_everything)
+
+    def setup(self, counted: Counted | str, api: str, loop: str) -> None:
+        _skip_if_not_counted(counted, api, loop)
+
+    def track_instructions_per_task(self, counted: Counted, api: str, loop: str) -> float:
+        return _cost(counted, api, loop).instructions
+
+
+@benchmark(FRAMEWORK_INSTRUCTIONS)
+class FrameworkInstructions:
+    """Instructions per task started in each framework's task group, from 1,000 to 2,000
+    tasks, on the framework's own loop."""
+
+    setup_cache = staticmethod(count_everything)
+
+    def setup(self, counted: Counted | str, framework: str) -> None:
+        _skip_if_not_counted(counted, IN_GROUP, framework)
+
+    def track_instructions_per_task(self, counted: Counted, framework: str) -> float:
+        return _cost(counted, IN_GROUP, framework).instructions

@@ -29,8 +29,10 @@ from taskbench.entries import Blocks as Blocks
 from taskbench.entries import Params as Params
 from taskbench.entries import benchmark as benchmark
 from taskbench.workloads.floor import FLOORS
-from taskbench.workloads.loops import LOOPS
+from taskbench.workloads.frameworks import FRAMEWORKS as FRAMEWORK_NAMES
+from taskbench.workloads.loops import LOOPS, OTHER_LOOPS
 from taskbench.workloads.spawn import SPAWN_APIS
+from taskbench.workloads.threads import THREAD_APIS, THREAD_COUNTS
 from taskbench.workloads.timing import FIRST, WARM
 
 # The classic table: 100,000 to 1,000,000 tasks in steps of 100,000, as the post measured it.
@@ -66,6 +68,8 @@ ECHO_MESSAGES: tuple[int, ...] = (20,)
 # cache, as the headline's 100,000 do, at a third of valgrind's time.
 INSTRUCTION_PAIR: tuple[int, int] = (1_000, 2_000)
 INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 30_000)
+# Tasks each thread creates and awaits in a run of Threads: a process takes about a second.
+THREAD_TASKS: tuple[int, ...] = (10_000,)
 
 # The classic cycle among the spawn APIs and loops: create_task + wait on asyncio's own loop,
 # what every other combination is held against.
@@ -174,10 +178,56 @@ INSTRUCTIONS_BY_COUNT = Benchmark(
     "instructions/task", "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
 
+# Frameworks at 1,000 tasks (steady), as applications start them: at 100,000 AnyIO took 4 s.
+FRAMEWORK_COUNT = SECONDARY_COUNTS[0]
+FRAMEWORKS = Benchmark(
+    "bench_frameworks.Frameworks.track_seconds_per_task",
+    "CPU seconds per task started in Trio's nursery or AnyIO's task group (on asyncio, on "
+    "Trio)", (Axis("framework", tuple(FRAMEWORK_NAMES)), Axis("count", (FRAMEWORK_COUNT,))),
+    "seconds", "lower", "frameworks-1", headline={"count": (FRAMEWORK_COUNT,)},
+    quick={"count": (FRAMEWORK_COUNT,)}, seconds=0.8)
+OTHER_LOOP_SPAWN = Benchmark(
+    "bench_spawn_api.OtherLoops.track_seconds_per_task", "CPU seconds per task by spawn API "
+    "on rloop, a Rust event loop", (Axis("api", tuple(SPAWN_APIS)), Axis("loop", OTHER_LOOPS),
+     Axis("count", (ANATOMY_COUNT,))), "seconds", "lower", "other-loops-1",
+    headline={"count": (ANATOMY_COUNT,)}, quick={"api": CLASSIC_SPAWN[:1]}, seconds=0.6)
+FRAMEWORK_INSTRUCTIONS = Benchmark(
+    "bench_instructions.FrameworkInstructions.track_instructions_per_task",
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks "
+    "in Trio's nursery and AnyIO's task group (valgrind)", FRAMEWORKS.axes[:1],
+    "instructions/task", "lower", "framework-instructions-1", EXACT, timeout=1200,
+    seconds=12.0)  # each framework's share of count_everything: AnyIO's 140K a task, imports
+OTHER_LOOP_INSTRUCTIONS = Benchmark(
+    "bench_instructions.OtherLoopInstructions.track_instructions_per_task",
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks "
+    "of create_task + wait on rloop (valgrind)", (Axis("api", CLASSIC_SPAWN[:1]),
+    OTHER_LOOP_SPAWN.axes[1]), "instructions/task", "lower", "other-loop-instructions-1",
+    EXACT, timeout=1200, seconds=1.0)  # the classic cycle only: all five took 10 s more
+# One event loop per thread: all that CI's free-threaded jobs select is bench_threads.
+THREADS_WALL = Benchmark(
+    "bench_threads.Threads.track_wall_seconds_per_task",
+    "one event loop per thread: elapsed seconds per task of all the threads together, steady",
+    (Axis("api", tuple(THREAD_APIS)), Axis("threads", THREAD_COUNTS),
+     Axis("count", THREAD_TASKS)), "seconds", "lower", "threads-1", cycle=WARM,
+    headline={"count": THREAD_TASKS}, quick={"threads": THREAD_COUNTS[:2]}, seconds=0.5)
+THREADS_CPU = Benchmark(
+    "bench_threads.Threads.track_cpu_seconds_per_task", "one event loop per thread: CPU "
+    "seconds (every thread's) per task, steady", THREADS_WALL.axes, "seconds", "lower",
+    "threads-1", cycle=WARM, headline={"count": THREAD_TASKS}, seconds=0.5)
+GIL_ENABLED = Benchmark(
+    "bench_threads.ThreadSetting.track_gil_enabled",
+    "whether the GIL is enabled (1) or not (0) in a benchmark's process",
+    THREADS_WALL.axes[1:2], "1: on, 0: off", None, "thread-setting-1", EXACT, seconds=0.05)
+THREADS_USED = Benchmark(
+    "bench_threads.ThreadSetting.track_threads", "the threads each figure of Threads runs",
+    GIL_ENABLED.axes, "threads", None, "thread-setting-1", EXACT, seconds=0.05)
+
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
     TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, AIOHTTP_TASKS, AIOHTTP_SHARE, ECHO_TASKS,
-    ECHO_SHARE, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT)
+    ECHO_SHARE, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT, FRAMEWORKS, OTHER_LOOP_SPAWN,
+    FRAMEWORK_INSTRUCTIONS, OTHER_LOOP_INSTRUCTIONS, THREADS_WALL, THREADS_CPU, GIL_ENABLED,
+    THREADS_USED)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 def quick_patterns() -> list[str]:

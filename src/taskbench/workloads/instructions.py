@@ -33,6 +33,9 @@ its JIT makes the figure depend on history.
 Usage inside an environment (what :func:`count_phases` runs under valgrind)::
 
     python -m taskbench.workloads.instructions create_task+wait/asyncio/1000/on ...
+
+A phase names a spawn API and a loop, or :data:`IN_GROUP` and a framework of
+:mod:`taskbench.workloads.frameworks` (``start_soon/trio/1000/on``), run by its own ``run``.
 """
 
 from __future__ import annotations
@@ -50,8 +53,10 @@ from typing import Dict, Sequence, Tuple
 from taskbench.workloads import Unavailable
 from taskbench.workloads.countenv import count_root, environment
 from taskbench.workloads.cycle import collector
+from taskbench.workloads.frameworks import IN_GROUP, check_framework, framework
 from taskbench.workloads.loops import loop_factory
 from taskbench.workloads.spawn import check_spawn_api, spawn_workload
+from taskbench.workloads.timing import Runner, Workload, on_loop
 
 Phase = Tuple[str, str, int, str]  # api, loop, count, collector ("on" or "off")
 WARM_UP = 1_000
@@ -66,16 +71,18 @@ def _parse(text: str) -> Phase:
     return api, loop, int(count), collector
 
 
+def _workload(api: str, loop: str) -> tuple[Workload, Runner]:
+    if api == IN_GROUP:
+        return framework(loop)
+    return spawn_workload(api), on_loop(loop_factory(loop))
+
+
 def _run(phase: Phase) -> None:
     api, loop, count, gc_setting = phase
-    workload, factory = spawn_workload(api), loop_factory(loop)
+    workload, runner = _workload(api, loop)
     gc.collect()
     with collector(gc_setting == "on"):
-        event_loop = factory()
-        try:
-            completed = event_loop.run_until_complete(workload(count))
-        finally:
-            event_loop.close()
+        completed = runner(lambda: workload(count))
     if completed != count:
         raise RuntimeError(f"{completed} of {count} finished")
 
@@ -108,9 +115,13 @@ def run_phases(phases: Sequence[Phase]) -> dict[str, object]:
 
 
 def available(api: str, loop: str) -> str | None:
-    """Why ``api`` on ``loop`` cannot run here, or None when it can."""
+    """Why ``api`` on ``loop`` (a framework, for :data:`IN_GROUP`) cannot run here, or None
+    when it can."""
     try:
-        check_spawn_api(api, loop_factory(loop))
+        if api == IN_GROUP:
+            check_framework(loop)
+        else:
+            check_spawn_api(api, loop_factory(loop))
     except Unavailable as reason:
         return str(reason)
     return None

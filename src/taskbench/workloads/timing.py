@@ -41,7 +41,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, TypeVar
 
 from taskbench.workloads.clock import Clock, Reading, process_clock
 from taskbench.workloads.cycle import collector, validate_count
@@ -49,6 +49,11 @@ from taskbench.workloads.steady import SETTLE_CYCLES, SETTLE_PERCENT, WarmUp, wa
 
 LoopFactory = Callable[[], asyncio.AbstractEventLoop]
 Workload = Callable[[int], Awaitable[int]]
+Result = TypeVar("Result")
+# Runs an async function to completion on a fresh event loop of its own, closed after, and
+# returns its result: asyncio's loop and the others (on_loop), or another framework's
+# ``run`` (Trio's, AnyIO's: taskbench.workloads.frameworks).
+Runner = Callable[[Callable[[], Awaitable[Any]]], Any]
 # What a sampled track_ benchmark returns: see asv_samples.
 Samples = Dict[str, Any]
 
@@ -76,36 +81,45 @@ async def _timed(workload: Workload, count: int, gc_enabled: bool, read: Reading
         return Run(completed, read() - start)
 
 
+def on_loop(loop_factory: LoopFactory) -> Runner:
+    """The runner of loops ``loop_factory`` makes: each run on a new loop, closed after."""
+    def run(main: Callable[[], Awaitable[Result]]) -> Result:
+        loop = loop_factory()
+        try:
+            return loop.run_until_complete(main())
+        finally:
+            loop.close()
+
+    return run
+
+
 def time_workload(workload: Workload, count: int, *,
                   loop_factory: LoopFactory = asyncio.new_event_loop,
-                  gc_enabled: bool = True, clock: Clock | None = None) -> Run:
+                  gc_enabled: bool = True, clock: Clock | None = None,
+                  runner: Runner | None = None) -> Run:
     """Run ``workload(count)`` once on a fresh loop, closed after; CPU time inside the loop,
-    read from ``clock`` (``process_time`` unless given)."""
+    read from ``clock`` (``process_time`` unless given). The loop is ``runner``'s where given
+    (another framework's), else one ``loop_factory`` makes."""
     read = (clock or process_clock()).read
-    loop = loop_factory()
-    try:
-        return loop.run_until_complete(_timed(workload, count, gc_enabled, read))
-    finally:
-        loop.close()
+    run: Run = (runner or on_loop(loop_factory))(
+        lambda: _timed(workload, count, gc_enabled, read))
+    return run
 
 
-def _batch(workload: Workload, count: int, loop_factory: LoopFactory, gc_enabled: bool,
+def _batch(workload: Workload, count: int, runner: Runner, gc_enabled: bool,
            least_seconds: float, clock: Clock) -> Run:
     """Runs of ``count`` units, from a collected heap, until they last ``least_seconds`` of
     CPU time (one run when that is 0): each on a fresh loop and timed alone, or, on a clock
     too coarse to time them one by one, all on one loop and timed as one interval."""
     gc.collect()
     if not clock.times_each_run:
-        loop = loop_factory()
-        try:
-            return loop.run_until_complete(
-                _timed_together(workload, count, gc_enabled, least_seconds, clock.read))
-        finally:
-            loop.close()
+        together: Run = runner(
+            lambda: _timed_together(workload, count, gc_enabled, least_seconds, clock.read))
+        return together
     finished, cpu_seconds = 0, 0.0
     while finished == 0 or cpu_seconds <= 0 or cpu_seconds < least_seconds:
-        run = time_workload(workload, count, loop_factory=loop_factory,
-                            gc_enabled=gc_enabled, clock=clock)
+        run = time_workload(workload, count, runner=runner, gc_enabled=gc_enabled,
+                            clock=clock)
         finished += _checked(run.completed, count)
         cpu_seconds += run.cpu_seconds
     return Run(finished, cpu_seconds)
@@ -150,10 +164,12 @@ class Measured:
 def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
                      runs: int = WARM_RUNS, min_batch_seconds: float = MIN_BATCH_SECONDS,
                      loop_factory: LoopFactory = asyncio.new_event_loop,
-                     gc_enabled: bool = True, clock: Clock | None = None) -> float:
+                     gc_enabled: bool = True, clock: Clock | None = None,
+                     runner: Runner | None = None) -> float:
     """This process's figure for ``workload(count)``: CPU seconds per unit, of the kind
     ``cycle`` names (:data:`FIRST` or :data:`WARM`, see the module docstring), read from
-    ``clock`` (``process_time`` with its measured tick unless given).
+    ``clock`` (``process_time`` with its measured tick unless given), each run on a fresh
+    loop of ``runner`` where given, else of ``loop_factory``.
 
     Raises:
         RuntimeError: when a run finishes fewer units than it was given.
@@ -162,13 +178,13 @@ def seconds_per_unit(workload: Workload, count: int, *, cycle: str = WARM,
     """
     return measure(workload, count, cycle=cycle, runs=runs,
                    min_batch_seconds=min_batch_seconds, loop_factory=loop_factory,
-                   gc_enabled=gc_enabled, clock=clock).seconds_per_unit
+                   gc_enabled=gc_enabled, clock=clock, runner=runner).seconds_per_unit
 
 
 def measure(workload: Workload, count: int, *, cycle: str = WARM, runs: int = WARM_RUNS,
             min_batch_seconds: float = MIN_BATCH_SECONDS,
             loop_factory: LoopFactory = asyncio.new_event_loop, gc_enabled: bool = True,
-            clock: Clock | None = None) -> Measured:
+            clock: Clock | None = None, runner: Runner | None = None) -> Measured:
     """:func:`seconds_per_unit`, with the warm-up it took."""
     validate_count(count)
     if cycle not in (FIRST, WARM):
@@ -179,7 +195,8 @@ def measure(workload: Workload, count: int, *, cycle: str = WARM, runs: int = WA
     least = least_batch_seconds(count, cycle, min_batch_seconds, clock)
 
     def batch() -> Run:
-        return _batch(workload, count, loop_factory, gc_enabled, least, clock)
+        return _batch(workload, count, runner or on_loop(loop_factory), gc_enabled, least,
+                      clock)
 
     if cycle == FIRST:
         first = batch()
