@@ -283,3 +283,13 @@ def test_a_reference_that_cannot_run_is_said_and_the_block_goes_on(
     assert run.references == [None] * TASK_COST.blocks.least
     assert len(run.folders) == TASK_COST.blocks.least
     assert "the reference workload did not run (no interpreter)" in capsys.readouterr().out
+
+
+def test_a_quick_try_out_is_one_asv_run_holding_every_figure(
+        fake_asv: type[FakeAsv], tmp_path: Path) -> None:
+    targets = select([r"TaskCost.*\(1000\)$", r"MemoryPerTask.*\(1000\)$",
+                      r"TextualStartup.track_task_share_percent"])
+    run = run_blocks(tmp_path, "box", ENVIRONMENTS, targets, minutes=60, quick=True, seed=1)
+    (only,) = fake_asv.calls
+    assert all(name in only["bench"][0] for name in ("TaskCost", "MemoryPerTask", "Textual"))
+    assert fake_asv.setups == [] and run.phases == [] and run.stages == ["first"]
