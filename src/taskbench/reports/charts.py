@@ -51,13 +51,13 @@ Points = List[Tuple[float, Estimate]]  # count (or position), thousands of tasks
 End = Tuple[str, str, Tuple[float, float]]  # a line's name, its colour, its last point
 
 
-def _figure(width: float, height: float) -> Drawing:
+def blank_figure(width: float, height: float) -> Drawing:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _svg(figure: Drawing) -> str:
+def svg_document(figure: Drawing) -> str:
     import matplotlib
 
     buffer = io.StringIO()
@@ -133,7 +133,7 @@ def _rates(index: Index, machine: str, env: str, entry: Benchmark, unshown: Unsh
 
 def classic_figure(index: Index, machine: str) -> Drawing:
     """The answer chart as a matplotlib figure, laid out (what :func:`classic_chart` saves)."""
-    figure = _figure(WIDTH, 6.2)
+    figure = blank_figure(WIDTH, 6.2)
     axes = figure.subplots()
     ends: list[End] = []
     unshown = Unshown()
@@ -166,7 +166,7 @@ def classic_figure(index: Index, machine: str) -> Drawing:
 
 def classic_chart(index: Index, machine: str) -> str:
     """The answer chart of ``machine`` as an SVG document: the README's picture."""
-    return _svg(classic_figure(index, machine))
+    return svg_document(classic_figure(index, machine))
 
 
 def _count_axis(axes: Axes) -> None:
@@ -227,7 +227,7 @@ def spawn_chart(found: dict[str, Anatomy], machine: str) -> str:
     loop (filled: asyncio's; hollow: uvloop), side by side at each interpreter, with
     intervals. No line joins two interpreters: they are not a series."""
     environments = list(found)
-    figure = _figure(WIDTH, 6.0)
+    figure = blank_figure(WIDTH, 6.0)
     axes = figure.subplots()
     loops = SPAWN_API.axes[1].values
     series = [(api, loop) for api in SPAWN_API.axes[0].values for loop in loops]
@@ -247,5 +247,5 @@ def spawn_chart(found: dict[str, Anatomy], machine: str) -> str:
     axes.set_title(f"Spawn APIs at {ANATOMY_COUNT:,} tasks on {machine}: {RATE_WORDS}\n"
                    f"{INTERVAL_WORDS}", fontsize=TEXT_SIZE)
     figure.legend(loc="outside right upper", frameon=False, fontsize=SMALL_SIZE)
-    return _svg(figure)
+    return svg_document(figure)
 

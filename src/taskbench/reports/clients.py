@@ -109,6 +109,12 @@ def _shares(client: Client, index: Index, machine: str) -> dict[str, Estimate]:
     return found
 
 
+def shares(index: Index, machine: str) -> list[tuple[Client, str, Estimate]]:
+    """Every client's task share on every interpreter measured on ``machine``."""
+    return [(client, env, found) for client in CLIENTS
+            for env, found in _shares(client, index, machine).items()]
+
+
 def _clause(client: Client, index: Index, machine: str) -> str | None:
     shares = _shares(client, index, machine)
     if not shares:
