@@ -251,3 +251,17 @@ def test_a_burst_of_interference_leaves_the_verdicts_as_a_quiet_run_gives_them(
     hit = _verdicts(tmp_path, "burst", {(SIX[1], 2), (SIX[3], 2), (SIX[4], 2)})
     assert quiet == hit
     assert sum(not words.startswith("undecided") for words in quiet.values()) >= 4
+
+
+def test_a_figure_that_fails_in_one_block_is_named_and_the_rest_kept(
+        fake_asv: type[FakeAsv], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def value(env: str, call: str, number: int) -> float:
+        return math.nan if (env, number) == (ENVIRONMENTS[1], 1) else 1e-5
+
+    fake_asv.value = staticmethod(value)
+    run = run_blocks(tmp_path, "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]),
+                     minutes=60, seed=1)
+    call = TASK_COST.call_name((1_000,))
+    assert sorted(run.measured[call][ENVIRONMENTS[1]]) == [0, 2, 3, 4]
+    assert sorted(run.measured[call][ENVIRONMENTS[0]]) == [0, 1, 2, 3, 4]
+    assert f"block 2: 3.13 {call}" in capsys.readouterr().out

@@ -43,7 +43,7 @@ def test_a_first_run_is_a_rough_guess_with_its_set_up() -> None:
     quick = estimate.up_front(select(quick=True), 14, 0, quick=True, present=False,
                               cap_minutes=40, last=None, machine="box")
     one_block = estimate.first_blocks(select(quick=True), 14, quick=True)
-    phases = sum(estimate.phase_guess(select(quick=True), phase, 14)
+    phases = sum(estimate.phase_guess(select(quick=True), phase, 14, quick=True)
                  for phase in ("counts", "clients", "replica"))
     assert len(one_block) == 1
     assert quick.startswith(f"Expect {duration_text(one_block[0] + phases)} for 14 "

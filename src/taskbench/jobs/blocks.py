@@ -76,6 +76,7 @@ class BlockRun:
     measured: Measured = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     plan: blockplan.Plan | None = None
+    expected: list[set[tuple[str, str]]] = field(default_factory=list)  # per block
     burst: Burst | None = None  # interference on purpose, for a precision record
     hogs: list[Any] = field(default_factory=list)
 
@@ -133,8 +134,10 @@ def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequ
 
 
 def run_phases(folder: Path, machine: str, environments: Sequence[str],
-               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG) -> None:
-    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`)."""
+               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG,
+               quick: bool = False) -> None:
+    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`);
+    a quick try-out runs the clients once each."""
     for phase in blockplan.PHASES:
         chosen = [t.call for t in blockplan.in_phase(targets, phase)]
         if not chosen:
@@ -147,7 +150,7 @@ def run_phases(folder: Path, machine: str, environments: Sequence[str],
         else:
             run.phases.append((phase, folder / phase))
             run.statuses.append(_asv(folder / phase, machine, environments, chosen, config,
-                                     rounds=ROUNDS if phase != REPLICA_PHASE else 1))
+                                     rounds=1 if quick or phase == REPLICA_PHASE else ROUNDS))
         run.phase_minutes[phase] = (time.monotonic() - began) / 60
         print(f"Phase {phase}: {run.phase_minutes[phase]:.1f} minutes ({run.spent():.1f} "
               "so far).", flush=True)
@@ -165,6 +168,8 @@ def _block(folder: Path, machine: str, groups: Sequence[tuple[list[str], list[st
     status = 0
     for envs, calls in groups:
         status = max(status, _asv(run.folders[-1], machine, envs, calls, config))
+    run.expected.append({(env, call) for envs, calls in groups for env in envs
+                         for call in calls})
     run.statuses.append(status)
     run.minutes.append((time.monotonic() - began) / 60)
     return read_block(run.folders[-1], block, run.measured, run.names)
@@ -236,6 +241,20 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
               flush=True)
 
 
+def missed(run: BlockRun) -> list[str]:
+    """Each block's figures an interpreter measured in other blocks but not in that one:
+    left out of that block's comparisons, and named (asv's log says why)."""
+    lines = []
+    for block, expected in enumerate(run.expected):
+        lost = sorted((env, call) for env, call in expected
+                      if run.measured.get(call, {}).get(env) and
+                      block not in run.measured[call][env])
+        if lost:
+            lines.append(f"block {block + 1}: " + "; ".join(
+                f"{run.names.get(env, env)} {call}" for env, call in lost))
+    return lines
+
+
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                targets: Sequence[Target], *, minutes: float, quick: bool = False,
                config: Path = CONFIG, seed: int | None = None,
@@ -247,13 +266,17 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
     run = BlockRun(seed=seed_source() if seed is None else seed, burst=burst)
     print(f"Block orders drawn from seed {run.seed} (recorded in the block log).", flush=True)
     try:
-        run_phases(folder, machine, environments, targets, run, config)
+        run_phases(folder, machine, environments, targets, run, config, quick)
         if any(t.entry.measured_in == BLOCKS for t in targets):
             _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
             if not quick:
                 _extra_blocks(folder, machine, targets, run, minutes, config)
     finally:
         stop(run.hogs)
+    lost = missed(run)
+    if lost:
+        print("Not measured in a block where they were due (left out of that block's "
+              "comparisons; asv's log above says why):\n  " + "\n  ".join(lost), flush=True)
     return run
 
 

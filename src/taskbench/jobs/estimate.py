@@ -46,14 +46,16 @@ def guess(chosen: Sequence[Target], environments: int) -> float:
     return environments * (ENV_SECONDS + sum(t.entry.seconds for t in chosen)) if chosen else 0.0
 
 
-def phase_guess(targets: Sequence[Target], phase: str, environments: int) -> float:
+def phase_guess(targets: Sequence[Target], phase: str, environments: int,
+                quick: bool = False) -> float:
     """A phase's guess: the counts on two cores at once (the larger half), the clients in
-    :data:`ROUNDS` processes each."""
+    :data:`ROUNDS` processes each (one in a quick try-out)."""
     chosen = blockplan.in_phase(targets, phase)
     if phase == COUNTS:
         return guess(chosen, math.ceil(environments / 2))
     if phase == CLIENTS and chosen:
-        return environments * (ENV_SECONDS + ROUNDS * sum(t.entry.seconds for t in chosen))
+        rounds = 1 if quick else ROUNDS
+        return environments * (ENV_SECONDS + rounds * sum(t.entry.seconds for t in chosen))
     return guess(chosen, environments)
 
 
@@ -124,7 +126,8 @@ def up_front(targets: Sequence[Target], environments: int, unbuilt: int, *, quic
     if last:
         return (f"Expect {duration_text(sum(last) * 60 + setup)}{steps}: the last full run "
                 f"on {machine} measured in {sum(last):.0f} minutes.")
-    phases = sum(phase_guess(targets, phase, environments) for phase in blockplan.PHASES)
+    phases = sum(phase_guess(targets, phase, environments, quick)
+                 for phase in blockplan.PHASES)
     low = phases + sum(first_blocks(targets, environments, quick))
     high = low if quick else max(low, cap_minutes * 60)
     bounds = "" if quick else (" (the extra blocks, planned from the first ones, take "

@@ -64,7 +64,7 @@ def verdicts(results_dir: Path) -> list[str]:
     tables = []
     for machine in index.machines():
         table = steps_table(index, machine)
-        if table.rows:
+        if any(cell.kind != "na" for row in table.rows for cell in row[2:]):
             tables.append(markdown.table(table))
     return tables
 

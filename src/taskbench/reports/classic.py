@@ -168,8 +168,8 @@ def steps_table(index: Index, machine: str, versions: Mapping[str, str] | None =
             + [verdict_cell(column[row]) for column in columns]
             for row, (a, b, kind) in enumerate(pairs)]
     return Table(
-        "steps", f"Which differences are real on `{machine}`, in this run: B's tasks/s over "
-                 "A's with its paired 95% interval",
+        "steps", f"Which differences are real on `{machine}`, in this run: B against A, "
+                 "with the interval each verdict is read from",
         ["A → B", "what differs", *(f"{count:,} tasks ({kind_of(entry, count)})"
                                     for entry, count in STEPS_AT)], rows,
         notes=[f"{inference.rule_text(len(pairs))}. {inference.direction_text()}.",

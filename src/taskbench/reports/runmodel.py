@@ -53,6 +53,11 @@ class ModelError(ValueError):
     """Values the model cannot take (not a time, or too few to fit); the message names them."""
 
 
+class TooFewValues(ModelError):
+    """Fewer values than a spread needs (a run of one block): nothing to fit, not an error
+    in the values."""
+
+
 @dataclass(frozen=True)
 class Value:
     """One process's figure: CPU seconds per unit of ``series`` in ``block``, measured at
@@ -166,7 +171,7 @@ def _checked(values: Sequence[Value]) -> list[Value]:
         raise ModelError("two values for one series in one block")
     series = {value.series for value in values}
     if len(values) <= len(series):
-        raise ModelError(f"{len(values)} values of {len(series)} series: too few to fit a "
+        raise TooFewValues(f"{len(values)} values of {len(series)} series: too few to fit a "
                          "spread (every series needs values in at least two blocks)")
     return list(values)
 

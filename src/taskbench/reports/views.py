@@ -17,7 +17,7 @@ from taskbench import blocklog
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import Benchmark
 from taskbench.interpreters.names import interpreter_order, noise_group
-from taskbench.reports.runmodel import RunModel, Value, fit
+from taskbench.reports.runmodel import RunModel, TooFewValues, Value, fit
 from taskbench.reports.stats import Estimate, estimate
 
 NOT_MEASURED = "n/a"
@@ -162,10 +162,7 @@ class Index:
         """
         key = (machine, entry.name, tuple(params))
         if key not in self._models:
-            values = self.run_values(machine, entry, *params)
-            series = {value.series for value in values}
-            self._models[key] = fit(values, {name: noise_group(name) for name in series}) \
-                if len(series) >= 2 else None
+            self._models[key] = _fitted(self.run_values(machine, entry, *params))
         return self._models[key]
 
     def model_over(self, machine: str,
@@ -183,9 +180,7 @@ class Index:
                 if self.in_run(machine, env, entry, *params):
                     values += [Value(name, block, seconds) for block, seconds in sorted(
                         (self.by_block(machine, env, entry, *params) or {}).items())]
-            series = {value.series for value in values}
-            self._models[key] = fit(values, {name: noise_group(env) for name, env, _, _
-                                             in members}) if len(series) >= 2 else None
+            self._models[key] = _fitted(values, {name: env for name, env, _, _ in members})
         return self._models[key]
 
     def modelled(self, machine: str, environment: str, entry: Benchmark, *params: Any
@@ -261,6 +256,21 @@ class Index:
         found = {params[position] for m, _, bench, params in self._by_key
                  if m == machine and bench == entry.name and len(params) > position}
         return sorted(found, key=lambda value: (isinstance(value, str), value))
+
+
+def _fitted(values: Sequence[Value], environments: Mapping[str, str] | None = None
+            ) -> RunModel | None:
+    """The model of ``values`` (each series' noise group from its environment, itself where
+    ``environments`` does not name one); None with fewer than two series or too few values
+    for a spread (a run of one block)."""
+    series = {value.series for value in values}
+    if len(series) < 2:
+        return None
+    try:
+        return fit(values, {name: noise_group((environments or {}).get(name, name))
+                            for name in series})
+    except TooFewValues:
+        return None
 
 
 def read_index(results_dir: Path, commit: str = "") -> tuple[Index, list[str]]:
