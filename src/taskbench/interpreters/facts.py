@@ -26,7 +26,7 @@ from taskbench.interpreters.names import interpreter_order
 
 FACTS_FILE = "interpreters.jsonl"
 FACT_COLUMNS = [
-    ("python", "asv name"), ("version", "version"), ("implementation", "implementation"),
+    ("python", "asv name"), ("version", "Python version"), ("implementation", "implementation"),
     ("source", "obtained from"), ("optimisation", "-O"), ("pgo", "PGO"), ("lto", "LTO"),
     ("jit", "JIT"), ("gil", "GIL"), ("c_asyncio", "C asyncio"), ("compiler", "compiler"),
 ]

@@ -39,7 +39,7 @@ from taskbench.catalogue import (
     Params,
 )
 from taskbench.reports import inference
-from taskbench.reports.stats import Estimate, complement, difference
+from taskbench.reports.stats import Estimate, complement, difference, estimate
 from taskbench.reports.views import Index
 
 BASELINE = CLASSIC_SPAWN
@@ -161,7 +161,8 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
     result.bytes_per_task = get(MEMORY, MEMORY_COUNT)
     result.pump_us = microseconds(get(PUMP, PUMP_COUNT))
     result.textual_tasks = get(TEXTUAL_TASKS, WIDGETS)
-    result.textual_share = get(TEXTUAL_SHARE, WIDGETS)
+    # A share is not a time: from its own processes, as the clients' view shows it.
+    result.textual_share = estimate(index.get(machine, environment, TEXTUAL_SHARE, WIDGETS))
     return result
 
 

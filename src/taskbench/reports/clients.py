@@ -27,7 +27,7 @@ from taskbench.catalogue import (
 )
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.stats import Estimate, estimate
-from taskbench.reports.views import Cell, Index, Table, label, na, ranged
+from taskbench.reports.views import Cell, Index, Table, label, na, ranged, tasks_text
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,15 @@ CLIENTS: tuple[Client, ...] = (
 
 def _estimate(index: Index, machine: str, environment: str, entry: Benchmark,
               params: tuple[Any, ...]) -> Estimate | None:
-    figure = index.get(machine, environment, entry, *params)
-    return estimate(figure) if figure is not None else None
+    """The figure with the interval of its own processes. A share or a count of tasks is not
+    a time: the run's model sets aside values slower than its fit as interference, which
+    says nothing of a share (interference during the program lowers it, during the cycle
+    raises it), so these figures keep to their own processes, in every view."""
+    return estimate(index.get(machine, environment, entry, *params))
 
 
 def _tasks_cell(found: Estimate | None) -> Cell:
-    return Cell(f"{found.value:,.2f}") if found is not None else na()
+    return Cell(tasks_text(found.value)) if found is not None else na()
 
 
 def clients_table(index: Index, machine: str) -> Table:
@@ -127,8 +130,8 @@ def _clause(client: Client, index: Index, machine: str) -> str | None:
     counts = sorted({found.value for env in shares if (found := _estimate(
         index, machine, env, client.tasks, client.params)) is not None})
     if counts:
-        made = f"{counts[0]:,.2f}" if counts[0] == counts[-1] else \
-            f"{counts[0]:,.2f} to {counts[-1]:,.2f}"
+        made = tasks_text(counts[0]) if counts[0] == counts[-1] else \
+            f"{tasks_text(counts[0])} to {tasks_text(counts[-1])}"
         details.append(f"{made} tasks per {client.unit}")
     alone = [env for env, est in shares.items() if not est.has_interval]
     if alone:
