@@ -35,7 +35,7 @@ def test_continuous_measures_every_cost_and_nothing_that_is_not_one() -> None:
     pattern, left_out = hand.costs_pattern([])
     assert pattern is not None
     assert _selected(pattern) == {entry.name for entry in CATALOGUE if entry.better}
-    assert left_out == sorted(entry.name for entry in NOT_COSTS) and len(left_out) == 6
+    assert left_out == sorted(entry.name for entry in NOT_COSTS) and left_out
 
 
 def test_the_benchmarks_asked_for_are_narrowed_to_their_costs() -> None:

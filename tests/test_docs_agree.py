@@ -137,7 +137,8 @@ def test_every_benchmark_named_in_code_is_in_the_catalogue() -> None:
     methods = {f"{entry.class_name}.{entry.method}" for entry in CATALOGUE}
     wrong = {}
     for where, sentence in _sentences():
-        for name in re.findall(r"`(bench_\w+\.\w+\.\w+)", sentence):
+        for name in re.findall(r"`(bench_\w+\.\w+\.\w+)`(?! \(not in the catalogue\))",
+                               sentence):
             if name not in declared:
                 wrong[where] = name
         for name in re.findall(r"`([A-Z]\w+\.(?:track|time)_\w+)`", sentence):
@@ -179,6 +180,9 @@ SAME_FIGURE = {"task share of Textual start-up (1,000)": "Textual: task share of
                "GC share at 100,000 (first cycle)": "GC share at 100,000 (first cycle)"}
 
 
+MARKED = "†‡◊§"  # an earlier version, one process, an earlier run, unpaired: never compared
+
+
 def _tables() -> list[tuple[str, list[str], list[list[str]]]]:
     """Every Markdown table of every page: where, its header, its rows."""
     found = []
@@ -207,8 +211,8 @@ def test_a_figure_shown_in_two_tables_reads_the_same_in_both() -> None:
             if figure is None:
                 continue
             for row in rows:
-                if column >= len(row):
-                    continue
+                if column >= len(row) or row[column] == "n/a" or row[column][-1:] in MARKED:
+                    continue  # a figure not shown, or shown as of an earlier version or run
                 key = (figure, row[0])
                 if key in seen and seen[key][1] != row[column]:
                     wrong.append(f"{figure!r} of {row[0]}: {seen[key][1]} at {seen[key][0]}, "

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import write_results
+from taskbench import host, runfacts
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import TASK_COST
 from taskbench.jobs import ci
@@ -86,7 +87,7 @@ class FakeDriver:
 
 
 def test_the_host_cpu_goes_into_the_build_facts_and_the_figures_into_the_summary(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # issue 21, defects 3, 6
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # issue 21, defect 3; 26
     out, summary = tmp_path / "out", tmp_path / "summary.md"
     monkeypatch.setattr(ci, "AsvDriver", FakeDriver)
     monkeypatch.setattr(ci, "build_facts", lambda python: {"version": "3.12.1"})
@@ -105,7 +106,14 @@ def test_the_host_cpu_goes_into_the_build_facts_and_the_figures_into_the_summary
     (record,) = [json.loads(line) for line in (machine_dir / "interpreters.jsonl")
                  .read_text().splitlines()]
     assert record["cpu"] == "Example CPU @ 2.00GHz" and record["python"] == "3.12"
-    assert "Example" not in (machine_dir / "machine.json").read_text()
+    # issue 26: the runner's host is named in asv's cpu (a line of its own), and the run's
+    # record beside the results holds its fingerprint and the interpreter's version.
+    found = host.fingerprint()
+    machine = json.loads((machine_dir / "machine.json").read_text())
+    assert machine["cpu"] == host.host_label(found)
+    [run] = runfacts.read(machine_dir / runfacts.RUNS_FILE).values()
+    assert run["host"] == host.host_id(found) and run["versions"] == {"3.12": "3.12.1"}
+    assert run["commit"] == ci.head_commit()
     text = summary.read_text()
     assert TRYOUT in text and f"| 3.12 | {TASK_COST.name} | count=1000 | 5.94 s (" in text, text
 

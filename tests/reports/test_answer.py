@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import per_block, write_block_log, write_results
-from taskbench.catalogue import FIRST_CYCLE, TASK_COST
+from taskbench.catalogue import FIRST_CYCLE, TASK_COST, TEXTUAL_SHARE
 from taskbench.reports import markdown
 from taskbench.reports.answer import (
     AGAINST,
@@ -24,6 +24,7 @@ from taskbench.reports.answer import (
     bases_table,
     post_sentence,
 )
+from taskbench.reports.classic import kind_of
 from taskbench.reports.views import Index, read_index
 
 
@@ -42,7 +43,7 @@ def _row(index: Index, env: str) -> list[str]:
 def test_one_row_per_interpreter_in_version_order_with_both_settings(index: Index) -> None:
     table = answer_table(index, "box")
     assert [row[0].text for row in table.rows] == ["3.8", "3.12", "3.13"]
-    assert table.header[WARM] == "warm, 100,000 tasks: µs per task"
+    assert table.header[WARM] == f"{kind_of(TASK_COST, 100_000)}, 100,000 tasks: µs per task"
     assert table.header[POST] == ("first cycle, 1,000,000 tasks (the post's setting): µs per "
                                   "task")
     assert table.header[WARM_STEP] == table.header[POST_STEP] == "its step"
@@ -74,8 +75,24 @@ def test_a_figure_of_another_benchmark_version_is_named_not_dropped(index: Index
     table = answer_table(index, "box")
     row = next(row for row in table.rows if row[0].text == "3.8")
     assert row[WARM].text == "n/a" and "task-cost-0" in row[WARM].title and \
-        "task-cost-1" in row[WARM].title
+        TASK_COST.version in row[WARM].title
     assert row[AGAINST].text == FIRST_OF_FAMILY
+
+
+def test_an_interpreter_without_either_figure_is_named_below_the_table(
+        index: Index, world: Path) -> None:
+    write_results(world, {TEXTUAL_SHARE: {(1_000,): [2.0, 2.1, 2.2]}}, python="3.11")
+    found, problems = read_index(world)
+    assert not problems
+    table = answer_table(found, "box")
+    assert "3.11" not in [row[0].text for row in table.rows]
+    text = markdown.table(table)
+    assert "Not in this table, with no `TaskCost` or `FirstCycle` figure on this machine " \
+           "(see the other tables): 3.11." in text
+    assert "n/a where `TaskCost` at 100,000 tasks was measured by another version of the " \
+           f"benchmark than the catalogue's {TASK_COST.version}, never compared with it: " \
+           "3.8." in text
+    assert not [note for note in answer_table(index, "box").notes if "Not in this table" in note]
 
 
 def test_the_notes_state_the_baseline_the_rule_and_the_direction_once(index: Index) -> None:
@@ -132,9 +149,10 @@ def test_every_interpreter_against_each_fixed_base_measured(tmp_path: Path) -> N
     found, _ = read_index(results)
     table = bases_table(found, "box")
     assert table is not None
-    assert table.header == ["interpreter", "against 3.8, warm, 100,000 tasks",
+    steady = kind_of(TASK_COST, 100_000)
+    assert table.header == ["interpreter", f"against 3.8, {steady}, 100,000 tasks",
                             "against 3.8, first cycle, 1,000,000 tasks (the post's setting)",
-                            "against 3.11, warm, 100,000 tasks",
+                            f"against 3.11, {steady}, 100,000 tasks",
                             "against 3.11, first cycle, 1,000,000 tasks (the post's setting)"]
     rows = {row[0].text: [cell.text for cell in row[1:]] for row in table.rows}
     assert rows["3.8"][0] == "the base" and rows["3.11"][2] == "the base"

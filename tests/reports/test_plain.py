@@ -16,6 +16,7 @@ from taskbench.catalogue import (
     TASK_COST,
     TEXTUAL_SHARE,
 )
+from taskbench.reports.classic import kind_of
 from taskbench.reports.plain import (
     clients_sentence,
     cost_sentence,
@@ -59,7 +60,8 @@ def test_the_cost_names_the_cheapest_the_dearest_and_the_other_implementations_c
     assert said.startswith("**What a task costs** on `box`: 5.0")
     assert " µs of CPU time on pypy3.11, 10.0" in said
     assert " µs on 3.13 (the cheapest CPython) " in said
-    assert "and 24.0" in said and " µs on 3.8, warm at 100,000 tasks;" in said
+    assert "and 24.0" in said and f" µs on 3.8, {kind_of(TASK_COST, 100_000)} at 100,000 tasks;" \
+        in said
     assert "µs (pypy3.11) to 20.0" in said and "µs (3.8) in the post's setting" in said
 
 
@@ -111,3 +113,35 @@ def test_the_clients_answer_is_yes_no_or_not_decided_with_the_largest_share_and_
 def test_a_machine_without_results_has_no_sentences(reversing: Path) -> None:
     assert sentences(_index(reversing), "another machine") == []
     assert clients_sentence(_index(reversing), "box") == ""  # no client measured: not said
+
+
+def test_with_one_setting_measured_the_sentences_say_which_and_what_awaits_a_run(
+        tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    for python, post in (("3.12", 1.2e-5), ("3.13", 1.0e-5)):
+        write_results(results, {FIRST_CYCLE: {(1_000_000,): per_block(post, n=5)}},
+                      python=python)
+    index = _index(results)
+    said = cost_sentence(index, "box")
+    assert said.startswith("**What a task costs** on `box`: 10.0")
+    assert f"at 100,000 tasks awaits a run of its benchmark's present version, " \
+           f"`{TASK_COST.version}`." in said
+    assert steps_sentence(index, "box") == (
+        "**Which version steps are real** (in the post's setting): faster, 3.12 → 3.13 "
+        "(1.20× faster).")
+    assert reversals(index, "box") == []  # a reversal needs both settings
+
+
+def test_shares_of_an_earlier_benchmark_version_are_not_said(tmp_path: Path) -> None:
+    import json
+
+    results = tmp_path / "results"
+    path = write_results(results, {**_classic(1e-5, 1.1e-5),
+                                   AIOHTTP_SHARE: {REQUESTS: per_block(6.0)}}, python="3.12")
+    data = json.loads(path.read_text())
+    data["results"][AIOHTTP_SHARE.name][2] = "aiohttp-server-0"  # an earlier version
+    path.write_text(json.dumps(data))
+    said = clients_sentence(_index(results), "box")
+    assert said == ("**Is the task machinery what makes real programs slow?** Not said here: "
+                    "the real programs' task shares await a run of their benchmarks' present "
+                    f"versions (`{AIOHTTP_SHARE.version}`).")

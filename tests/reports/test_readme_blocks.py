@@ -81,7 +81,7 @@ def test_blocks_live_in_the_readme_and_the_docs_beside_it(world: Path, tmp_path:
     page.write_text("".join(f"<!-- {name}:begin -->\nold\n<!-- {name}:end -->\n"
                             for name in BLOCKS if name != "answer"))
     assert readme.main([str(target), "--results", str(world)]) == 0
-    assert "| interpreter | compared with | warm, 100,000 tasks: µs per task |" in \
+    assert "| interpreter | compared with | steady, 100,000 tasks: µs per task |" in \
         target.read_text()
     assert "\nold\n" not in page.read_text() and "| count | 3.8 | 3.12 (3.12.7) | 3.13 |" in \
         page.read_text()

@@ -4,8 +4,10 @@
 names interpreters (``3.12``, ``3.13t``, ``pypy3.10`` …), records the runner as an asv machine,
 runs the suite on the checked-out commit into a results folder of the job's own (``--out``,
 holding only this job's files, so that the merge never meets stale copies) and records the
-interpreter's build facts there, with the runner's CPU model (the machine's own ``cpu`` is
-the same on every host, see :mod:`taskbench.jobs.machine`). What it measured goes into the
+interpreter's build facts there, with the runner's CPU model, and the run's record: which host
+the runner was (its fingerprint, whose name the machine's ``cpu`` carries, so that each
+runner's host is a line of its own, see :mod:`taskbench.jobs.machine`) and the interpreter's
+version (:mod:`taskbench.runfacts`). What it measured goes into the
 job's summary on the run's page (:mod:`taskbench.jobs.summary`); ``--tryout`` says there
 that none of it will be published.
 
@@ -37,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import arguments, files
+from taskbench import arguments, files, host, runfacts
 from taskbench.asvadapter.config import CONFIG, ConfigError
 from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.asvadapter.history import configured_repo, drawn_history
@@ -149,11 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     windows = args.windows_mode or sys.platform.startswith("win")
     os.environ["TASKBENCH_MACHINE"] = args.machine
     try:
-        details = machines.details()
+        fingerprint = host.fingerprint()
+        details = machines.details(fingerprint)
         with AsvDriver(CONFIG, results_dir=args.out) as driver:
             if driver.machine(details).returncode != 0:
                 return 2
-            facts.update(args.out / args.machine / facts.FACTS_FILE, [record])
+            runfacts.record_run(args.out / args.machine, head_commit(), fingerprint, [record])
             bench = quick_patterns() if args.quick else []
             measure = measure_existing if windows else measure_virtualenv
             status = measure(driver, args, bench)

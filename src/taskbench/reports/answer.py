@@ -3,7 +3,7 @@ settings, each interpreter's step from the one before it, and every interpreter 
 fixed bases.
 
 Both settings stand side by side so that a step which reverses between them shows at once:
-warm at the headline count (``TaskCost`` at 100,000 tasks) and a fresh process's first cycle
+steady at the headline count (``TaskCost`` at 100,000 tasks) and a fresh process's first cycle
 at the largest count (``FirstCycle`` at 1,000,000 tasks), the setting of the post, whose
 every row is one cycle with the collector on (:data:`taskbench.reports.classic.STEPS_AT`).
 Each figure is µs per task with its 95% interval from the run's model
@@ -36,7 +36,8 @@ from taskbench.reports.classic import (
 )
 from taskbench.reports.reference import POST_TASKS_PER_SECOND
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import MARKS, Cell, Index, Table, label, na
+from taskbench.reports.views import Cell, Index, Table, label, marked, na
+from taskbench.workloads.timing import steady_in_words
 
 VERSION_STEP = "version"
 # The bases every interpreter is held against in the fixed-base table, where measured: the
@@ -49,7 +50,7 @@ WARM_AT, POST_AT = STEPS_AT
 
 
 def setting_text(entry: Benchmark, count: int) -> str:
-    """``warm, 100,000 tasks`` or ``first cycle, 1,000,000 tasks (the post's setting)``."""
+    """``steady, 100,000 tasks`` or ``first cycle, 1,000,000 tasks (the post's setting)``."""
     said = f"{kind_of(entry, count)}, {count:,} tasks"
     return f"{said} (the post's setting)" if (entry, count) == POST_AT else said
 
@@ -71,9 +72,7 @@ def cost_cell(index: Index, machine: str, env: str, entry: Benchmark, count: int
     if seconds is None:
         return na(f"measured by benchmark version {figure.version}, not the catalogue's "
                   f"{entry.version}: not shown as the answer")
-    if not seconds.has_interval:
-        return Cell(microseconds_text(seconds), "single", MARKS["single"][1])
-    return Cell(microseconds_text(seconds))
+    return marked(figure, microseconds_text(seconds), seconds.has_interval)
 
 
 Steps = Mapping[str, tuple[str, str, list[inference.Verdict | None]]]
@@ -120,7 +119,7 @@ def answer_table(index: Index, machine: str) -> Table:
         ["interpreter", "compared with",
          *(heading for entry, count in STEPS_AT
            for heading in (f"{setting_text(entry, count)}: µs per task", "its step"))], rows,
-        notes=[f"µs per task: `{WARM_AT[0].class_name}` (after a discarded cycle) and "
+        notes=[f"µs per task: `{WARM_AT[0].class_name}` ({steady_in_words()}) and "
                f"`{POST_AT[0].class_name}` (one cycle of a fresh process) from the run's model "
                "(every interpreter measured once per block, interleaved; the block's effect "
                "taken out, the spread pooled). Compared with (A): the previous version of "
@@ -128,8 +127,29 @@ def answer_table(index: Index, machine: str) -> Table:
                f"each row is B. Steps: {inference.rule_text(len(steps(environments)))}; "
                "they hold for this machine and run, not across machines or days. "
                f"{inference.direction_text()}.",
-               *filter(None, [set_aside_text(index, machine, list(STEPS_AT))])],
+               *filter(None, [set_aside_text(index, machine, list(STEPS_AT))]),
+               *left_out(index, machine, environments)],
         text_columns=2, sentences=(WARM_STEP, POST_STEP))
+
+
+def left_out(index: Index, machine: str, environments: list[str]) -> list[str]:
+    """A note naming each interpreter of ``machine`` the answer has no figure for: not a
+    row at all (neither figure), or a row whose figure is of another version."""
+    missing = [env for env in index.environments(machine) if env not in environments]
+    notes = []
+    if missing:
+        notes.append(f"Not in this table, with no `{WARM_AT[0].class_name}` or "
+                     f"`{POST_AT[0].class_name}` figure on this machine (see the other "
+                     f"tables): {', '.join(missing)}.")
+    for entry, count in STEPS_AT:
+        older = [env for env in environments
+                 if (figure := index.get(machine, env, entry, count)) is not None
+                 and not figure.current]
+        if older:
+            notes.append(f"n/a where `{entry.class_name}` at {count:,} tasks was measured by "
+                         f"another version of the benchmark than the catalogue's "
+                         f"{entry.version}, never compared with it: {', '.join(older)}.")
+    return notes
 
 
 def bases_table(index: Index, machine: str) -> Table | None:

@@ -5,7 +5,7 @@ count chart (:func:`taskbench.reports.charts.classic_chart`) below it.
 Interpreters run down the chart by build family (pyenv's CPython, Debian's, free-threaded
 builds, PyPy), in version order within each, so that a version step reads from one row to
 the next, as the answer table's steps do. Each row has two points, the two settings of the
-answer table: warm at the headline count (filled) and a fresh process's first cycle at the
+answer table: steady at the headline count (filled) and a fresh process's first cycle at the
 largest count, the post's setting (hollow), so a step that reverses between them shows as
 two points moving apart. µs per task runs from 0 (lower is cheaper), with the intervals of
 the run's model, the table's own (:meth:`taskbench.reports.views.Index.estimate`). Each
@@ -119,9 +119,10 @@ def answer_figure(index: Index, machine: str) -> Drawing:
                    f"points: the run's model; bars: {CONFIDENCE:.0%} intervals",
                    fontsize=TEXT_SIZE + 1)
     _key(figure)
-    if unshown.by_reason:
-        axes.text(0.01, 0.01, "\n".join(unshown.lines()), transform=axes.transAxes,
-                  ha="left", va="bottom", fontsize=NOTE_SIZE, color=KEY_COLOUR)
+    if unshown.by_reason:  # below the axis, clear of the points
+        axes.annotate("\n".join(unshown.lines()), xy=(0.0, 0.0), xycoords="axes fraction",
+                      xytext=(0, -4.0 * TEXT_SIZE), textcoords="offset points", ha="left",
+                      va="top", fontsize=NOTE_SIZE, color=KEY_COLOUR)
     return figure
 
 

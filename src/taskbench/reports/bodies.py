@@ -29,6 +29,8 @@ from pathlib import Path
 from taskbench.catalogue import BLOCKS, CATALOGUE, CLIENTS, COUNTS, REPLICA_PHASE, ROUNDS
 from taskbench.interpreters import facts
 from taskbench.reports import budget, markdown, needs
+from taskbench.reports.answer import WARM_AT
+from taskbench.reports.classic import kind_of
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
 from taskbench.reports.sections import Section, sections
 from taskbench.reports.views import Cell, Index, Table, label, read_index
@@ -76,8 +78,8 @@ def answer(found: list[Section], index: Index, pictures: dict[str, str]) -> str 
                   " ".join([*section.reversals, section.answer,
                             f"[Against fixed bases, every count, the clients per interpreter "
                             f"and why a task costs what it costs]({DOCS}/figures.md)."]),
-                  f"![µs per task on each interpreter, warm and in the post's setting, with "
-                  f"intervals, on {section.machine}]({DOCS}/{answer_name})",
+                  f"![µs per task on each interpreter, {kind_of(*WARM_AT)} and in the post's "
+                  f"setting, with intervals, on {section.machine}]({DOCS}/{answer_name})",
                   f"![Thousand tasks/s against the task count, one line per interpreter, on "
                   f"{section.machine}]({DOCS}/{counts_name})"]
         if section.rounds:
@@ -107,6 +109,8 @@ def findings(found: list[Section]) -> str | None:
             parts.append(f"On `{section.machine}`, across the interpreters measured:\n\n"
                          + markdown.bullets(section.anatomy.findings))
             parts += [markdown.table(table) for table in section.anatomy.tables]
+        if section.threads is not None:
+            parts.append(markdown.table(section.threads))
     return markdown.document(parts) if parts else None
 
 

@@ -2,7 +2,7 @@
 
 :func:`classic_chart` is the answer chart, the README's picture and the page's first chart:
 thousands of tasks per second of CPU time against the number of tasks on a log axis, one line
-per interpreter (warm, the headline benchmark) with its interval at every count, each first
+per interpreter (steady, the headline benchmark) with its interval at every count, each first
 cycle of a fresh process as hollow marks, and the post's own figures as a black reference.
 :func:`spawn_chart` shows the spawn APIs and loops at the anatomy's count.
 
@@ -18,6 +18,7 @@ print Markdown start without it.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, List, Tuple
 
@@ -38,6 +39,7 @@ WIDTH = 9.2  # inches: the README's 880 CSS px
 TEXT_SIZE = 10.0  # points: axis labels
 SMALL_SIZE = 9.0  # points: ticks, keys, the names at the lines' ends
 NOTE_SIZE = 8.0
+NOTE_WIDTH = 110  # characters of a note's line at NOTE_SIZE inside the plot
 RATE_WORDS = "tasks per second of CPU time"
 INTERVAL_WORDS = (f"points: geometric means of separate processes; "
                   f"bars: their {CONFIDENCE:.0%} confidence intervals")
@@ -81,7 +83,7 @@ def _rate_axis(axes: Axes) -> None:
 def _draw(axes: Axes, points: Points, *, colour: str, linestyle: LineStyle, marker: str,
           label: str, hollow: bool = False) -> None:
     """A line through ``points`` with a bar for each point's interval; hollow marks for a
-    first cycle, filled ones for warm figures."""
+    first cycle, filled ones for steady (warm) figures."""
     if not points:
         return
     xs = [x for x, _ in points]
@@ -106,8 +108,11 @@ class Unshown:
         if environment not in found:
             found.append(environment)
 
-    def lines(self) -> list[str]:
-        return [f"{reason}: {', '.join(envs)}" for reason, envs in self.by_reason.items()]
+    def lines(self, width: int = NOTE_WIDTH) -> list[str]:
+        """One line per reason, wrapped to ``width`` characters: a line as long as fourteen
+        interpreters' names widened the layout until the plot collapsed."""
+        return [wrapped for reason, envs in self.by_reason.items()
+                for wrapped in textwrap.wrap(f"{reason}: {', '.join(envs)}", width)]
 
 
 def _rates(index: Index, machine: str, env: str, entry: Benchmark, unshown: Unshown
@@ -187,7 +192,7 @@ def _key(figure: Drawing) -> None:
     warm, first = TASK_COST.axes[0].values, FIRST_CYCLE.axes[0].values
     handles = [
         Line2D([], [], color=KEY_COLOUR, linewidth=1.6, marker="o", markersize=5,
-               label=f"warm (after a discarded cycle), {min(warm):,} to {max(warm):,} tasks"),
+               label=f"steady (once its cycles settle), {min(warm):,} to {max(warm):,} tasks"),
         Line2D([], [], color=KEY_COLOUR, linewidth=1.0, marker="o", markersize=5,
                markerfacecolor="white",
                label=f"first cycle of a fresh process, {' and '.join(f'{c:,}' for c in first)}"),

@@ -27,7 +27,7 @@ from taskbench.catalogue import (
 )
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.stats import Estimate, estimate
-from taskbench.reports.views import Cell, Index, Table, label, na, ranged, tasks_text
+from taskbench.reports.views import Cell, Index, Table, label, marked, na, ranged, tasks_text
 
 
 @dataclass(frozen=True)
@@ -64,15 +64,27 @@ CLIENTS: tuple[Client, ...] = (
 
 def _estimate(index: Index, machine: str, environment: str, entry: Benchmark,
               params: tuple[Any, ...]) -> Estimate | None:
-    """The figure with the interval of its own processes. A share or a count of tasks is not
-    a time: the run's model sets aside values slower than its fit as interference, which
-    says nothing of a share (interference during the program lowers it, during the cycle
-    raises it), so these figures keep to their own processes, in every view."""
-    return estimate(index.get(machine, environment, entry, *params))
+    """A figure as the sentence may use it: measured by the benchmark as declared now, with
+    the interval of its own processes. A share or a count of tasks is not a time: the run's
+    model sets aside values slower than its fit as interference, which says nothing of a
+    share (interference during the program lowers it, during the cycle raises it), so these
+    figures keep to their own processes, in every view."""
+    figure = index.get(machine, environment, entry, *params)
+    return estimate(figure) if figure is not None and figure.current else None
 
 
-def _tasks_cell(found: Estimate | None) -> Cell:
-    return Cell(tasks_text(found.value)) if found is not None else na()
+def _cell(index: Index, machine: str, environment: str, entry: Benchmark,
+          params: tuple[Any, ...], share: bool) -> Cell:
+    """A figure of the table, marked when it is of an earlier version of its benchmark or
+    of an earlier run (shown as measured, never compared)."""
+    figure = index.get(machine, environment, entry, *params)
+    found = estimate(figure)
+    if figure is None or found is None:
+        return na()
+    if share and figure.current and not figure.earlier_run:
+        return noise_aware(found, zero=0, digits=1, suffix="%")
+    text = ranged(found, digits=1, suffix="%") if share else tasks_text(found.value)
+    return marked(figure, text, found.has_interval or not share)
 
 
 def clients_table(index: Index, machine: str) -> Table:
@@ -83,10 +95,8 @@ def clients_table(index: Index, machine: str) -> Table:
     for environment in environments:
         row = [label(environment)]
         for client in CLIENTS:
-            row.append(_tasks_cell(_estimate(index, machine, environment, client.tasks,
-                                             client.params)))
-            row.append(noise_aware(_estimate(index, machine, environment, client.share,
-                                             client.params), zero=0, digits=1, suffix="%"))
+            row.append(_cell(index, machine, environment, client.tasks, client.params, False))
+            row.append(_cell(index, machine, environment, client.share, client.params, True))
         rows.append(row)
     header = ["interpreter"]
     for client in CLIENTS:

@@ -18,13 +18,14 @@ from taskbench.interpreters import facts
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
-from taskbench.reports.anatomy_tables import cost_table, speedup_table
+from taskbench.reports.anatomy_tables import cost_table, frameworks_table, speedup_table
 from taskbench.reports.answer import answer_table, bases_table, measured_text, post_sentence
 from taskbench.reports.classic import classic_table, replica_table, steps_table
 from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
 from taskbench.reports.plain import reversals
 from taskbench.reports.plain import sentences as plain_sentences
+from taskbench.reports.threads import threads_table
 from taskbench.reports.views import Cell, Index, Table, label
 
 
@@ -34,6 +35,7 @@ class Anatomy:
 
     findings: list[str]
     speedups: Table
+    frameworks: Table
     costs: Table
     growth: Table
     instructions: Table
@@ -42,7 +44,8 @@ class Anatomy:
 
     @property
     def tables(self) -> list[Table]:
-        return [self.speedups, self.costs, self.growth, self.instructions, self.clients]
+        return [self.speedups, self.frameworks, self.costs, self.growth, self.instructions,
+                self.clients]
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Section:
     interpreters: list[str]  # every interpreter with a classic-table figure
     anatomy: Anatomy | None = None
     rounds: str = ""  # how the rounds ran, where not interleaved
+    threads: Table | None = None  # tasks across threads, where measured (alone, on CI)
     clients: str = ""  # the task machinery's share of real programs, in a sentence
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
     plain: list[str] = field(default_factory=list)  # the answer in three plain sentences
@@ -111,7 +115,8 @@ def _anatomy(index: Index, machine: str, said: str) -> Anatomy | None:
     if not found:
         return None
     return Anatomy(sentences(found) + growth.sentences(index, machine) + ([said] if said else []),
-                   speedup_table(found, machine), cost_table(found, machine),
+                   speedup_table(found, machine), frameworks_table(found, machine),
+                   cost_table(found, machine),
                    growth.growth_table(index, machine), growth.instructions_table(index, machine),
                    clients_table(index, machine), list(found))
 
@@ -140,8 +145,8 @@ def _section(index: Index, machine: str, records: list[facts.Record]) -> Section
                    replica_table(index, machine, full), facts_table(records, machine),
                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
                    _anatomy(index, machine, clients), rounds_note(index, machine),
-                   clients=clients, plain=plain_sentences(index, machine),
-                   reversals=reversals(index, machine),
+                   clients=clients, threads=threads_table(index, machine),
+                   plain=plain_sentences(index, machine), reversals=reversals(index, machine),
                    measured=measured_text(index, machine), bases=bases_table(index, machine))
 
 
