@@ -26,7 +26,8 @@ from taskbench.reports.anatomy import (
 )
 from taskbench.reports.classic import kind_of, verdict_cell
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import MARKS, Cell, Table, figure_cell, label, na, ranged, tasks_text
+from taskbench.reports.views import MARKS, Cell, Table, figure_cell, label, na, ranged
+from taskbench.units import tasks_text
 from taskbench.workloads.frameworks import IN_GROUP
 
 UNPAIRED = "unpaired: the interval of every value the two intervals allow"

@@ -27,7 +27,8 @@ from taskbench.catalogue import (
 )
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.stats import Estimate, estimate
-from taskbench.reports.views import Cell, Index, Table, label, marked, na, ranged, tasks_text
+from taskbench.reports.views import Cell, Index, Table, label, marked, na, ranged
+from taskbench.units import tasks_text
 
 
 @dataclass(frozen=True)

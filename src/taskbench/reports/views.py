@@ -75,11 +75,6 @@ def number(value: float, *, scale: float = 1.0, digits: int = 0, suffix: str = "
     return f"{value / scale:,.{digits}f}{suffix}"
 
 
-def tasks_text(value: float) -> str:
-    """Tasks per unit of work (a widget, a request), as every view writes them: ``3.01``."""
-    return f"{value:,.2f}"
-
-
 def ranged(est: Estimate, *, scale: float = 1.0, digits: int = 0, suffix: str = "") -> str:
     """``251 (240–262)``, ``1.25× (1.22–1.28)``: the value, then its interval, if any."""
     text = number(est.value, scale=scale, digits=digits) + suffix
