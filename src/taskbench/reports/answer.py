@@ -184,14 +184,14 @@ def _date(milliseconds: int) -> str:
 
 
 def measured_text(index: Index, machine: str) -> str:
-    """``at commit `0bcf81ed` (2026-11-30)``: where the headline figures come from; "" where
+    """``at commit `0bcf81ed` (2026-11-30)``: where the answer's figures come from; "" where
     there are none."""
-    entry, count = WARM_AT
     found: dict[str, Any] = {}
-    for env in index.environments(machine, [entry]):
-        figure = index.get(machine, env, entry, count)
-        if figure is not None and figure.current:
-            found.setdefault(figure.commit[:8], figure.run_started)
+    for entry, count in STEPS_AT:
+        for env in index.environments(machine, [entry]):
+            figure = index.get(machine, env, entry, count)
+            if figure is not None and figure.current:
+                found.setdefault(figure.commit[:8], figure.run_started)
     if not found:
         return ""
     runs = ", ".join(f"`{commit}` ({_date(started)})" for commit, started in
