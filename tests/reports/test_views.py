@@ -13,7 +13,7 @@ from taskbench.catalogue import TASK_COST
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
-from taskbench.reports.answer import COST, answer_table
+from taskbench.reports.answer import WARM, answer_table
 from taskbench.reports.classic import (
     classic_table,
     replica_table,
@@ -189,9 +189,9 @@ def test_a_figure_from_an_earlier_run_is_marked_wherever_it_is_shown(
     assert [cell.kind for cell in warm[1:]] == ["earlier", ""]
     assert "aaaaaaaa" in warm[1].title
     answer = answer_table(index, "box")
-    assert [row[COST].kind for row in answer.rows] == ["earlier", ""]
+    assert [row[WARM].kind for row in answer.rows] == ["earlier", ""]
     text = markdown.table(answer)
-    assert "| 3.12 | 10.05 (" in text and ")◊ |" in text
+    assert "| 3.12 | none: first of its family here | 10.05 (" in text and ")◊ |" in text
     assert "◊: measured in an earlier run than the newest on this machine" in text
 
 

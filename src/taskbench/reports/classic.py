@@ -174,5 +174,5 @@ def steps_table(index: Index, machine: str, versions: Mapping[str, str] | None =
                  "with the interval each verdict is read from",
         ["A → B", "what differs", *(f"{count:,} tasks ({kind_of(entry, count)})"
                                     for entry, count in STEPS_AT)], rows,
-        notes=[inference.rule_text(len(pairs)) + ".",
+        notes=[f"{inference.rule_text(len(pairs))}. {inference.direction_text()}.",
                *filter(None, [set_aside_text(index, machine, STEPS_AT)])], text_columns=2)

@@ -214,6 +214,14 @@ def words(verdict: Verdict, *, against: str = "", with_blocks: bool = True) -> s
     return f"undecided{f' against {against}' if against else ''} ({span}{more})"
 
 
+def brief(verdict: Verdict) -> str:
+    """A verdict without its range, for a sentence that points to the table holding it:
+    ``1.22× faster``, ``1.08× slower``, ``same within ±3%``, ``undecided``."""
+    if verdict.outcome in (FASTER, SLOWER):
+        return factor(verdict.speedup.value, _digits(*_bounds(verdict)))
+    return f"same within ±{MARGIN_PERCENT:g}%" if verdict.outcome == SAME else UNDECIDED
+
+
 def rule_text(family: int) -> str:
     """The rule in one sentence, for the note under a table of verdicts."""
     return (f"B against A, paired block by block within one run; the range is a simultaneous "
@@ -221,6 +229,12 @@ def rule_text(family: int) -> str:
             f"verdict is read from it: faster or slower when it excludes 1×, the same when it "
             f"lies within ±{MARGIN_PERCENT:g}%, undecided otherwise, with the blocks that "
             f"would decide it {POWER:.0%} of the time")
+
+
+def direction_text() -> str:
+    """Which way × reads, in one sentence, for the note under a table of verdicts."""
+    return ("× reads one way: \"1.22× faster\" is B making 1.22 times A's tasks per second, "
+            "\"1.08× slower\" is B taking 1.08 times A's CPU time per task")
 
 
 def judge_pairs(index: Index, machine: str, pairs: Sequence[tuple[str, str]],
