@@ -38,6 +38,7 @@ from taskbench.interpreters import facts
 from taskbench.journal import recover
 from taskbench.reports import budget, markdown
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
+from taskbench.reports.runmodel import ModelError
 from taskbench.reports.sections import Section, sections
 from taskbench.reports.views import Cell, Index, Table, label, read_index
 
@@ -262,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         generated = generate(results, args.precision)
         wanted = {**updated(texts, generated.bodies),
                   **_pictures(args.readme, generated.pictures)}
-    except (OSError, ConfigError, ReadmeError, markdown.MarkerError) as error:
+    except (OSError, ConfigError, ReadmeError, markdown.MarkerError, ModelError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
     stale = _stale(texts, wanted)
