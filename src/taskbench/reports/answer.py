@@ -4,8 +4,8 @@ One row per interpreter, in version order: its full version and build (from the 
 beside the results), the headline figure (``TaskCost`` at 100,000 tasks, steady) as µs per task
 with its 95% interval and as thousand tasks/s, the exact instructions per task (valgrind),
 and the verdict against the previous version of its build family in this run, or, for the
-first of a family, against the same version without the JIT or built by pyenv (paired by
-block and Holm-corrected with every step, as in the steps table). The README's first
+first of a family, against the same version without the JIT or built by pyenv (from the
+run's model, one Bonferroni family with every step, as in the steps table). The README's first
 screen and the top of the cross-version page render it; :mod:`taskbench.units` writes the
 numbers.
 """
