@@ -157,3 +157,10 @@ def test_a_bound_at_the_margin_gets_a_third_decimal_so_same_and_undecided_never_
     assert words(across).startswith("undecided (1.0296× slower to 1.0304× faster;")
     assert words(_verdict(UNDECIDED, 1.0, 1 / 1.0351, 1.02, 20)).startswith(
         "undecided (1.04× slower to 1.02× faster;")
+
+
+def test_faster_or_slower_always_says_which() -> None:
+    found = words(_verdict(FASTER, 1.0004, 1.0002, 1.0006))
+    assert found == "1.0004× faster (1.0002–1.0006×)"
+    assert words(_verdict(SLOWER, 1 / 1.0004, 1 / 1.0006, 1 / 1.0002)).startswith(
+        "1.0004× slower")

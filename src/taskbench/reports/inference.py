@@ -186,14 +186,16 @@ def _bounds(verdict: Verdict) -> tuple[float, float]:
 
 
 def _digits(*values: float, margin_side: bool = False) -> int:
-    """Two decimals, or three where two would print a bound as 1.00; with ``margin_side``
-    (the same, or undecided), more where a bound would print as the margin's edge (1.03)
-    without being it, so that the two never show the same printed interval."""
+    """Two decimals, or three where two would print a bound as 1.00 (more for faster or
+    slower, whose bounds are never 1); with ``margin_side`` (the same, or undecided), more
+    where a bound would print as the margin's edge (1.03) without being it, so that the
+    two never show the same printed interval."""
     sizes = [v if v >= 1 else 1 / v for v in values]
     edge = 1 + MARGIN_PERCENT / 100
     digits = 3 if any(round(size, 2) == 1.0 for size in sizes) else 2
-    while margin_side and digits < 6 and any(
-            size != edge and round(size, digits) == round(edge, digits) for size in sizes):
+    while digits < 6 and any(size != edge and round(size, digits) == round(edge, digits)
+                             if margin_side else size != 1 and round(size, digits) == 1.0
+                             for size in sizes):
         digits += 1
     return digits
 
