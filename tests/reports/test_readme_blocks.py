@@ -260,3 +260,18 @@ def test_the_answer_says_what_share_of_a_real_program_its_tasks_are(tmp_path: Pa
     assert "No: in the one real program measured" in bodies["answer"]
     assert "the clients per interpreter and why a task costs what it costs](docs/figures.md)" \
         in bodies["answer"]
+
+
+@pytest.mark.parametrize("bad", [0.0, -1e-5])
+def test_a_value_that_is_not_a_time_is_named_and_nothing_is_written(
+        world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: float) -> None:
+    from conftest import set_sample
+
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+    set_sample(world / "box" / f"{'a' * 8}-virtualenv-py3.13.json", TASK_COST.name,
+               TASK_COST.axes[0].values.index(100_000), 2, bad)
+    assert readme.main([str(target), "--results", str(world)]) == 1
+    err = capsys.readouterr().err
+    assert "not regenerated" in err and f"3.13 in block 2: {bad!r} is not a time" in err
+    assert target.read_bytes() == before

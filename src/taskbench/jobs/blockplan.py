@@ -216,7 +216,9 @@ def needs(measured: Measured, names: Mapping[str, str], targets: Sequence[Target
 
 def layout(granted: Sequence[Need]) -> list[dict[str, list[str]]]:
     """Extra blocks from needs: block k holds every (interpreter, figure) that needs k or
-    more values; needs of one pair add up only across reasons that are not the same kind."""
+    more values. Needs of one interpreter and figure for different reasons do not add up
+    (each was sized from the values kept, so a value set aside is already counted as
+    missing): the largest counts; only values set aside add up, one block each."""
     more: dict[tuple[str, str], int] = {}
     remeasured: dict[tuple[str, str], int] = {}
     for need in granted:

@@ -29,6 +29,7 @@ from taskbench.journal import recover
 from taskbench.reports import markdown
 from taskbench.reports.bodies import DOCS, Generated, ReadmeError, generate
 from taskbench.reports.precision import PRECISION_DIR
+from taskbench.reports.runmodel import ModelError
 
 __all__ = ["DOCS", "Generated", "ReadmeError", "generate", "main"]
 
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         generated = generate(results, args.precision)
         wanted = {**updated(texts, generated.bodies),
                   **_pictures(args.readme, generated.pictures)}
-    except (OSError, ConfigError, ReadmeError, markdown.MarkerError) as error:
+    except (OSError, ConfigError, ReadmeError, markdown.MarkerError, ModelError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
     stale = _stale(texts, wanted)
