@@ -295,3 +295,28 @@ def test_a_quick_try_out_is_one_asv_run_holding_every_figure(
     (only,) = fake_asv.calls
     assert all(name in only["bench"][0] for name in ("TaskCost", "MemoryPerTask", "Textual"))
     assert fake_asv.setups == [] and run.phases == [] and run.stages == ["first"]
+
+
+class FailingAsv(FakeAsv):
+    """asv that fails before measuring anything, as outside a git checkout."""
+
+    def run(self, **options: Any) -> Any:
+        FakeAsv.calls.append({**options, "folder": self.results_dir})
+        (self.results_dir / "box").mkdir(parents=True, exist_ok=True)  # asv machine's folder
+        return type("Failed", (), {"returncode": 1})()
+
+
+def test_asv_measuring_nothing_in_block_1_stops_the_run_there(
+        fake_asv: type[FakeAsv], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(blocks, "AsvDriver", FailingAsv)
+    with pytest.raises(blocks.NothingMeasured, match="status 1.*block 1"):
+        run_blocks(tmp_path, "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]),
+                   minutes=60, seed=1)
+    assert len(_blocks_of(fake_asv.calls)) == 1  # not the blocks after it, failing alike
+
+
+def test_blocks_without_asv_catalogue_are_refused_in_words(tmp_path: Path) -> None:
+    run = blocks.BlockRun(folders=[tmp_path / "block-01"])
+    (tmp_path / "block-01" / "box").mkdir(parents=True)
+    with pytest.raises(ValueError, match="no benchmarks.json"):
+        record(run, "box", tmp_path / "combined")

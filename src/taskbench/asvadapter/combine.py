@@ -104,7 +104,10 @@ def combine(blocks: Sequence[tuple[int | str, Path]], machine: str, target: Path
     folder of asv results, phases first, then blocks in order) for ``machine`` into
     ``target``; return where each figure's samples come from (blocks only: a phase's samples
     are not paired)."""
-    benchmarks = _benchmarks(blocks[-1][1])
+    catalogued = [folder for _, folder in blocks if (folder / "benchmarks.json").is_file()]
+    if not catalogued:
+        raise ValueError("asv wrote no benchmarks.json in any block: it measured nothing")
+    benchmarks = _benchmarks(catalogued[-1])
     by_environment: dict[str, list[tuple[int | str, Path]]] = {}
     for block, folder in blocks:
         for path in sorted((folder / machine).glob("*.json")):
@@ -114,6 +117,6 @@ def combine(blocks: Sequence[tuple[int | str, Path]], machine: str, target: Path
     (target / machine).mkdir(parents=True, exist_ok=True)
     for paths in by_environment.values():
         _combine_environment(paths, machine, benchmarks, contributions).save(str(target))
-    shutil.copy2(blocks[-1][1] / "benchmarks.json", target / "benchmarks.json")
+    shutil.copy2(catalogued[-1] / "benchmarks.json", target / "benchmarks.json")
     shutil.copy2(blocks[0][1] / machine / "machine.json", target / machine / "machine.json")
     return contributions

@@ -84,6 +84,11 @@ class BlockRun:
         return sum(self.phase_minutes.values()) + sum(self.minutes)
 
 
+class NothingMeasured(Exception):
+    """asv failed and measured nothing in the run's first block: the blocks after it would
+    fail alike, so the run stops there with asv's message above."""
+
+
 def _asv(folder: Path, machine: str, environments: Sequence[str], calls: Sequence[str],
          config: Path, rounds: int = 1, prefix: str | None = None) -> int:
     with AsvDriver(config, results_dir=folder) as driver:
@@ -201,6 +206,10 @@ def _first_blocks(folder: Path, machine: str, environments: Sequence[str],
             run.hogs += run.burst.start()
         values = _block(folder, machine, [(orders[block], chosen)], run, "first",
                         guesses[block], config)
+        if block == 0 and not run.measured and run.statuses[-1] != 0:
+            raise NothingMeasured(
+                f"asv failed (status {run.statuses[-1]}) and measured nothing in block 1; "
+                "its message above says why")
         scale = estimate.pace(run.minutes, run.guesses)
         left = estimate.time_left(guesses[block + 1:], run.spent(), minutes, scale,
                                   extra_possible=not quick)

@@ -51,7 +51,7 @@ from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format
 from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import burst, estimate
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import run_blocks
+from taskbench.jobs.blocks import NothingMeasured, run_blocks
 from taskbench.jobs.burst import Burst
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
@@ -130,7 +130,14 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
     try:
         measured = run_blocks(blocks_folder, details["machine"], list(folders), targets,
                               minutes=minutes, quick=quick, burst=burst)
-        record(measured, details["machine"], run.folder)
+        try:
+            record(measured, details["machine"], run.folder)
+        except ValueError as error:  # asv measured nothing the blocks could combine
+            raise NothingMeasured(str(error)) from error
+    except NothingMeasured as error:
+        print(f"error: {error}; results/ is unchanged (the blocks are in {blocks_folder}).",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"\ninterrupted: results/ is unchanged; the blocks that finished are in "
               f"{blocks_folder} (not merged). Run `make bench` again to measure everything.",
