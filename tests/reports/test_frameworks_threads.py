@@ -22,11 +22,12 @@ from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import frameworks_table, speedup_table
 from taskbench.reports.bodies import findings
+from taskbench.reports.cells import Table
 from taskbench.reports.classic import kind_of
 from taskbench.reports.findings import sentences
 from taskbench.reports.sections import sections
 from taskbench.reports.threads import threads_table
-from taskbench.reports.views import Index, Table, read_index
+from taskbench.reports.views import Index, read_index
 from taskbench.workloads.threads import PER_CPU
 
 TASK = 1e-5  # seconds per task of the classic cycle

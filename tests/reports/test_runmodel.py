@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from taskbench.reports.runmodel import OUT_OF_LINE, ModelError, Value, fit
+from taskbench.reports.outliers import ALPHA
+from taskbench.reports.runmodel import ModelError, Value, fit
 
 
 def _grid(series: int, blocks: int, *, noise: float, seed: int, drift: float = 0.1,
@@ -81,19 +82,22 @@ def test_one_value_out_of_line_is_set_aside_and_the_rest_fit_as_without_it() -> 
     model = fit(with_burst)
     assert [(s.series, s.block) for s in model.set_aside] == [(hit.series, hit.block)]
     [aside] = model.set_aside
-    assert aside.excess == pytest.approx(0.4, abs=0.1) and aside.spreads > OUT_OF_LINE
+    assert aside.excess == pytest.approx(0.4, abs=0.1)
+    assert aside.p < ALPHA and aside.studentized > 5
     without = fit([v for v in values if v is not burst])
     for name in ("s0", "s5", hit.series):
         assert model.level(name).value == pytest.approx(without.level(name).value, rel=1e-12)
     assert model.used[hit.series] == 4
 
 
-def test_quiet_runs_set_nothing_aside() -> None:
-    # Normal noise alone, 20 runs of 14 x 5: a threshold of 4 robust spreads is passed by
-    # a normal value about once in 30,000.
-    set_aside = sum(len(fit(_grid(14, 5, noise=0.025, seed=seed)).set_aside)
-                    for seed in range(20))
-    assert set_aside <= 1
+@pytest.mark.parametrize("blocks", [3, 5])
+def test_quiet_runs_lose_a_value_about_one_figure_in_a_hundred(blocks: int) -> None:
+    # Normal noise alone: the rule's test is at 1% per figure, whatever the design (a fixed
+    # 4 robust spreads lost a value in one 14 x 3 figure in eight).
+    figures = 150
+    hit = sum(bool(fit(_grid(14, blocks, noise=0.025, seed=seed)).set_aside)
+              for seed in range(figures))
+    assert hit <= 5
 
 
 def test_a_fast_value_is_not_taken_for_interference() -> None:
@@ -172,3 +176,41 @@ def test_values_that_leave_no_degrees_of_freedom_are_too_few_not_nan_intervals()
         Value("b", 0, 0.9e-5)]
     with pytest.raises(TooFewValues, match="no degrees of freedom"):
         fit(one_block_of_b)
+
+
+def test_a_small_groups_comparisons_have_its_few_degrees_of_freedom() -> None:
+    draw = random.Random(11)
+    values = []
+    for b in range(5):
+        shift = draw.gauss(0, 0.05)
+        values += [Value(f"c{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.02)))
+                   for s in range(12)]
+        values += [Value(f"p{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.06)))
+                   for s in range(2)]
+    groups = {**{f"c{s}": "cpython" for s in range(12)}, "p0": "pypy", "p1": "pypy"}
+    model = fit(values, groups)
+    pypy, cpython = model.contrast("p0", "p1"), model.contrast("c0", "c1")
+    # Two PyPys over five blocks: the blocks' terms come from CPython's many values, so PyPy
+    # keeps about 10 - 2 of its own, not the run's 50-odd.
+    assert 6 <= pypy.freedom <= 9 < 40 <= cpython.freedom <= model.freedom
+    assert model.log_level("p0").freedom < 12
+
+
+def test_a_small_groups_intervals_hold_their_confidence() -> None:
+    from scipy import stats
+
+    draw = random.Random(12)
+    misses, runs = 0, 300
+    for _ in range(runs):
+        values = []
+        for b in range(3):
+            shift = draw.gauss(0, 0.05)
+            values += [Value(f"c{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.025)))
+                       for s in range(12)]
+            values += [Value(f"p{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.06)))
+                       for s in range(2)]
+        groups = {**{f"c{s}": "cpython" for s in range(12)}, "p0": "pypy", "p1": "pypy"}
+        found = fit(values, groups).contrast("p0", "p1")
+        misses += abs(found.log_gain) > stats.t.ppf(0.975, found.freedom) * found.error
+    # The run's 30 degrees of freedom on PyPy's own few missed it one time in eight or ten.
+    assert misses / runs < 0.09

@@ -120,7 +120,7 @@ class Plan:
 
 
 def model_of(measured: Measured, call: str, names: Mapping[str, str],
-             positions: Mapping[tuple[str, int], int] | None = None) -> RunModel | None:
+             positions: Mapping[tuple[str, int], float] | None = None) -> RunModel | None:
     """The run's model of one figure from what the blocks measured so far (``names``: asv's
     environment name -> the interpreter as views show it); None with fewer than two."""
     values = [Value(names.get(env, env), block, seconds,
@@ -144,7 +144,7 @@ def _remeasure(measured: Measured, names: Mapping[str, str]) -> list[Need]:
         for aside in model.set_aside if model else ():
             found.append(Need(envs.get(aside.series, aside.series), call, 1, REMEASURE,
                               f"{aside.series} {call} in block {aside.block + 1}: "
-                              f"{100 * aside.excess:+.0f}% ({aside.spreads:.0f} spreads)"))
+                              f"{100 * aside.excess:+.0f}% (p = {aside.p:.1g})"))
     return found
 
 

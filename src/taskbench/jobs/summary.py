@@ -13,8 +13,9 @@ from pathlib import Path
 from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import BY_NAME
 from taskbench.reports import markdown
+from taskbench.reports.cells import Cell, Table, figure_cell, label
 from taskbench.reports.classic import steps_table
-from taskbench.reports.views import Cell, Table, figure_cell, label, read_index
+from taskbench.reports.views import read_index
 
 TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 TRYOUT = ("A try-out: nothing from this run is committed to results/ or shown on the site; "

@@ -24,9 +24,9 @@ from taskbench.reports.anatomy import (
     Anatomy,
     Speedup,
 )
+from taskbench.reports.cells import MARKS, Cell, Table, figure_cell, label, na, ranged
 from taskbench.reports.classic import kind_of, verdict_cell
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import MARKS, Cell, Table, figure_cell, label, na, ranged
 from taskbench.units import tasks_text
 from taskbench.workloads.frameworks import IN_GROUP
 

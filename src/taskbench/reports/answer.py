@@ -26,6 +26,7 @@ from typing import Any, Mapping
 from taskbench import units
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST, Benchmark
 from taskbench.reports import inference
+from taskbench.reports.cells import Cell, Table, label, marked, na
 from taskbench.reports.classic import (
     STEPS_AT,
     judge_steps,
@@ -36,7 +37,7 @@ from taskbench.reports.classic import (
 )
 from taskbench.reports.reference import POST_TASKS_PER_SECOND
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import Cell, Index, Table, label, marked, na
+from taskbench.reports.views import Index
 from taskbench.workloads.timing import steady_in_words
 
 VERSION_STEP = "version"

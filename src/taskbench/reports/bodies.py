@@ -30,10 +30,11 @@ from taskbench.catalogue import BLOCKS, CATALOGUE, CLIENTS, COUNTS, REPLICA_PHAS
 from taskbench.interpreters import facts
 from taskbench.reports import budget, markdown, needs
 from taskbench.reports.answer import WARM_AT
+from taskbench.reports.cells import Cell, Table, label
 from taskbench.reports.classic import kind_of
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
 from taskbench.reports.sections import Section, sections
-from taskbench.reports.views import Cell, Index, Table, label, read_index
+from taskbench.reports.views import Index, read_index
 
 DOCS = "docs"  # beside the README: the pages it links to, and the answer's pictures
 

@@ -17,7 +17,7 @@ from taskbench import blocklog
 from taskbench.asvadapter.results import expected_name, load_file, setup_cache_owners
 from taskbench.catalogue import BY_NAME
 from taskbench.reports import markdown
-from taskbench.reports.views import Cell, Table, label
+from taskbench.reports.cells import Cell, Table, label
 
 BUILD = "<build>"
 SETUP_CACHE = "<setup_cache"

@@ -24,10 +24,11 @@ from taskbench.catalogue import (
 )
 from taskbench.interpreters.names import interpreter_order, parse_environment
 from taskbench.reports import inference
+from taskbench.reports.cells import MARKS, Cell, Table, figure_cell, label, na
+from taskbench.reports.outliers import ALPHA
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
-from taskbench.reports.runmodel import OUT_OF_LINE
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import MARKS, Cell, Index, Table, figure_cell, label, na
+from taskbench.reports.views import Index
 from taskbench.workloads.timing import steady_in_words
 
 THOUSANDS = 1_000
@@ -146,9 +147,11 @@ def set_aside_text(index: Index, machine: str, figures: Sequence[tuple[Benchmark
     if not named:
         return ""
     used = sum(sum(model.used.values()) for _, _, model in models if model is not None)
-    return (f"Set aside as interference of the host (slower than the run's model by more than "
-            f"{OUT_OF_LINE:g} robust spreads; each re-measured in an extra block, the raw values "
-            f"kept in the results): {'; '.join(named)}. {used:,} values averaged in.")
+    return (f"Set aside as interference of the host (slower than the model fitted without "
+            f"it, beyond what its noise allows: a one-sided test at {ALPHA:.0%} over the "
+            f"figure's values; the raw values are kept in the results, and the run re-measures "
+            f"them in extra blocks where its time allows): {'; '.join(named)}. {used:,} values "
+            "averaged in.")
 
 
 def what_differs(kind: str, a: str, b: str, versions: Mapping[str, str] | None) -> str:

@@ -26,8 +26,9 @@ from taskbench.catalogue import (
     Benchmark,
 )
 from taskbench.reports.anatomy_tables import noise_aware
+from taskbench.reports.cells import Cell, Table, label, marked, na, ranged
 from taskbench.reports.stats import Estimate, estimate
-from taskbench.reports.views import Cell, Index, Table, label, marked, na, ranged
+from taskbench.reports.views import Index
 from taskbench.units import tasks_text
 
 

@@ -12,9 +12,9 @@ from typing import Callable, Sequence
 
 from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, FRAMEWORK_COUNT, GC_COUNTS
 from taskbench.reports.anatomy import SOURCES, Anatomy, Speedup
+from taskbench.reports.cells import ranged
 from taskbench.reports.inference import FASTER, MARGIN_PERCENT, SAME, SLOWER
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import ranged
 from taskbench.workloads.frameworks import IN_GROUP
 
 SAME_WORDS, UNDECIDED = f"the same within ±{MARGIN_PERCENT:g}%", "undecided"

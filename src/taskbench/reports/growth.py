@@ -31,9 +31,10 @@ from taskbench.catalogue import (
 )
 from taskbench.reports.anatomy import WITH_COLLECTOR, gc_share, within_interpreter
 from taskbench.reports.anatomy_tables import noise_aware
+from taskbench.reports.cells import Cell, Table, label, na
 from taskbench.reports.classic import kind_of
 from taskbench.reports.stats import Estimate, complement
-from taskbench.reports.views import Cell, Index, Table, label, na
+from taskbench.reports.views import Index
 
 SMALL, LARGE = FIRST_CYCLE.axes[0].values[0], FIRST_CYCLE.axes[0].values[-1]
 TO_SMALL, TO_LARGE = INSTRUCTION_COUNTS[1], INSTRUCTION_COUNTS[2]

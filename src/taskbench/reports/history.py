@@ -26,7 +26,7 @@ from taskbench.catalogue import CLASSIC_SPAWN, INSTRUCTIONS
 from taskbench.host import UNKNOWN, describe, named_host
 from taskbench.interpreters import facts
 from taskbench.interpreters.names import interpreter_order
-from taskbench.reports.views import MARKS, Cell, Table, label, number
+from taskbench.reports.cells import MARKS, Cell, Table, label, number
 
 UNKNOWN_HOST_ROW = "unknown"
 Run = tuple[int, str]  # commit date, commit: a run of one commit on one machine, in order

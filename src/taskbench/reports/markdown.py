@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from taskbench.reports.views import Table
+from taskbench.reports.cells import Table
 
 
 def _escape(text: str) -> str:

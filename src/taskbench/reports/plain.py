@@ -28,11 +28,12 @@ from taskbench.interpreters.names import parse_environment
 from taskbench.reports import inference
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.answer import POST_AT, VERSION_STEP, interpreter_steps
+from taskbench.reports.cells import ranged
 from taskbench.reports.classic import STEPS_AT, kind_of
 from taskbench.reports.clients import CLIENTS, shares
 from taskbench.reports.growth import COLLECTOR_AT, LARGE, SMALL, Scale, scale
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import Index, ranged
+from taskbench.reports.views import Index
 
 FASTER, SLOWER, SAME, UNDECIDED = (inference.FASTER, inference.SLOWER, inference.SAME,
                                    inference.UNDECIDED)

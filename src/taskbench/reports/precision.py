@@ -19,7 +19,7 @@ from typing import Any, Dict
 from taskbench.catalogue import CLASSIC_COUNTS
 from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown, precision_model, precision_runs
-from taskbench.reports.views import Cell, Table, label
+from taskbench.reports.cells import Cell, Table, label
 
 PRECISION_DIR = Path("precision")
 TARGET_PERCENT = 2.0

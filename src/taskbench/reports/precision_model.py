@@ -27,8 +27,8 @@ from typing import Any, Dict
 
 from taskbench.catalogue import FIRST_CYCLE, LARGEST_COUNT, TASK_COST
 from taskbench.reports import inference, markdown
+from taskbench.reports.cells import Cell, Table, label
 from taskbench.reports.classic import HEADLINE
-from taskbench.reports.views import Cell, Table, label
 
 Record = Dict[str, Any]
 HEADLINE_FIGURE = HEADLINE[0].call_name((HEADLINE[1],))

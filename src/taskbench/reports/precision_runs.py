@@ -24,11 +24,11 @@ from typing import Any, Dict
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown
+from taskbench.reports.cells import Cell, Table, label
 from taskbench.reports.classic import HEADLINE
 from taskbench.reports.inference import DECIDED
 from taskbench.reports.predictors import Prediction, predict
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import Cell, Table, label
 
 Record = Dict[str, Any]
 TARGETS = {**{TASK_COST.call_name((count,)): 2.0 for count in TASK_COST.axes[0].values},

@@ -4,44 +4,40 @@ A run measures every interpreter once per block, interleaved (:mod:`taskbench.jo
 For one figure (a benchmark at one parameter combination), the logarithm of each process's
 CPU time per unit is modelled as
 
-    log time = series + block (+ position in the block, where it shows) + noise
+    log time = series + block (+ place in the block, where it shows) + noise
 
 where a *series* is what is compared (an interpreter, or one benchmark on one interpreter),
 the block term takes up whatever moved the whole machine during that block, and the noise's
 spread is shared: pooled over every series of one *group* (CPython's builds share one, PyPy's
-JIT another), so that every interval has the degrees of freedom of the whole run instead of
-the four of one pair. Logarithms because the noise here is multiplicative and one-sided (a
-slowdown of the host stretches a whole process).
+JIT another). Logarithms because the noise here is multiplicative and one-sided (a slowdown
+of the host stretches a whole process).
 
-Before the fit, values far out of line are **set aside**: a robust fit of the same model
-(statsmodels' RLM, Huber's weights) gives every value its residual; a value slower than the
-fit by more than :data:`OUT_OF_LINE` robust spreads of its group (the normal-consistent median
-absolute deviation of the group's residuals, corrected for the parameters fitted) is taken
-as interference of the host, not averaged in, and named in every report. The rule is one-sided
-because interference only ever slows a process. The threshold: a normal value passes 4
-spreads one time in 30,000, while the bursts seen on this kind of machine were 7 to 60 (19–56%
-on a spread of 2–3% at 100,000 tasks; in the two committed runs of the earlier design, 46 and
-43 of 1,562 timed values lay beyond 4 spreads, nearly all at 1,000 tasks and below, where a
-burst of a few tens of milliseconds is a large share of a process).
+Values far out of line are set aside first (:mod:`taskbench.reports.outliers`). The fit is
+then weighted least squares (statsmodels' WLS) with each group's own variance, estimated from
+an ordinary fit with the group's own degrees of freedom (the sum of one less its values'
+leverages); with one group it is ordinary least squares. A comparison or a level draws on
+each group's variance in its own measure, so its degrees of freedom are Satterthwaite's: the
+whole run's where it rests on CPython's pooled spread, fewer where it rests on a group of few
+values (two PyPys over three blocks give about four, not the run's fifty). The place in the
+block (a fraction of the block's length, so that short extra blocks and whole ones agree) is
+kept only where its effect is told apart from zero (p < 0.05).
 
-The final fit is weighted least squares (statsmodels' WLS) with each group's own variance,
-estimated from an ordinary fit first; with one group it is ordinary least squares. The
-position in the block is kept only where its effect is told apart from zero (p < 0.05).
-
-statsmodels fits and tests; what is written here is the design of the model and the rule
-for values out of line, which no library states for this design.
+statsmodels fits; the design, the groups' variances and the Satterthwaite degrees of freedom
+are written here, because no library states them for weights estimated per group.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from taskbench.reports.outliers import SetAside, screen
 from taskbench.reports.stats import CONFIDENCE, Estimate
 
-# A value slower than the robust fit by more than this many robust spreads is set aside.
-OUT_OF_LINE = 4.0
+# How many times the groups' variances are found again from the weighted fit.
+REWEIGHTINGS = 2
 # The position term is kept where its p-value is below this.
 POSITION_KEPT_BELOW = 0.05
 # A spread below this (in log units) is no spread: values that repeat exactly.
@@ -61,24 +57,13 @@ class TooFewValues(ModelError):
 @dataclass(frozen=True)
 class Value:
     """One process's figure: CPU seconds per unit of ``series`` in ``block``, measured at
-    ``position`` in the block's order (None where the order is not known)."""
+    ``position`` in the block's order, from 0 (first) to 1 (last); None where the order is
+    not known."""
 
     series: str
     block: int
     seconds: float
-    position: int | None = None
-
-
-@dataclass(frozen=True)
-class SetAside:
-    """A value the model did not average in: ``excess`` is how much slower than the robust
-    fit it was (0.39: 39% slower), ``spreads`` how many robust spreads of its group that is."""
-
-    series: str
-    block: int
-    seconds: float
-    excess: float
-    spreads: float
+    position: float | None = None
 
 
 @dataclass(frozen=True)
@@ -94,8 +79,8 @@ class Contrast:
         """B's speed over A's (A's time over B's), with its ``confidence`` interval."""
         from scipy import stats
 
-        if self.error <= NO_SPREAD:
-            point = math.exp(self.log_gain)
+        if self.error <= NO_SPREAD:  # values that repeat exactly: a point, 1 if no gain
+            point = 1.0 if abs(self.log_gain) <= NO_SPREAD else math.exp(self.log_gain)
             return Estimate(point, point, point)
         reach = self.error * float(stats.t.ppf((1 + confidence) / 2, self.freedom))
         return Estimate(math.exp(self.log_gain), math.exp(self.log_gain - reach),
@@ -112,24 +97,18 @@ class RunModel:
     used: dict[str, int]  # values averaged in, by series
     set_aside: tuple[SetAside, ...]
     spreads: dict[str, float]  # each group's spread of one process, in log units
-    freedom: float
-    position: Contrast | None  # the position term, per place later in a block, where kept
-    _coefficients: Any = field(repr=False, default=None)
-    _covariance: Any = field(repr=False, default=None)
-
-    def _vector(self, weights: Mapping[str, float]) -> Any:
-        import numpy as np
-
-        vector = np.zeros(len(self._coefficients))
-        for name, weight in weights.items():
-            vector[self.series.index(name)] = weight
-        return vector
+    freedom: float  # the whole fit's residual degrees of freedom
+    position: Contrast | None  # the place term, from first in a block (0) to last (1)
+    _fitted: Fitted | None = field(repr=False, default=None)
 
     def _contrast(self, weights: Mapping[str, float]) -> Contrast:
-        vector = self._vector(weights)
-        value = float(vector @ self._coefficients)
-        variance = float(vector @ self._covariance @ vector)
-        return Contrast(value, math.sqrt(max(variance, 0.0)), self.freedom)
+        import numpy as np
+
+        assert self._fitted is not None
+        vector = np.zeros(len(self._fitted.coefficients))
+        for name, weight in weights.items():
+            vector[self.series.index(name)] = weight
+        return self._fitted.contrast(vector)
 
     def log_level(self, series: str) -> Contrast:
         """The log of the series' CPU seconds per unit at the run's average block, with its
@@ -159,6 +138,35 @@ class RunModel:
         """How far the series' interval reaches from its value, in percent (larger side)."""
         found = self.level(series, confidence)
         return 100 * ((found.high or found.value) / found.value - 1)
+
+
+@dataclass
+class Fitted:
+    """The weighted fit's pieces a contrast needs: its coefficients, ``mapping`` (the design
+    times the inverse of its weighted cross-product: row i gives how value i moves each
+    coefficient, before its weight), and each value's group with that group's variance and
+    degrees of freedom."""
+
+    coefficients: Any
+    mapping: Any
+    labels: list[str]
+    variances: dict[str, float]
+    freedom: dict[str, float]
+
+    def contrast(self, vector: Any) -> Contrast:
+        """``vector`` · coefficients, its standard error, and Satterthwaite's degrees of
+        freedom over the groups' variances it draws on."""
+        import numpy as np
+
+        influence = (self.mapping @ vector) ** 2
+        parts = {group: float(np.sum(influence[[i for i, label in enumerate(self.labels)
+                                                 if label == group]])) / variance
+                 for group, variance in self.variances.items()}
+        total = sum(parts.values())
+        spread = sum(part ** 2 / max(self.freedom[g], 1e-9) for g, part in parts.items())
+        freedom = total ** 2 / spread if spread > 0 else min(self.freedom.values())
+        return Contrast(float(vector @ self.coefficients), math.sqrt(max(total, 0.0)),
+                        max(freedom, 1.0))
 
 
 def _checked(values: Sequence[Value]) -> list[Value]:
@@ -197,60 +205,54 @@ def _design(values: Sequence[Value], series: Sequence[str], blocks: Sequence[int
     return rows
 
 
-def _robust_spreads(residuals: Any, labels: Sequence[str], parameters: int) -> dict[str, float]:
-    """Each group's robust spread: the median absolute deviation of its residuals, scaled to
-    a normal's standard deviation, and widened for the parameters the fit spent."""
-    import numpy as np
-    from scipy import stats
-
-    found = {}
-    share = len(labels) / max(len(labels) - parameters, 1)
-    for group in sorted(set(labels)):
-        mine = np.array([r for r, g in zip(residuals, labels) if g == group])
-        found[group] = float(stats.median_abs_deviation(mine, scale="normal")) * math.sqrt(share)
-    return found
-
-
-def _screen(values: Sequence[Value], design: Any, groups: Mapping[str, str]
-            ) -> list[SetAside]:
-    """Values slower than a robust fit by more than :data:`OUT_OF_LINE` robust spreads."""
+def _weighted_fit(logs: Any, design: Any, labels: Sequence[str]) -> tuple[Any, Fitted]:
+    """Weighted least squares with each group's own variance (statsmodels' WLS), the
+    variances found in turn: from an ordinary fit, then :data:`REWEIGHTINGS` times from the
+    weighted one, each over its group's own degrees of freedom (the sum of one less its
+    values' leverages), so that a noisy group's values do not leak into a quiet group's
+    spread through the block terms they share. With the pieces its contrasts need."""
     import numpy as np
     import statsmodels.api as sm
 
-    logs = np.log([value.seconds for value in values])
-    if float(np.max(np.abs(sm.OLS(logs, design).fit().resid))) <= NO_SPREAD:
-        return []  # values that repeat exactly: nothing can be out of line
-    robust = sm.RLM(logs, design, M=sm.robust.norms.HuberT()).fit()
-    residuals = logs - design @ robust.params
-    labels = [groups[value.series] for value in values]
-    spreads = _robust_spreads(residuals, labels, design.shape[1])
-    found = []
-    for value, residual, group in zip(values, residuals, labels):
-        spread = spreads[group]
-        if spread > NO_SPREAD and residual > OUT_OF_LINE * spread:
-            found.append(SetAside(value.series, value.block, value.seconds,
-                                  math.expm1(float(residual)), float(residual / spread)))
-    return found
-
-
-def _weighted_fit(logs: Any, design: Any, labels: Sequence[str]) -> tuple[Any, dict[str, float]]:
-    """Least squares with each group's own variance: an ordinary fit, the groups' residual
-    variances from it, then the weighted fit (ordinary where there is one group)."""
-    import numpy as np
-    import statsmodels.api as sm
-
-    ordinary = sm.OLS(logs, design).fit()
-    unique = sorted(set(labels))
-    if len(unique) == 1:
-        return ordinary, {unique[0]: math.sqrt(max(float(ordinary.scale), 0.0))}
-    share = len(labels) / max(float(ordinary.df_resid), 1.0)
-    variances = {}
-    for group in unique:
-        mine = np.array([r for r, g in zip(ordinary.resid, labels) if g == group])
-        variances[group] = max(float(np.mean(mine ** 2)) * share, NO_SPREAD ** 2)
-    weights = np.array([1 / variances[g] for g in labels])
+    weights = np.ones(len(labels))
+    for _ in range(REWEIGHTINGS + 1):
+        root = np.sqrt(weights)
+        whitened = sm.OLS(logs * root, design * root[:, None]).fit()
+        with warnings.catch_warnings():  # a rank-deficient design is pinv's to handle
+            warnings.simplefilter("ignore")
+            leverage = whitened.get_influence().hat_matrix_diag
+        residuals = logs - design @ whitened.params
+        variances, freedom = {}, {}
+        for group in sorted(set(labels)):
+            mine = [i for i, label in enumerate(labels) if label == group]
+            freedom[group] = float(sum(1 - leverage[i] for i in mine))
+            variances[group] = max(float(np.sum(residuals[mine] ** 2))
+                                   / max(freedom[group], 1e-9), NO_SPREAD ** 2)
+        weights = np.array([1 / variances[g] for g in labels])
     weighted = sm.WLS(logs, design, weights=weights).fit()
-    return weighted, {g: math.sqrt(v * float(weighted.scale)) for g, v in variances.items()}
+    inverse = np.linalg.pinv(design.T @ (design * weights[:, None]))
+    return weighted, Fitted(np.asarray(weighted.params), design @ inverse, list(labels),
+                            variances, freedom)
+
+
+def _final(kept: Sequence[Value], series: Sequence[str], group_of: Mapping[str, str],
+           with_position: bool) -> tuple[Any, Fitted, Contrast | None]:
+    """The fit of the kept values, with the place term where it shows."""
+    import numpy as np
+
+    blocks = sorted({value.block for value in kept})
+    logs = np.log([value.seconds for value in kept])
+    labels = [group_of[value.series] for value in kept]
+    result, fitted = _weighted_fit(logs, _design(kept, series, blocks, with_position), labels)
+    if not with_position:
+        return result, fitted, None
+    kept_place = math.isfinite(result.pvalues[-1]) and result.pvalues[-1] < POSITION_KEPT_BELOW
+    if not kept_place:
+        result, fitted = _weighted_fit(logs, _design(kept, series, blocks, False), labels)
+        return result, fitted, None
+    vector = np.zeros(len(fitted.coefficients))
+    vector[-1] = 1.0
+    return result, fitted, fitted.contrast(vector)
 
 
 def fit(values: Sequence[Value], groups: Mapping[str, str] | None = None) -> RunModel:
@@ -258,35 +260,25 @@ def fit(values: Sequence[Value], groups: Mapping[str, str] | None = None) -> Run
     each series' noise group (default: one group for all).
 
     Raises:
-        ModelError: a value that is not a time, or too few values to fit a spread.
+        ModelError: a value that is not a time; TooFewValues: too few values for a spread.
     """
-    import numpy as np
-
     kept = _checked(values)
     series = sorted({value.series for value in kept})
     group_of = {name: (groups or {}).get(name, DEFAULT_GROUP) for name in series}
-    blocks = sorted({value.block for value in kept})
-    with_position = all(value.position is not None for value in kept) and len(blocks) > 1
-    set_aside = _screen(kept, _design(kept, series, blocks, with_position), group_of) \
-        if len(kept) > len(series) + len(blocks) else []
+    with_position = all(value.position is not None for value in kept) and \
+        len({value.block for value in kept}) > 1
+
+    def design_of(chosen: Sequence[Value]) -> Any:
+        return _design(chosen, series, sorted({v.block for v in chosen}), with_position)
+
+    set_aside = screen(kept, design_of, group_of)
     aside = {(s.series, s.block) for s in set_aside}
     kept = [value for value in kept if (value.series, value.block) not in aside]
-    blocks = sorted({value.block for value in kept})
-    logs = np.log([value.seconds for value in kept])
-    labels = [group_of[value.series] for value in kept]
-    result, spreads = _weighted_fit(logs, _design(kept, series, blocks, with_position), labels)
-    position = None
-    if with_position:
-        tested = Contrast(float(result.params[-1]), float(result.bse[-1]), float(result.df_resid))
-        if not (math.isfinite(result.pvalues[-1]) and result.pvalues[-1] < POSITION_KEPT_BELOW):
-            with_position = False
-            result, spreads = _weighted_fit(logs, _design(kept, series, blocks, False), labels)
-        else:
-            position = tested
+    result, fitted, position = _final(kept, series, group_of, with_position)
     if result.df_resid < 1:
-        raise TooFewValues(f"{len(kept)} values of {len(series)} series in {len(blocks)} "
-                           "blocks leave no degrees of freedom for a spread")
+        raise TooFewValues(f"{len(kept)} values of {len(series)} series leave no degrees of "
+                           "freedom for a spread")
     used = {name: sum(1 for value in kept if value.series == name) for name in series}
-    return RunModel(tuple(series), tuple(blocks), group_of, used, tuple(set_aside), spreads,
-                    float(result.df_resid), position, np.asarray(result.params),
-                    np.asarray(result.cov_params()))
+    spreads = {group: math.sqrt(variance) for group, variance in fitted.variances.items()}
+    return RunModel(tuple(series), tuple(sorted({v.block for v in kept})), group_of, used,
+                    tuple(set_aside), spreads, float(result.df_resid), position, fitted)

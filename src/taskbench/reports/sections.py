@@ -4,7 +4,7 @@ A :class:`Section` is built once from the results (:func:`sections`) and rendere
 Markdown for the README's generated blocks (:mod:`taskbench.reports.bodies`) and to HTML for
 the cross-version page (:mod:`taskbench.reports.page`), so the two cannot disagree. Its
 sentences are plain text (a `code` span and **strong** words are the only markup, which both
-renderers show alike); its tables are :class:`taskbench.reports.views.Table` view models.
+renderers show alike); its tables are :class:`taskbench.reports.cells.Table` view models.
 Before anything is rendered, :meth:`Section.missing` checks that every interpreter the results
 hold is shown.
 """
@@ -20,13 +20,14 @@ from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, frameworks_table, speedup_table
 from taskbench.reports.answer import answer_table, bases_table, measured_text, post_sentence
+from taskbench.reports.cells import Cell, Table, label
 from taskbench.reports.classic import classic_table, replica_table, steps_table
 from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
 from taskbench.reports.plain import reversals
 from taskbench.reports.plain import sentences as plain_sentences
 from taskbench.reports.threads import threads_table
-from taskbench.reports.views import Cell, Index, Table, label
+from taskbench.reports.views import Index
 
 
 @dataclass

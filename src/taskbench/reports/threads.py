@@ -22,8 +22,9 @@ from taskbench.catalogue import (
 from taskbench.reports import inference
 from taskbench.reports.anatomy import Speedup, within_interpreter
 from taskbench.reports.anatomy_tables import speedup_cell
+from taskbench.reports.cells import Cell, Table, figure_cell, label, na
 from taskbench.reports.classic import kind_of
-from taskbench.reports.views import Cell, Index, Table, figure_cell, label, na
+from taskbench.reports.views import Index
 from taskbench.workloads.threads import PER_CPU, THREAD_APIS, THREAD_COUNTS
 
 COUNT = THREAD_TASKS[0]
