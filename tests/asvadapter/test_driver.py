@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from taskbench.asvadapter import driver as driver_module
 from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.catalogue import ROUNDS
 
@@ -31,6 +32,20 @@ def test_an_existing_environment_gets_a_commit_instead_of_a_range() -> None:
                                      environments=["existing:/py"])
     assert "HEAD^!" not in args and "--set-commit-hash=abc" in args
     assert args[args.index("-E") + 1] == "existing:/py"
+
+
+def test_existing_environments_measure_the_checkout_and_spawn_where_nothing_forks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The blocks ask for HEAD^! and asv's forkserver; on Windows asv refuses both.
+    asked = {"environments": ["existing:/a", "existing:/b"], "launch_method": "forkserver"}
+    args = AsvDriver().run_arguments(machine="box", **asked)
+    assert "HEAD^!" not in args and f"--set-commit-hash={head_commit()}" in args
+    assert "--launch-method=forkserver" in args
+    monkeypatch.setattr(driver_module, "CAN_FORK", False)
+    args = AsvDriver().run_arguments(machine="box", **asked)
+    assert "--launch-method=spawn" in args
+    mixed = AsvDriver().run_arguments(machine="box", environments=["existing:/a", "py3.12"])
+    assert mixed[:2] == ["run", "HEAD^!"]  # asv itself says what is wrong with a mix
 
 
 def test_without_overrides_asv_reads_the_real_configuration() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,8 @@ from taskbench.catalogue import ROUNDS
 from taskbench.workloads.asvinstall import BUILDER
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
+# asv's own test for its forkserver (asv.runner.get_spawner): Windows has neither.
+CAN_FORK = hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
 
 
 def head_commit() -> str:
@@ -134,7 +137,17 @@ class AsvDriver:
                       environments: Sequence[str] = (), bench: Sequence[str] = (),
                       quick: bool = False, rounds: int = ROUNDS,
                       launch_method: str | None = None) -> list[str]:
-        """The arguments of ``asv run`` for one measurement (see the module docstring)."""
+        """The arguments of ``asv run`` for one measurement (see the module docstring).
+
+        Two requests asv would refuse are made as asv takes them: a range for environments
+        that are all ``existing`` ones (asv measures no range there) measures the checked-out
+        commit, given as ``--set-commit-hash``; and the ``forkserver`` launch method where the
+        platform cannot fork (Windows) is asv's ``spawn``, a process started per benchmark."""
+        if range_spec == "HEAD^!" and environments and all(
+                spec.startswith("existing:") for spec in environments):
+            range_spec, set_commit_hash = None, set_commit_hash or head_commit()
+        if launch_method == "forkserver" and not CAN_FORK:
+            launch_method = "spawn"
         args = ["run"] + ([range_spec] if range_spec is not None else [])
         args += [f"--machine={machine}", "--show-stderr", "--record-samples"]
         if set_commit_hash is not None:
