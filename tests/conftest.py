@@ -145,14 +145,27 @@ def write_block_log(results_dir: Path, machine: str = "box") -> Path:
                     figures[f"{key}({', '.join(combo)})"] = list(range(len(sample)))
         records.append({"commit": results.commit_hash, "env_name": results.env_name,
                         "run": run_stamp(results)[1], "figures": figures})
+    for commit in sorted({record["commit"] for record in records}):
+        mine = [record for record in records if record["commit"] == commit]
+        blocks = max((len(b) for record in mine for b in record["figures"].values()), default=0)
+        order = sorted(str(record["env_name"]) for record in mine)
+        records.append({"commit": commit, "env_name": "",
+                        "run": max(int(record["run"]) for record in mine),
+                        "blocks": [{"order": order[block % len(order):] +
+                                    order[:block % len(order)], "minutes": 1.0}
+                                   for block in range(blocks)]})
     log = results_dir / machine / blocklog.BLOCKS_FILE
     blocklog.write(log, records)
     return log
 
 
 def per_block(seconds: float, spread: float = 0.01, n: int = 8) -> list[float]:
-    """``n`` per-process values around ``seconds``, alternating ``±spread`` (a fraction)."""
-    return [seconds * (1 + spread * (-1) ** block * (block % 3) / 2) for block in range(n)]
+    """``n`` per-process values around ``seconds``, alternating ``±spread`` (a fraction),
+    in a pattern that depends on ``seconds`` (so that two figures do not move alike in
+    every block: each has noise of its own)."""
+    shift = int(round(seconds * 1e12)) % 5
+    return [seconds * (1 + spread * (-1) ** (block + shift) * ((block + shift) % 3) / 2)
+            for block in range(n)]
 
 
 @pytest.fixture

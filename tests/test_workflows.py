@@ -247,8 +247,8 @@ def test_one_runner_per_os_is_handed_every_python_and_a_missing_one_is_named() -
 
 def test_the_bench_job_states_its_budget_within_githubs_limit() -> None:
     job = flow("benchmarks.yml")["jobs"]["bench"]
-    # GitHub ends a job on a hosted runner at 6 hours; the blocks' cap leaves the set-up,
-    # the blocks a figure is owed past the cap, and the combining well inside the timeout.
+    # GitHub ends a job on a hosted runner at 6 hours; the measuring the extra blocks are
+    # planned within leaves the set-up and the combining well inside the job's timeout.
     assert ci.MINUTES + 60 <= job["timeout-minutes"] <= 360 // 2
     text = (ROOT / ".github/workflows/benchmarks.yml").read_text()
     assert "Budget" in text and f"{ci.MINUTES:g}-minute cap" in text

@@ -16,8 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from taskbench.entries import BLOCKS as BLOCKS
+from taskbench.entries import CLIENTS as CLIENTS
+from taskbench.entries import COUNTS as COUNTS
 from taskbench.entries import EXACT as EXACT
 from taskbench.entries import REPLICA_KIND as REPLICA_KIND
+from taskbench.entries import REPLICA_PHASE as REPLICA_PHASE
 from taskbench.entries import SAMPLED as SAMPLED
 from taskbench.entries import Axis as Axis
 from taskbench.entries import Benchmark as Benchmark
@@ -130,12 +134,12 @@ TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
     TEXTUAL_TASKS.axes, "%", None, "textual-startup-6", headline={"widgets": (1_000,)},
-    quick={"widgets": (1_000,)}, seconds=2.0)
+    quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
     "Textual start-up: CPU seconds to mount and draw the widgets",
-    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6", blocks=Blocks(1, 1),
-    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0)
+    TEXTUAL_TASKS.axes, "seconds", "lower", "textual-startup-6",
+    headline={"widgets": (1_000,)}, quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 AIOHTTP_TASKS = Benchmark(
     "bench_clients.AiohttpTasks.track_tasks_per_request",
     "aiohttp server over loopback: tasks it creates per request (keep-alive connections)",
@@ -145,7 +149,7 @@ AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
     AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
-    quick={"requests": REQUEST_COUNTS}, seconds=1.0)
+    quick={"requests": REQUEST_COUNTS}, seconds=1.0, phase=CLIENTS)
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
     "asyncio streams echo server: tasks it creates per connection",
@@ -155,7 +159,7 @@ ECHO_SHARE = Benchmark(
     "bench_clients.EchoServer.track_task_share_percent",
     "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
     ECHO_TASKS.axes, "%", None, "echo-server-1", headline={"connections": ECHO_CONNECTIONS},
-    quick={"connections": ECHO_CONNECTIONS})
+    quick={"connections": ECHO_CONNECTIONS}, phase=CLIENTS)
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",

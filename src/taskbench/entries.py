@@ -18,6 +18,12 @@ from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM
 # interval), an exact count (instructions, bytes: one value that repeats), or the replica
 # (one process, the post's method, no interval).
 SAMPLED, EXACT, REPLICA_KIND = "sampled", "exact", "replica"
+# Where a run measures a figure (taskbench.jobs.blockplan): in the interleaved blocks (timed
+# figures compared between interpreters), or in a phase of its own before them: the exact
+# counts (valgrind, tracemalloc; they do not depend on time, so both cores may work at once),
+# the clients (real programs, several processes each, not compared block by block), and the
+# replica (the post's whole table in one process; only when asked for).
+BLOCKS, COUNTS, CLIENTS, REPLICA_PHASE = "blocks", "counts", "clients", "replica"
 
 Params = Tuple[Any, ...]
 
@@ -60,7 +66,9 @@ class Benchmark:
     2-core machine like this project's: a sampled figure's process in one block; a figure
     measured once, its share of the class's one-time work (``setup_cache``). Only the first
     run's estimate of ``make bench`` reads it (:mod:`taskbench.jobs.estimate`); later runs
-    go by the last run's own durations.
+    go by the last run's own durations. ``phase`` says where a run measures it
+    (:attr:`measured_in`): by default sampled figures in the blocks, exact counts in the
+    counts phase, the replica in its own.
     """
 
     name: str
@@ -76,6 +84,14 @@ class Benchmark:
     cycle: str | None = None
     blocks: Blocks = Blocks()
     seconds: float = 0.5
+    phase: str | None = None
+
+    @property
+    def measured_in(self) -> str:
+        """:data:`BLOCKS`, :data:`COUNTS`, :data:`CLIENTS` or :data:`REPLICA_PHASE`."""
+        if self.phase is not None:
+            return self.phase
+        return {EXACT: COUNTS, REPLICA_KIND: REPLICA_PHASE}.get(self.kind, BLOCKS)
 
     @property
     def module(self) -> str:

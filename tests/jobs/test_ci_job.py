@@ -15,7 +15,7 @@ from conftest import write_benchmarks_json, write_results
 from taskbench import blocklog
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import TASK_COST
-from taskbench.jobs import ci, existing, runners
+from taskbench.jobs import blocks, ci, existing, runners
 from taskbench.jobs.blocks import BlockRun
 from taskbench.jobs.summary import TRYOUT
 
@@ -35,9 +35,8 @@ def test_an_existing_environment_is_named_after_the_interpreter(tmp_path: Path) 
     asv_named.unlink()
     (block / WINDOWS / f"aaaaaaaa-{asv_name}.json").write_text(json.dumps(data))
     python = Path("C:/hostedtoolcache/python3.13t.exe")
-    run = BlockRun(folders=[block], orders=[[f"existing:{python}"]])
-    found = existing.name_results(run, WINDOWS, tmp_path / "asv.conf.json", {"3.13t": python},
-                                  names={asv_name: "3.13t"})
+    run = BlockRun(folders=[block], orders=[[asv_name]])
+    found = existing.name_results(run, WINDOWS, {"3.13t": python}, names={asv_name: "3.13t"})
     assert [path.name for path in found] == ["aaaaaaaa-existing-py3.13t.json"]
     assert run.orders == [["existing-py3.13t"]]
     (figure,) = [f for f in load(block).figures if f.value is not None]
@@ -138,7 +137,8 @@ def test_the_runner_measures_its_interpreters_in_blocks_and_names_itself_and_wha
     assert [f.samples for f in load(out).figures
             if f.python == "3.12" and f.value is not None] == [(5.0, 6.0, 7.0)]
     text = summary.read_text()
-    assert TRYOUT in text and "2 of 3 interpreters measured in 3 interleaved blocks" in text
+    assert TRYOUT in text and "2 of 3 interpreters measured on this one runner: 0 phases and " \
+        "3 interleaved blocks" in text
     assert "not measured: 3.15t: actions/setup-python installed no interpreter" in text
     assert "| benchmark | parameters | 3.12 | 3.13 |" in text
     assert f"| {TASK_COST.name} | count=1000 | 5.94 s (" in text, text
@@ -154,9 +154,12 @@ def test_a_runner_with_nothing_to_measure_fails_and_says_why(
         in capsys.readouterr().err
 
 
-def test_an_interrupted_runner_keeps_the_blocks_that_finished(
+def test_an_interrupted_runner_keeps_the_phases_and_blocks_that_finished(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     finished = blocks_of(tmp_path / "blocks", ["3.12"], count=2)
+    for phase in ("counts-1", "counts-2", "clients"):
+        write_results(tmp_path / "blocks" / phase, {TASK_COST: {(1_000,): [5.0]}},
+                      machine=MACHINE)
 
     def interrupted(*args: Any, **kwargs: Any) -> BlockRun:
         raise KeyboardInterrupt  # the job cancelled, or timed out, during block 3
@@ -165,10 +168,23 @@ def test_an_interrupted_runner_keeps_the_blocks_that_finished(
     args = SimpleNamespace(quick=True, minutes=60.0, windows_mode=False)
     run = ci._blocks(tmp_path / "blocks", MACHINE, ["virtualenv-py3.12"], tmp_path / "c", args)
     assert run.folders == finished.folders and not run.minutes
+    assert [(name, path.name) for name, path in run.phases] == [
+        ("clients", "clients"), ("counts", "counts-1"), ("counts", "counts-2")]
     assert ci.notes(run, {}, 1, 60.0)[1].startswith("The job was interrupted")
+    log = blocks.record(run, MACHINE, tmp_path / "out")  # the blocks' own combining takes it
+    assert {record["commit"] for record in blocklog.read(log).values()} == {"a" * 40}
 
 
 def test_the_runner_identity_changes_with_a_rerun_and_is_the_host_outside_github() -> None:
     first = runners.runner_identity(GITHUB)
     again = runners.runner_identity({**GITHUB, "GITHUB_RUN_ATTEMPT": "2"})
     assert first != again and runners.runner_identity({}).startswith("host ")
+
+
+def test_a_summary_of_several_interpreters_gives_their_steps_in_the_engines_words(
+        world: Path) -> None:
+    from taskbench.jobs.summary import summary
+
+    text = summary(world, "Measured", tryout=False)
+    assert "3.12 → 3.13" in text and "1.30× faster (1.2" in text
+    assert text.index("Which differences are real") < text.index("| benchmark | parameters")

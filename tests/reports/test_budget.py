@@ -33,9 +33,7 @@ def test_the_parts_come_from_asvs_durations_and_the_rest_makes_up_the_run(
     found = budget_table(folder, "box")
     assert found is not None
     sentence, table = found
-    assert "2 interpreters in 3 blocks in 15.0 minutes" in sentence
-    assert "the first, with the exact counts and the replica, 6.0, the others 4.0 to 5.0" in \
-        sentence
+    assert "2 interpreters in 15.0 minutes: 3 first blocks (4.0 to 6.0 minutes each)" in sentence
     minutes = {row[0].text: float(row[1].text) for row in table.rows}
     assert minutes["`TaskCost`"] == 10.0 and minutes["`FirstCycle`"] == 4.0
     assert minutes["installing taskbench into the environments"] == 1.0
@@ -49,7 +47,7 @@ def test_the_newest_run_is_the_one_shown(tmp_path: Path) -> None:
     _run(folder, [50.0], commit="b" * 40, run=1)
     _run(folder, [7.0, 3.0], run=9)
     found = budget_table(folder, "box")
-    assert found is not None and "in 2 blocks in 10.0 minutes" in found[0]
+    assert found is not None and "in 10.0 minutes: 2 first blocks" in found[0]
 
 
 def test_without_a_run_in_blocks_it_says_so(tmp_path: Path) -> None:
@@ -76,3 +74,22 @@ def test_a_setup_cache_is_named_by_the_classes_it_serves(tmp_path: Path) -> None
     minutes = {row[0].text: float(row[1].text) for row in found[1].rows}
     assert minutes["setup_cache of `Replica` (bench_create_wait:43)"] == 10.0
     assert minutes["setup_cache at bench_gone:7"] == 1.0  # no longer described: where it was
+
+
+def test_the_phases_and_extra_blocks_are_named_and_add_up(tmp_path: Path) -> None:
+    from taskbench import blocklog
+    from taskbench.reports.budget import budget_table
+
+    log = tmp_path / "box" / blocklog.BLOCKS_FILE
+    blocklog.write(log, [{"commit": "a" * 40, "env_name": "", "run": 5,
+                          "phases": [{"name": "counts", "minutes": 4.5},
+                                     {"name": "clients", "minutes": 2.0}],
+                          "blocks": [{"order": ["x"], "minutes": 6.0, "stage": "first"},
+                                     {"order": ["x"], "minutes": 0.5, "stage": "extra"},
+                                     {"order": ["x"], "minutes": 1.0, "stage": "extra"}]}])
+    found = budget_table(tmp_path, "box")
+    assert found is not None
+    assert found[0].endswith("in 14.0 minutes: the counts phase 4.5, the clients phase 2.0, "
+                             "1 first blocks (6.0 to 6.0 minutes each) and 2 extra ones (0.5 "
+                             "to 1.0 minutes each).")
+    assert "less the counts' two halves measured at once" in found[1].rows[-1][0].text

@@ -1,5 +1,6 @@
-"""Paired verdicts between interpreters: per-block log differences, Holm over the pairs
-shown, and three outcomes, each with its size."""
+"""The verdict engine: the rule read from the printed interval, Bonferroni families, the
+blocks that would decide (against a simulation), Welch's unpaired comparison (against scipy),
+and the words every view prints."""
 
 from __future__ import annotations
 
@@ -7,81 +8,141 @@ import math
 import random
 
 import pytest
+from scipy import stats
 
+from taskbench.reports import inference
 from taskbench.reports.inference import (
-    EQUIVALENT,
     FASTER,
+    SAME,
     SLOWER,
     UNDECIDED,
-    holm,
-    paired,
-    verdicts,
+    Verdict,
+    blocks_to_decide,
+    family_confidence,
+    judge,
+    judge_in_model,
+    outcome,
+    unpaired_contrast,
+    words,
 )
+from taskbench.reports.runmodel import Contrast, ModelError, Value, fit
+from taskbench.reports.stats import Estimate
+
+EDGE = 1.03  # the margin of "the same", as a ratio
 
 
-def _blocks(seconds: float, noise: float, n: int, seed: int) -> dict[int, float]:
-    draw = random.Random(seed)
-    return {block: seconds * math.exp(draw.gauss(0, noise)) for block in range(n)}
+@pytest.mark.parametrize(("low", "high", "expected"), [
+    (1.001, 1.2, FASTER), (0.8, 0.999, SLOWER), (1.01, 1.02, FASTER),
+    (1 / EDGE + 1e-6, EDGE - 1e-6, SAME), (0.99, EDGE + 1e-6, UNDECIDED),
+    (1 / EDGE - 1e-6, 1.01, UNDECIDED), (0.9, 1.1, UNDECIDED)])
+def test_the_rule_reads_the_interval_at_and_near_the_margin(low: float, high: float,
+                                                            expected: str) -> None:
+    assert outcome(Estimate(math.sqrt(low * high), low, high)) == expected
 
 
-def _drifting(base: dict[int, float], factor: float, noise: float, seed: int
-              ) -> dict[int, float]:
-    """``base`` sped up by ``factor`` in every block, with noise of its own: what pairing
-    by block sees when both share each block's drift."""
-    draw = random.Random(seed)
-    return {block: value / factor * math.exp(draw.gauss(0, noise))
-            for block, value in base.items()}
+def test_no_interval_decides_nothing() -> None:
+    assert outcome(Estimate(1.5)) == UNDECIDED
 
 
-def test_pairing_sees_a_difference_that_drift_between_blocks_hides() -> None:
-    # Each block's drift moves both figures alike by up to ±15%; within a block they differ
-    # by 5% with 1% of noise of their own.
-    a = _blocks(1e-5, 0.15, 10, seed=1)
-    b = _drifting(a, 1.05, 0.01, seed=2)
-    pair = paired(a, b)
-    assert pair is not None and pair.blocks == 10
-    assert pair.speedup.value == pytest.approx(1.05, rel=0.01)
-    assert pair.speedup.low > 1.0 and pair.p_different < 0.001
-    [verdict] = verdicts([pair])
-    assert verdict.outcome == FASTER
+def test_a_family_widens_each_interval_as_bonferroni_says() -> None:
+    contrast = Contrast(0.02, 0.008, 40)
+    alone = judge(contrast, "a", "b", 1, blocks=5, paired=True)
+    among = judge(contrast, "a", "b", 14, blocks=5, paired=True)
+    t1, t14 = stats.t.ppf(0.975, 40), stats.t.ppf(1 - 0.025 / 14, 40)
+    assert math.log(alone.speedup.low) == pytest.approx(0.02 - t1 * 0.008, rel=1e-9)
+    assert math.log(among.speedup.high) == pytest.approx(0.02 + t14 * 0.008, rel=1e-9)
+    # Alone the interval excludes 1; one of 14, it does not: the verdict follows the interval.
+    assert alone.outcome == FASTER and among.outcome == UNDECIDED
+    assert family_confidence(14) == pytest.approx(1 - 0.05 / 14)
 
 
-def test_a_difference_within_the_margin_is_equivalent_and_the_other_way_slower() -> None:
-    a = _blocks(1e-5, 0.1, 12, seed=3)
-    same = _drifting(a, 1.002, 0.005, seed=4)
-    slower = _drifting(a, 0.9, 0.005, seed=5)
-    outcomes = [v.outcome for v in verdicts([paired(a, same), paired(a, slower)])]
-    assert outcomes == [EQUIVALENT, SLOWER]
+def test_every_verdict_agrees_with_its_printed_interval() -> None:
+    draw = random.Random(1)
+    for _ in range(300):
+        contrast = Contrast(draw.gauss(0, 0.04), abs(draw.gauss(0.01, 0.006)) + 1e-4, 30)
+        verdict = judge(contrast, "a", "b", draw.choice([1, 5, 14]), blocks=5, paired=True)
+        low, high = verdict.speedup.low, verdict.speedup.high
+        assert low is not None and high is not None
+        excludes_one = low > 1 or high < 1
+        inside = low > 1 / EDGE and high < EDGE
+        assert verdict.decided == (excludes_one or inside)
+        assert (verdict.outcome in (FASTER, SLOWER)) == excludes_one
 
 
-def test_noise_too_large_to_decide_says_how_many_blocks_would() -> None:
-    a = {block: 1e-5 for block in range(4)}
-    # B gains 2% on average, but by -2% to +5% from block to block.
-    b = {block: 1e-5 / math.exp(gain) for block, gain in enumerate([0.05, -0.02, 0.04, 0.01])}
-    [verdict] = verdicts([paired(a, b)])
-    assert verdict.outcome == UNDECIDED
-    assert verdict.blocks_to_decide is not None and verdict.blocks_to_decide > 4
+def _decides(effect: float, spread: float, blocks: int, family: int, draw: random.Random
+             ) -> bool:
+    a = [draw.gauss(0, 0.2) for _ in range(blocks)]  # the blocks' drift, shared
+    values = [Value("a", b, math.exp(a[b] + draw.gauss(0, spread / math.sqrt(2))))
+              for b in range(blocks)]
+    values += [Value("b", b, math.exp(a[b] - effect + draw.gauss(0, spread / math.sqrt(2))))
+               for b in range(blocks)]
+    [verdict] = judge_in_model(fit(values), [("a", "b")] * 1) if family == 1 else [
+        judge(fit(values).contrast("a", "b"), "a", "b", family, blocks=blocks, paired=True)]
+    return verdict.decided
 
 
-def test_only_common_blocks_are_paired() -> None:
-    a = {0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0}
-    b = {1: 0.5, 3: 0.5}  # missed blocks 0 and 2
-    pair = paired(a, b)
-    assert pair is not None and pair.blocks == 2 and pair.speedup.value == pytest.approx(2.0)
-    assert paired(a, {0: 1.0}) is None
+@pytest.mark.parametrize(("effect", "family"), [(0.03, 14), (0.0, 14), (0.015, 14), (0.04, 1)])
+def test_the_blocks_that_would_decide_do_so_about_80_percent_of_the_time(effect: float,
+                                                                       family: int) -> None:
+    spread = 0.03  # of one block's difference
+    seen = Contrast(effect, spread / math.sqrt(5), 4)
+    needed = blocks_to_decide(seen, 5, family)
+    assert needed is not None and needed > 5
+    draw = random.Random(2)
+    trials = 200
+    rate = sum(_decides(effect, spread, needed, family, draw) for _ in range(trials)) / trials
+    fewer = sum(_decides(effect, spread, max(needed // 2, 3), family, draw)
+                for _ in range(trials)) / trials
+    assert 0.72 <= rate <= 0.95
+    assert fewer < rate - 0.1
 
 
-def test_holm_steps_down_and_stays_monotone() -> None:
-    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
-    assert holm([0.5, 0.001]) == pytest.approx([0.5, 0.002])
-    assert holm([]) == []
+def test_a_comparison_out_of_reach_says_so() -> None:
+    # 2.9% faster with a huge spread: neither decision within MOST_BLOCKS.
+    assert blocks_to_decide(Contrast(math.log(1.029), 0.5, 4), 5, 14) is None
+    assert blocks_to_decide(Contrast(0.01, 0.0, 4), 5, 14) is None
 
 
-def test_the_correction_keeps_a_marginal_pair_from_being_called() -> None:
-    # One pair alone would be called at p < 0.05; among twenty it is not.
-    a = _blocks(1e-5, 0.1, 8, seed=8)
-    marginal = paired(a, _drifting(a, 1.012, 0.01, seed=9))
-    assert marginal is not None and 0.001 < marginal.p_different < 0.05
-    assert verdicts([marginal])[0].outcome == FASTER
-    crowd = [paired(a, _drifting(a, 1.0, 0.02, seed=10 + k)) for k in range(19)]
-    assert verdicts([marginal, *crowd])[0].outcome != FASTER
+def test_unpaired_is_scipys_welch_interval() -> None:
+    a = [1.00e-5, 1.04e-5, 0.98e-5, 1.02e-5]
+    b = [0.90e-5, 0.95e-5, 0.88e-5]
+    contrast = unpaired_contrast(a, b)
+    reference = stats.ttest_ind([math.log(v) for v in a], [math.log(v) for v in b],
+                                equal_var=False)
+    interval = contrast.interval(0.95)
+    ci = reference.confidence_interval(0.95)
+    assert math.log(interval.low) == pytest.approx(ci.low, rel=1e-9)
+    assert math.log(interval.high) == pytest.approx(ci.high, rel=1e-9)
+    with pytest.raises(ModelError):
+        unpaired_contrast([1.0], b)
+    with pytest.raises(ModelError):
+        unpaired_contrast([1.0, -1.0], b)
+
+
+def _verdict(outcome_: str, value: float, low: float, high: float, more: int | None = None
+             ) -> Verdict:
+    return Verdict("3.10", "3.11", outcome_, Estimate(value, low, high), 14, True, more)
+
+
+def test_the_words() -> None:
+    assert words(_verdict(FASTER, 1.2234, 1.17, 1.27)) == "1.22× faster (1.17–1.27×)"
+    assert words(_verdict(SLOWER, 1 / 1.08, 1 / 1.11, 1 / 1.05)) == \
+        "1.08× slower (1.05–1.11×)"
+    assert words(_verdict(SAME, 1.0, 1 / 1.012, 1.02)) == \
+        "same within ±3% (1.01× slower to 1.02× faster)"
+    assert words(_verdict(UNDECIDED, 1.01, 1 / 1.02, 1.04, 12)) == \
+        "undecided (1.02× slower to 1.04× faster; about 12 blocks would decide)"
+    assert words(_verdict(UNDECIDED, 1.01, 0.9, 1.1)).endswith("out of reach of more blocks)")
+    assert words(_verdict(FASTER, 1.2, 1.1, 1.3), against="3.10") == \
+        "1.20× faster than 3.10 (1.10–1.30×)"
+    assert words(_verdict(SAME, 1.0, 0.99, 1.01), against="3.10").startswith(
+        "same as 3.10 within ±3%")
+
+
+def test_a_bound_near_one_gets_a_third_decimal_so_it_never_reads_as_one() -> None:
+    assert words(_verdict(FASTER, 1.02, 1.004, 1.03)) == "1.020× faster (1.004–1.030×)"
+
+
+def test_margin_is_three_percent() -> None:
+    assert inference.MARGIN_PERCENT == 3.0
+    assert math.exp(inference.margin()) == pytest.approx(EDGE)

@@ -1,33 +1,122 @@
-"""A precision record of two runs in blocks: written from two runs in results/, then read
-back and summarised by ``make readme``."""
+"""Precision records: written from runs in results/ (with the run's model), read back and
+summed up by ``make readme``; decisions per run, agreement between runs, and a calibration
+whose run effect can be found."""
 
 from __future__ import annotations
 
+import copy
+import json
+import math
+import random
 from pathlib import Path
+from typing import Any
 
-from conftest import write_results
-from taskbench.catalogue import TASK_COST
+import pytest
+
+from conftest import write_block_log, write_results
+from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.jobs.precision import write_record
-from taskbench.reports.precision import markdown_section
+from taskbench.reports import precision_model
+from taskbench.reports.precision import PrecisionError, markdown_section, read_records
+
+LEVELS = {"3.10": 1.3e-5, "3.11": 8.6e-6, "3.12": 8.7e-6, "3.13": 7.5e-6}
 
 
-def _run(results: Path, commit: str, date: int, scale: float) -> None:
-    for python, seconds in (("3.12", 4e-6), ("3.13", 5e-6)):
-        samples = [seconds * scale * factor for factor in (0.99, 1.0, 1.01, 1.0, 1.005)]
-        write_results(results, {TASK_COST: {(100_000,): samples}}, python=python,
-                      commit=commit * 40, date=date)
+def _run(results: Path, commit: str, date: int, scale: float, seed: int) -> None:
+    draw = random.Random(seed)
+    for python, seconds in LEVELS.items():
+        samples = [seconds * scale * math.exp(draw.gauss(0, 0.01)) for _ in range(5)]
+        first = [seconds * 1.2 * scale * math.exp(draw.gauss(0, 0.01)) for _ in range(5)]
+        write_results(results, {TASK_COST: {(100_000,): samples},
+                                FIRST_CYCLE: {(1_000_000,): first}}, python=python,
+                      commit=commit * 40, date=date, started=date * 1000)
 
 
-def test_a_record_of_two_runs_in_blocks_is_read_back_and_summarised(tmp_path: Path) -> None:
+def test_a_record_of_three_runs_is_written_from_their_models_and_summed_up(
+        tmp_path: Path) -> None:
     results, records = tmp_path / "results", tmp_path / "precision"
     records.mkdir()
-    _run(results, "a", 1, 1.0)
-    _run(results, "b", 2, 1.002)
+    for commit, date, seed in (("a", 1, 1), ("b", 2, 2), ("c", 3, 3)):
+        _run(results, commit, date, 1.0, seed)
+    write_block_log(results)
 
-    written = write_record(results, "box", ["aaaa", "bbbb"], records)
+    written = write_record(results, "box", ["aaaa", "bbbb", "cccc"], records,
+                           labels=["quiet", "quiet", "burst"])
 
-    assert written.name == "box-aaaaaaaa-bbbbbbbb.json"
+    assert written.name == "box-aaaaaaaa-bbbbbbbb-cccccccc.json"
+    record = json.loads(written.read_text())
+    assert record["kind"] == "model" and [r["label"] for r in record["runs"]] == \
+        ["quiet", "quiet", "burst"]
+    figure = next(f for f in record["runs"][0]["figures"]
+                  if f["figure"] == TASK_COST.call_name((100_000,)))
+    assert figure["log_error"] > 0 and figure["freedom"] == 12  # 4 series, 5 blocks
     text = markdown_section(records)
-    assert "two full runs in blocks (commits `aaaaaaaa` and `bbbbbbbb`" in text
-    assert "Calibration: 2 of 2 (100%) figures of the two runs differ by less" in text
-    assert "| 3.12 |" in text and "| 3.13 |" in text
+    assert "| 1: quiet | `aaaaaaaa` |" in text and "| 3: burst | `cccccccc` |" in text
+    assert "Runs 1 and 3 at TaskCost 100,000: 0 steps decided opposite ways" in text
+    assert "Calibration of the first two quiet runs:" in text
+
+
+def test_labels_must_match_the_runs(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    for commit, date in (("a", 1), ("b", 2)):
+        _run(results, commit, date, 1.0, date)
+    with pytest.raises(PrecisionError, match="3 labels for 2 runs"):
+        write_record(results, "box", ["aaaa", "bbbb"], tmp_path, labels=["a", "b", "c"])
+    with pytest.raises(PrecisionError, match="two or more different commits"):
+        write_record(results, "box", ["aaaa"], tmp_path)
+
+
+def _step(pair: str, outcome: str, low: float, high: float) -> dict[str, Any]:
+    return {"pair": pair, "figure": precision_model.HEADLINE_FIGURE, "outcome": outcome,
+            "speedup": [math.sqrt(low * high), low, high]}
+
+
+def test_agreement_tells_opposite_decisions_from_one_sided_ones() -> None:
+    first = {"steps": [_step("a → b", "faster", 1.05, 1.1), _step("b → c", "same", 0.99, 1.01),
+                       _step("c → d", "faster", 1.01, 1.02), _step("d → e", "undecided", 0.9, 1.1),
+                       _step("e → f", "same", 0.98, 1.02)]}
+    second = {"steps": [_step("a → b", "slower", 0.9, 0.95), _step("b → c", "faster", 1.04, 1.06),
+                        _step("c → d", "same", 0.99, 1.02), _step("d → e", "faster", 1.1, 1.2),
+                        _step("e → f", "same", 0.99, 1.01)]}
+    opposite, one_only = precision_model.agreement(first, second)
+    # faster against slower; the same against a difference beyond ±3%; but 1.01–1.02 faster
+    # and "the same within ±3%" can both be true.
+    assert opposite == ["a → b", "b → c"] and one_only == ["d → e"]
+
+
+def _figures(scale: float, seed: int, error: float = 0.01) -> list[dict[str, Any]]:
+    draw = random.Random(seed)
+    found = []
+    for name, level in LEVELS.items():
+        for figure in (precision_model.HEADLINE_FIGURE, "other(1)"):
+            value = level * scale * math.exp(draw.gauss(0, error))
+            found.append({"figure": figure, "interpreter": name, "value": value,
+                          "low": value / 1.02, "high": value * 1.02, "log_error": error,
+                          "freedom": 40.0})
+    return found
+
+
+def test_calibration_finds_a_run_effect_and_says_what_agreement_it_leaves() -> None:
+    still = precision_model.calibration({"figures": _figures(1.0, 1)},
+                                        {"figures": _figures(1.0, 2)})
+    moved = precision_model.calibration({"figures": _figures(1.0, 1)},
+                                        {"figures": _figures(1.05, 2)})
+    assert still["total"] == moved["total"] == 8
+    assert still["run_effect_low"] < 0 < still["run_effect_high"]
+    assert moved["run_effect"] == pytest.approx(0.05, abs=0.02)
+    assert moved["run_effect_low"] > 0 and moved["p_run_effect"] < 0.01
+    assert moved["agree"] < still["agree"] and moved["p_agreement"] < 0.01
+    assert moved["expected_with_effect"] < 0.5 < still["expected_with_effect"]
+
+
+def test_a_model_record_that_contradicts_itself_is_refused(tmp_path: Path) -> None:
+    record = {"kind": "model", "machine": "box", "commits": ["a" * 40, "b" * 40],
+              "runs": [{"commit": c * 40, "label": "quiet", "steps": [],
+                        "figures": _figures(1.0, 1)} for c in "ab"]}
+    bad = copy.deepcopy(record)
+    bad["runs"][0]["figures"][0]["low"] = bad["runs"][0]["figures"][0]["value"] * 2
+    (tmp_path / "box-bad.json").write_text(json.dumps(bad))
+    with pytest.raises(PrecisionError, match="outside its interval"):
+        read_records(tmp_path)
+    (tmp_path / "box-bad.json").write_text(json.dumps(record))
+    assert read_records(tmp_path)[0]["kind"] == "model"

@@ -60,7 +60,7 @@ def _measured(results: Any, key: str, params: list[list[str]]) -> list[int]:
             if finite(value) is not None]
 
 
-def _combine_environment(paths: list[tuple[int, Path]], machine: str,
+def _combine_environment(paths: list[tuple[int | str, Path]], machine: str,
                          benchmarks: dict[str, Any], contributions: Contributions) -> Any:
     """The first block's results with every later block's appended, figure by figure."""
     (first_block, first_path), *later = paths
@@ -84,6 +84,8 @@ def _combine_environment(paths: list[tuple[int, Path]], machine: str,
                                     started_at=_started(results, key),
                                     duration=durations[key], record_samples=True,
                                     append_samples=True)
+            if not isinstance(block, int):  # a phase: its samples are not paired by block
+                continue
             for index in sorted(_measured(results, key, params)):
                 contributions.setdefault((results.env_name, call_name(key, combos[index])),
                                          []).append(block)
@@ -96,12 +98,14 @@ def _combos(params: list[list[str]]) -> list[tuple[str, ...]]:
     return list(itertools.product(*params)) if params else [()]
 
 
-def combine(blocks: Sequence[tuple[int, Path]], machine: str, target: Path) -> Contributions:
-    """Append the results of ``blocks`` (each a block's number and its folder of asv
-    results, in block order) for ``machine`` into ``target``; return where each figure's
-    samples come from."""
+def combine(blocks: Sequence[tuple[int | str, Path]], machine: str, target: Path
+            ) -> Contributions:
+    """Append the results of ``blocks`` (each a block's number, or a phase's name, and its
+    folder of asv results, phases first, then blocks in order) for ``machine`` into
+    ``target``; return where each figure's samples come from (blocks only: a phase's samples
+    are not paired)."""
     benchmarks = _benchmarks(blocks[-1][1])
-    by_environment: dict[str, list[tuple[int, Path]]] = {}
+    by_environment: dict[str, list[tuple[int | str, Path]]] = {}
     for block, folder in blocks:
         for path in sorted((folder / machine).glob("*.json")):
             if path.name != "machine.json":

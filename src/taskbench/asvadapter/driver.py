@@ -30,6 +30,21 @@ from taskbench.workloads.asvinstall import BUILDER
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
 # asv's own test for its forkserver (asv.runner.get_spawner): Windows has neither.
 CAN_FORK = hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
+# The configuration's interpreters measured as asv's existing environments (a CI runner on
+# Windows, taskbench.jobs.ci): asv names such an environment after the executable's path,
+# but resolves no existing environment by that name (only ``existing:PATH``), so the driver
+# gives asv the one for the other wherever an environment is named.
+EXISTING = "taskbench_existing"
+
+
+def existing_name(python: str) -> str:
+    """asv's name of the existing environment of the interpreter ``python`` (asv 0.6's
+    ``ExistingEnvironment.name``), found without starting the interpreter."""
+    from asv import environment, util
+
+    executable = os.path.abspath(util.which(python))
+    return str(environment.get_env_name("existing", executable.replace(os.path.sep, "_"),
+                                        {}, {}))
 
 
 def head_commit() -> str:
@@ -121,10 +136,23 @@ class AsvDriver:
         return {**os.environ, **extra}
 
     def call(self, *args: str, capture: bool = False, timeout: float | None = None,
-             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self.command(*args), env=self.environ(), text=True,
-                              capture_output=capture, timeout=timeout,
-                              cwd=cwd or self.config.resolve().parent, check=False)
+             cwd: Path | None = None, prefix: str | None = None
+             ) -> subprocess.CompletedProcess[str]:
+        """asv with ``args``; with ``prefix``, its output is printed line by line behind it
+        (two runs at once stay readable) and returned."""
+        if prefix is None:
+            return subprocess.run(self.command(*args), env=self.environ(), text=True,
+                                  capture_output=capture, timeout=timeout,
+                                  cwd=cwd or self.config.resolve().parent, check=False)
+        lines = []
+        with subprocess.Popen(self.command(*args), env=self.environ(), text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              cwd=cwd or self.config.resolve().parent) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                print(f"{prefix} {line}", end="", flush=True)
+        return subprocess.CompletedProcess(args, process.returncode, "".join(lines), "")
 
     def machine(self, details: Mapping[str, str], **options: Any
                 ) -> subprocess.CompletedProcess[str]:
@@ -139,10 +167,13 @@ class AsvDriver:
                       launch_method: str | None = None) -> list[str]:
         """The arguments of ``asv run`` for one measurement (see the module docstring).
 
-        Two requests asv would refuse are made as asv takes them: a range for environments
-        that are all ``existing`` ones (asv measures no range there) measures the checked-out
-        commit, given as ``--set-commit-hash``; and the ``forkserver`` launch method where the
-        platform cannot fork (Windows) is asv's ``spawn``, a process started per benchmark."""
+        Requests asv would refuse are made as asv takes them: an existing environment named
+        by asv's name for it is given as ``existing:PATH`` (:data:`EXISTING`); a range for
+        environments that are all ``existing`` ones (asv measures no range there) measures the
+        checked-out commit, given as ``--set-commit-hash``; and the ``forkserver`` launch
+        method where the platform cannot fork (Windows) is asv's ``spawn``, a process started
+        per benchmark."""
+        environments = self.specs(environments)
         if range_spec == "HEAD^!" and environments and all(
                 spec.startswith("existing:") for spec in environments):
             range_spec, set_commit_hash = None, set_commit_hash or head_commit()
@@ -156,9 +187,24 @@ class AsvDriver:
             args.append(f"--launch-method={launch_method}")
         return args + _selection(environments, bench, quick, rounds)
 
-    def run(self, *, capture: bool = False, timeout: float | None = None, **arguments: Any
-            ) -> subprocess.CompletedProcess[str]:
-        return self.call(*self.run_arguments(**arguments), capture=capture, timeout=timeout)
+    def specs(self, environments: Sequence[str]) -> list[str]:
+        """``environments`` as asv takes them: ``existing:PATH`` for asv's name of an existing
+        environment the configuration lists (:data:`EXISTING`), the rest as they are."""
+        if not any(env.startswith("existing-") for env in environments):
+            return list(environments)
+        listed = {**self.settings, **self.settings_overrides}.get(EXISTING, [])
+        named = {}
+        for python in listed if isinstance(listed, list) else []:
+            try:
+                named[existing_name(str(python))] = f"existing:{python}"
+            except OSError:  # not there: asv says so for the spec itself
+                continue
+        return [named.get(env, env) for env in environments]
+
+    def run(self, *, capture: bool = False, timeout: float | None = None,
+            prefix: str | None = None, **arguments: Any) -> subprocess.CompletedProcess[str]:
+        return self.call(*self.run_arguments(**arguments), capture=capture, timeout=timeout,
+                         prefix=prefix)
 
     def continuous(self, base: str, head: str, *, machine: str,
                    environments: Sequence[str] = (), bench: Sequence[str] = (),
@@ -172,6 +218,17 @@ class AsvDriver:
 
     def publish(self, **options: Any) -> subprocess.CompletedProcess[str]:
         return self.call("publish", **options)
+
+    def setup(self, environments: Sequence[str] = ()) -> None:
+        """``asv setup``: the environments created, one after another (virtualenv's seeding
+        shares one cache folder, which two creations at once can corrupt). asv 0.6 exits 1
+        and prints its list of environments whatever happens, so neither is shown; what it
+        says of an environment it could not create is, and ``asv run`` says it again."""
+        done = self.call("setup", *[option for spec in self.specs(environments)
+                                    for option in ("-E", spec)], capture=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            if not line.startswith("[<asv."):
+                print(line, flush=True)
 
     def check(self, python: str = "same", **options: Any) -> subprocess.CompletedProcess[str]:
         """``asv check``: every benchmark imports and is well formed (the slow tests use it)."""

@@ -73,3 +73,11 @@ def interpreter_order(environment: str) -> tuple[object, ...]:
     major, minor = (int(part) for part in wanted.version.split("."))
     return (1 if wanted.family == "pypy" else 0, major, minor, FAMILY_ORDER[wanted.family],
             "", settings)
+
+
+def noise_group(environment: str) -> str:
+    """Which interpreters share one spread of noise in the run's model: CPython's builds,
+    or PyPy's (its JIT warms up differently in every process); names outside the scheme
+    are grouped with CPython."""
+    wanted, _ = parse_environment(environment)
+    return "pypy" if wanted is not None and wanted.family == "pypy" else "cpython"

@@ -1,81 +1,51 @@
-"""Measure in interleaved blocks: every interpreter once per block, in an order that changes
-from block to block, so that each figure's samples are paired by block across interpreters.
+"""Measure in interleaved blocks: the block plan (:mod:`taskbench.jobs.blockplan`) carried out.
 
-asv runs environments one after another, and its rounds interleave only inside one
-environment, so a drift of the machine over minutes lands between interpreters. Here a block
-is one ``asv run`` of every environment (``-E`` in the block's own shuffled order, one
-process per figure: ``-a rounds=1``, asv's forkserver so that a process costs a fork, not an
-interpreter start) into a folder of its own. After each block every figure's interval is
-computed again (:mod:`taskbench.reports.inference`), and a figure is in the next block while
-its catalogue :class:`~taskbench.catalogue.Blocks` ask for more: its least not reached, or
-its interval wider than its target on some interpreter, up to its most. The run stops when
-no figure needs another block, or, once every figure has its least, before a block that
-would pass the time cap. Figures measured once (exact counts, the replica) are in the first
-block only.
-
-The blocks are then combined into one results file per environment
-(:func:`taskbench.asvadapter.combine.combine`, asv's own appending), with a block log
+asv 0.6's ``--interleave-rounds`` runs each round over every environment, but always in the
+same order, for a fixed number of rounds, and keeps no record of which round a sample came
+from. The blocks add what a paired comparison needs: a random, balanced order for each block
+(the seed recorded), phases that keep the untimed and one-off work out of the timed blocks,
+extra blocks planned from the first ones (where a step is undecided, a value was hit by
+interference, or an interval is wider than its target), a time cap, and a block log
 (:mod:`taskbench.blocklog`) saying which block each sample came from.
+
+Each block is ``asv run`` of the chosen environments (``-E`` in the block's order; one process
+per figure: ``-a rounds=1``; asv's forkserver, so that a process costs a fork, not an
+interpreter start) into a folder of its own; an extra block is one such run per group of
+interpreters measuring the same figures. The phases and blocks are then combined into one
+results file per environment (:func:`taskbench.asvadapter.combine.combine`, asv's own
+appending).
 """
 
 from __future__ import annotations
 
-import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
-from taskbench.asvadapter.config import CONFIG
+from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
-from taskbench.catalogue import BY_NAME, SAMPLED, Target
-from taskbench.jobs import estimate
-from taskbench.reports.stats import half_width_percent
+from taskbench.catalogue import BLOCKS, BY_NAME, COUNTS, REPLICA_PHASE, ROUNDS, SAMPLED, Target
+from taskbench.jobs import blockplan, estimate
+from taskbench.jobs.burst import Burst, stop
+from taskbench.reports.classic import STEPS_AT, steps
 
-# call name -> asv environment name -> block -> the process's value
-Measured = dict[str, dict[str, dict[int, float]]]
-
-
-def held_to_target(env_name: str) -> bool:
-    """Whether an environment's intervals ask for more blocks. The targets are stated for
-    CPython; PyPy's JIT warms up differently in every process, so its figures get their
-    least blocks and are shown with the intervals they have, but do not prolong the run."""
-    return "-pypy" not in env_name
+Measured = blockplan.Measured
 
 
-def wanted(target: Target, block: int, measured: Measured, quick: bool = False) -> bool:
-    """Whether ``target`` is measured in ``block`` (see the module docstring): the plan's own
-    rule (:func:`estimate.in_block`), noisy while a CPython's interval is wider than its
-    target."""
-    return estimate.in_block(target, block, _wider_than_its_target(target, measured), quick)
+def pattern(calls: Sequence[str]) -> str:
+    """An ``asv run --bench`` regex selecting exactly ``calls`` (asv's names of figures)."""
+    return "^(" + "|".join(re.escape(call) for call in calls) + ")$"
 
 
-def _wider_than_its_target(target: Target, measured: Measured) -> bool:
-    percent = target.entry.blocks.percent
-    widths = [half_width_percent(list(values.values()))
-              for env, values in measured.get(target.call, {}).items() if held_to_target(env)]
-    return percent is not None and any(width is not None and width > percent
-                                       for width in widths)
-
-
-def order(environments: Sequence[str], block: int) -> list[str]:
-    """The environments in the order block ``block`` measures them: shuffled, reproducibly."""
-    shuffled = list(environments)
-    random.Random(f"taskbench block {block}").shuffle(shuffled)
-    return shuffled
-
-
-def pattern(targets: Sequence[Target]) -> str:
-    """An ``asv run --bench`` regex selecting exactly ``targets``."""
-    return "^(" + "|".join(re.escape(target.call) for target in targets) + ")$"
-
-
-def read_block(folder: Path, block: int, measured: Measured) -> int:
-    """Add one block's per-process values to ``measured``; how many there were."""
+def read_block(folder: Path, block: int, measured: Measured, names: dict[str, str]) -> int:
+    """Add one block's per-process values to ``measured`` (and each environment's name as
+    views show it to ``names``); how many there were."""
     found = 0
     for figure in load(folder).figures:
         entry = BY_NAME.get(figure.benchmark)
@@ -83,90 +53,243 @@ def read_block(folder: Path, block: int, measured: Measured) -> int:
             continue
         by_env = measured.setdefault(entry.call_name(figure.params), {})
         by_env.setdefault(figure.env_name, {})[block] = figure.samples[0]
+        names[figure.env_name] = figure.environment
         found += 1
     return found
 
 
 @dataclass
 class BlockRun:
-    """What a run in blocks measured: its block folders, and how long each block took."""
+    """What a run in blocks measured: its phase and block folders, each block's order and
+    minutes, the plan of its extra blocks, and every value by figure, interpreter and block.
+    """
 
+    seed: int = 0
+    phases: list[tuple[str, Path]] = field(default_factory=list)
+    phase_minutes: dict[str, float] = field(default_factory=dict)
     folders: list[Path] = field(default_factory=list)
     orders: list[list[str]] = field(default_factory=list)
     minutes: list[float] = field(default_factory=list)
     guesses: list[float] = field(default_factory=list)  # the catalogue's, seconds
+    stages: list[str] = field(default_factory=list)  # "first" or "extra", per block
     statuses: list[int] = field(default_factory=list)
     measured: Measured = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    plan: blockplan.Plan | None = None
+    expected: list[set[tuple[str, str]]] = field(default_factory=list)  # per block
+    burst: Burst | None = None  # interference on purpose, for a precision record
+    hogs: list[Any] = field(default_factory=list)
+
+    def spent(self) -> float:
+        return sum(self.phase_minutes.values()) + sum(self.minutes)
 
 
-def _wider_than_target(targets: Sequence[Target], measured: Measured) -> list[str]:
+def _asv(folder: Path, machine: str, environments: Sequence[str], calls: Sequence[str],
+         config: Path, rounds: int = 1, prefix: str | None = None) -> int:
+    with AsvDriver(config, results_dir=folder) as driver:
+        return driver.run(machine=machine, environments=list(environments),
+                          bench=[pattern(calls)], rounds=rounds, launch_method="forkserver",
+                          prefix=prefix).returncode
+
+
+def halves(environments: Sequence[str], folders: dict[str, Path]) -> list[list[str]]:
+    """The environments in two halves for two asv runs at once, those that share a folder
+    (differing only in run-time variables, such as the JIT's) in the same half: asv installs
+    taskbench into a folder when it starts measuring there, and two installs at once into
+    one folder break each other."""
+    groups: dict[Path | str, list[str]] = {}
+    for env in environments:
+        groups.setdefault(folders.get(env, env), []).append(env)
+    found: list[list[str]] = [[], []]
+    for members in sorted(groups.values(), key=len, reverse=True):
+        min(found, key=len).extend(members)
+    return found
+
+
+def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequence[str],
+            config: Path, run: BlockRun) -> None:
+    """The counts phase: the interpreters in two halves measured at once, one per core,
+    once every environment exists (creating two at once can break both)."""
+    with AsvDriver(config, results_dir=folder) as driver:
+        driver.setup(environments)
+    try:
+        folders = environment_folders(config)
+    except ConfigError:
+        folders = {}
+    split = halves(environments, folders)
+    statuses: list[int] = []
+
+    def measure(number: int, half: list[str]) -> None:
+        target = folder.parent / f"{folder.name}-{number}"
+        run.phases.append((COUNTS, target))
+        statuses.append(_asv(target, machine, half, calls, config, prefix=f"[counts {number}]"))
+
+    threads = [threading.Thread(target=measure, args=(number, half))
+               for number, half in enumerate(split, 1) if half]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.statuses += statuses
+
+
+def run_phases(folder: Path, machine: str, environments: Sequence[str],
+               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG,
+               quick: bool = False) -> None:
+    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`);
+    a quick try-out runs the clients once each."""
+    for phase in blockplan.PHASES:
+        chosen = [t.call for t in blockplan.in_phase(targets, phase)]
+        if not chosen:
+            continue
+        print(f"\n=== Phase: {phase}, {len(chosen)} figures on {len(environments)} "
+              f"interpreters ===", flush=True)
+        began = time.monotonic()
+        if phase == COUNTS:
+            _counts(folder / phase, machine, environments, chosen, config, run)
+        else:
+            run.phases.append((phase, folder / phase))
+            run.statuses.append(_asv(folder / phase, machine, environments, chosen, config,
+                                     rounds=1 if quick or phase == REPLICA_PHASE else ROUNDS))
+        run.phase_minutes[phase] = (time.monotonic() - began) / 60
+        print(f"Phase {phase}: {run.phase_minutes[phase]:.1f} minutes ({run.spent():.1f} "
+              "so far).", flush=True)
+
+
+def _block(folder: Path, machine: str, groups: Sequence[tuple[list[str], list[str]]],
+           run: BlockRun, stage: str, guess: float, config: Path) -> int:
+    """One block: each group (interpreters, figures) measured in turn into one folder."""
+    block = len(run.folders)
+    run.folders.append(folder / f"block-{block + 1:02d}")
+    run.orders.append([env for envs, _ in groups for env in envs])
+    run.stages.append(stage)
+    run.guesses.append(guess)
+    began = time.monotonic()
+    status = 0
+    for envs, calls in groups:
+        status = max(status, _asv(run.folders[-1], machine, envs, calls, config))
+    run.expected.append({(env, call) for envs, calls in groups for env in envs
+                         for call in calls})
+    run.statuses.append(status)
+    run.minutes.append((time.monotonic() - began) / 60)
+    return read_block(run.folders[-1], block, run.measured, run.names)
+
+
+def _first_blocks(folder: Path, machine: str, environments: Sequence[str],
+                  targets: Sequence[Target], run: BlockRun, minutes: float, quick: bool,
+                  config: Path) -> None:
+    count = blockplan.first_blocks(targets, quick)
+    orders = blockplan.orders(environments, count, run.seed)
+    guesses = estimate.first_blocks(targets, len(environments), quick)
+    for block in range(count):
+        chosen = [t.call for t in targets if blockplan.in_first_block(t, block, quick)]
+        print(f"\n=== Block {block + 1} of the first {count}: {len(chosen)} figures on "
+              f"{len(environments)} interpreters ({run.spent():.1f} minutes so far; "
+              f"{estimate.ASV_PERCENT}) ===", flush=True)
+        if run.burst is not None and run.burst.block == block + 1:
+            run.hogs += run.burst.start()
+        values = _block(folder, machine, [(orders[block], chosen)], run, "first",
+                        guesses[block], config)
+        scale = estimate.pace(run.minutes, run.guesses)
+        left = estimate.time_left(guesses[block + 1:], run.spent(), minutes, scale,
+                                  extra_possible=not quick)
+        print(f"Block {block + 1}: {values} values in {run.minutes[-1]:.1f} minutes "
+              f"({run.spent():.1f} so far); {left}.", flush=True)
+
+
+def _say_plan(plan: blockplan.Plan) -> None:
+    print(f"\n=== The extra blocks: {len(plan.blocks)}, planned from the first ones ===")
+    for reason in blockplan.PRIORITY:
+        granted = sorted({n.why for n in plan.granted if n.reason == reason})
+        refused = sorted({n.why for n in plan.refused if n.reason == reason})
+        for why in granted:
+            print(f"  {reason}: {why}")
+        for why in refused:
+            print(f"  {reason}, past the time cap (not measured): {why}")
+    for why in plan.unreachable:
+        print(f"  undecided, beyond the blocks allowed: {why}")
+    if not plan.blocks:
+        print("  none needed.")
+
+
+def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: BlockRun,
+                  minutes: float, config: Path) -> None:
+    seconds_of = {t.call: t.entry.seconds for t in targets}
+    scale = estimate.pace(run.minutes, run.guesses)
+    judged = [Target(entry, (count,)) for entry, count in STEPS_AT]
+    unreachable: list[str] = []
+    candidates = blockplan.needs(run.measured, run.names, targets, judged, steps, unreachable)
+    run.plan = blockplan.plan(candidates, lambda blocks: estimate.price(blocks, seconds_of,
+                                                                        scale),
+                              max(minutes - run.spent(), 0) * 60)
+    run.plan.unreachable = unreachable
+    _say_plan(run.plan)
+    for number, block in enumerate(run.plan.blocks, 1):
+        order = blockplan.extra_order(list(block), run.seed, len(run.folders))
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for env in order:
+            groups.setdefault(tuple(block[env]), []).append(env)
+        guess = estimate.price([block], seconds_of)
+        print(f"\n=== Extra block {number} of {len(run.plan.blocks)}: {len(order)} "
+              f"interpreters ({run.spent():.1f} minutes so far) ===", flush=True)
+        values = _block(folder, machine, [(envs, list(calls)) for calls, envs in
+                                          groups.items()], run, "extra", guess, config)
+        left = estimate.price(run.plan.blocks[number:], seconds_of,
+                              estimate.pace(run.minutes, run.guesses))
+        print(f"Extra block {number}: {values} values in {run.minutes[-1]:.1f} minutes "
+              f"({run.spent():.1f} so far); {estimate.range_text(left, left)} left.",
+              flush=True)
+
+
+def missed(run: BlockRun) -> list[str]:
+    """Each block's figures an interpreter measured in other blocks but not in that one:
+    left out of that block's comparisons, and named (asv's log says why)."""
     lines = []
-    for target in targets:
-        for env, values in sorted(measured.get(target.call, {}).items()):
-            if not held_to_target(env):
-                continue
-            width = half_width_percent(list(values.values()))
-            goal = target.entry.blocks.percent
-            if goal is not None and width is not None and width > goal:
-                lines.append(f"{target.call} on {env}: ±{width:.1f}% (target ±{goal:g}%)")
+    for block, expected in enumerate(run.expected):
+        lost = sorted((env, call) for env, call in expected
+                      if run.measured.get(call, {}).get(env) and
+                      block not in run.measured[call][env])
+        if lost:
+            lines.append(f"block {block + 1}: " + "; ".join(
+                f"{run.names.get(env, env)} {call}" for env, call in lost))
     return lines
-
-
-def _progress(run: BlockRun, targets: Sequence[Target], environments: int, values: int,
-              cap: float, quick: bool) -> None:
-    """After a block: what it measured, how long it took, and the time left."""
-    done = len(run.minutes)
-    wide = {t.call for t in targets if wanted(t, done, run.measured, quick)}
-    left = estimate.time_left(targets, environments, done, run.minutes, run.guesses, cap,
-                              wide=wide, quick=quick)
-    print(f"Block {done}: {values} values in {run.minutes[-1]:.1f} minutes "
-          f"({sum(run.minutes):.1f} so far); {left}.", flush=True)
 
 
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                targets: Sequence[Target], *, minutes: float, quick: bool = False,
-               config: Path = CONFIG) -> BlockRun:
-    """Measure ``targets`` on ``environments`` in blocks under ``folder``, within ``minutes``
-    (a block that would end past it is not started)."""
-    run = BlockRun()
-    started = time.monotonic()
-    for block in range(max(target.entry.blocks.most for target in targets) if not quick else 1):
-        chosen = [t for t in targets if wanted(t, block, run.measured, quick)]
-        elapsed = (time.monotonic() - started) / 60
-        if not chosen:
-            break
-        if run.minutes and not estimate.owed(chosen, block) and elapsed + run.minutes[-1] > minutes:
-            print(f"\nStopping before block {block + 1}: it would end past the "
-                  f"{minutes:g}-minute cap.", flush=True)
-            break
-        run.orders.append(order(environments, block))
-        run.folders.append(folder / f"block-{block + 1:02d}")
-        print(f"\n=== Block {block + 1}: {len(chosen)} figures on {len(environments)} "
-              f"interpreters ({elapsed:.1f} minutes so far; {estimate.ASV_PERCENT}) ===",
-              flush=True)
-        run.guesses.append(estimate.guess(chosen, len(environments)))
-        began = time.monotonic()
-        with AsvDriver(config, results_dir=run.folders[-1]) as driver:
-            run.statuses.append(driver.run(
-                machine=machine, environments=run.orders[-1], bench=[pattern(chosen)],
-                rounds=1, launch_method="forkserver").returncode)
-        run.minutes.append((time.monotonic() - began) / 60)
-        _progress(run, targets, len(environments),
-                  read_block(run.folders[-1], block, run.measured), minutes, quick)
-    wider = _wider_than_target(targets, run.measured)
-    if wider:
-        print("Still wider than their targets (more blocks would narrow them):\n  "
-              + "\n  ".join(wider), flush=True)
+               config: Path = CONFIG, seed: int | None = None,
+               seed_source: Callable[[], int] = blockplan.draw_seed,
+               burst: Burst | None = None) -> BlockRun:
+    """Measure ``targets`` on ``environments`` under ``folder``: the phases, the first
+    blocks, then the extra blocks the plan asks for within ``minutes`` of measuring; with
+    ``burst``, interference on purpose during one first block."""
+    run = BlockRun(seed=seed_source() if seed is None else seed, burst=burst)
+    print(f"Block orders drawn from seed {run.seed} (recorded in the block log).", flush=True)
+    try:
+        run_phases(folder, machine, environments, targets, run, config, quick)
+        if any(t.entry.measured_in == BLOCKS for t in targets):
+            _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
+            if not quick:
+                _extra_blocks(folder, machine, targets, run, minutes, config)
+    finally:
+        stop(run.hogs)
+    lost = missed(run)
+    if lost:
+        print("Not measured in a block where they were due (left out of that block's "
+              "comparisons; asv's log above says why):\n  " + "\n  ".join(lost), flush=True)
     return run
 
 
 def record(run: BlockRun, machine: str, target: Path) -> Path:
-    """Combine the blocks into ``target`` and log which block each sample came from."""
-    folders = [(block, folder) for block, folder in enumerate(run.folders)
-               if (folder / machine).is_dir()]
-    if not folders:
-        raise ValueError(f"no block measured anything on {machine}")
-    contributions = combine(folders, machine, target)
+    """Combine the phases and blocks into ``target`` and log which block each sample came
+    from, with the run's seed, orders, minutes and plan."""
+    labelled: list[tuple[int | str, Path]] = [
+        (f"{name}:{path.name}", path) for name, path in run.phases]
+    labelled += [(block, folder) for block, folder in enumerate(run.folders)]
+    labelled = [(label, folder) for label, folder in labelled if (folder / machine).is_dir()]
+    if not labelled:
+        raise ValueError(f"no block or phase measured anything on {machine}")
+    contributions = combine(labelled, machine, target)
     records: list[blocklog.Record] = []
     newest = 0
     for path, _ in result_paths(target, []):
@@ -178,10 +301,18 @@ def record(run: BlockRun, machine: str, target: Path) -> Path:
             "figures": {call: blocks for (env, call), blocks in sorted(contributions.items())
                         if env == results.env_name}})
     commit = records[0]["commit"] if records else ""
-    records.append({"commit": commit, "env_name": "", "run": newest,
-                    "blocks": [{"order": order_, "minutes": round(minutes_, 2)}
-                               for order_, minutes_ in zip(run.orders, run.minutes)]})
+    plan = run.plan or blockplan.Plan()
+    records.append({
+        "commit": commit, "env_name": "", "run": newest, "seed": run.seed,
+        "phases": [{"name": name, "minutes": round(minutes, 2)}
+                   for name, minutes in run.phase_minutes.items()],
+        **({"burst": {"block": run.burst.block, "seconds": run.burst.seconds}}
+           if run.burst is not None else {}),
+        "blocks": [{"order": order, "minutes": round(minutes, 2), "stage": stage}
+                   for order, minutes, stage in zip(run.orders, run.minutes, run.stages)],
+        "plan": {"granted": sorted({n.why for n in plan.granted}),
+                 "refused": sorted({n.why for n in plan.refused}),
+                 "unreachable": list(plan.unreachable)}})
     log = target / machine / blocklog.BLOCKS_FILE
     blocklog.write(log, records)
     return log
-

@@ -6,14 +6,15 @@ operating system and hands it every interpreter ``actions/setup-python`` install
 (``--python NAME=PATH`` each; an empty PATH where setup-python could not install it). The job
 records the runner as an asv machine, each interpreter's build facts with the host's CPU model
 (the machine's own ``cpu`` is the same on every host, see :mod:`taskbench.jobs.machine`), and
-measures them all in interleaved blocks, as ``make bench`` does
+measures them all in its phases and interleaved blocks, as ``make bench`` does
 (:func:`taskbench.jobs.blocks.run_blocks`, then :func:`~taskbench.jobs.blocks.record`), so that
-every version step is paired by block within one host. Each record of the block log then says
-which runner measured it, and the run's record which interpreters it could not measure, and
-why (:mod:`taskbench.jobs.runners`). Everything lands in the job's own folder (``--out``, the
-artifact); what it measured is shown in the job's summary (:mod:`taskbench.jobs.summary`),
-where ``--tryout`` says that none of it will be published. Cancelled or timed out, the job
-still combines the blocks that finished.
+every version step is paired by block within one host; the replica of the post's script (its
+table: the macOS runner's is the M1 one) is measured too, as ``make bench --replica`` would.
+Each record of the block log then says which runner measured it, and the run's record which
+interpreters it could not measure, and why (:mod:`taskbench.jobs.runners`). Everything lands
+in the job's own folder (``--out``, the artifact); what it measured is shown in the job's
+summary (:mod:`taskbench.jobs.summary`), where ``--tryout`` says that none of it will be
+published. Cancelled or timed out, the job still combines the phases and blocks that finished.
 
 On Linux and macOS asv builds a virtualenv from a named executable in ``.pythons/bin``, as
 the main job does. On Windows, where such a wrapper cannot be run, each interpreter itself is
@@ -22,13 +23,14 @@ it; asv then measures the checked-out commit and spawns a process per benchmark 
 :mod:`taskbench.asvadapter.driver`), and resolves every configured branch by name, which a
 detached checkout has not (:mod:`taskbench.asvadapter.history`). asv names such an
 environment after the executable's path and records the bare version (``3.13`` for a 3.13t),
-which would put it on CPython's graph line; so each block's results files are given the
-interpreter's own name (``existing-py3.13t``) before the blocks are combined (:mod:`.existing`).
+which would put it on CPython's graph line; so the results files of each phase and block are
+given the interpreter's own name (``existing-py3.13t``) before they are combined
+(:mod:`taskbench.jobs.existing`).
 
 Usage::
 
     python -m taskbench.jobs.ci --python 3.12=/path/to/python3.12 --python 3.13t= ... \\
-        --machine gha-ubuntu-24.04-x64 --out ci-results [--minutes 60] [--quick] [--tryout]
+        --machine gha-ubuntu-24.04-x64 --out ci-results [--minutes 75] [--quick] [--tryout]
         [--windows-mode]
 """
 
@@ -46,7 +48,7 @@ from typing import Any, Iterator, Sequence
 from taskbench import arguments
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
-from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.driver import EXISTING, AsvDriver, existing_name
 from taskbench.asvadapter.history import HistoryError, configured_repo, drawn_history
 from taskbench.catalogue import select
 from taskbench.interpreters import facts
@@ -65,10 +67,11 @@ from taskbench.jobs.preamble import (
 )
 from taskbench.jobs.summary import summary
 
-# The blocks' time cap on a runner: past it no block starts but one a figure is owed (its
-# least blocks). For 13 interpreters the catalogue guesses 55 to 60 minutes of blocks; with
-# the set-up (interpreters, asv environments) and the combining, a runner takes about 80.
-MINUTES = 60.0
+# The measuring time a runner's extra blocks are planned within (the phases and the first
+# blocks always run: for 13 interpreters the catalogue guesses 52 minutes of them, the
+# replica of the post's table included); with the set-up (13 interpreters, their asv
+# environments) and the combining, a runner takes about 90 minutes.
+MINUTES = 75.0
 # The blocks' own folders, outside the job's results folder (which is the artifact).
 BLOCKS = Path(".asv") / "ci-blocks"
 Interpreters = dict[str, Path]
@@ -96,7 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=arguments.path, default=Path("ci-results"),
                         help="the job's own results folder (default: ci-results)")
     parser.add_argument("--minutes", type=bounded(float, 1.0, 300.0), default=MINUTES,
-                        help=f"the blocks' time cap (default {MINUTES:g})")
+                        help="the extra blocks are planned to end within this many minutes of "
+                             f"measuring (default {MINUTES:g}); the phases and the first "
+                             "blocks always run")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--tryout", action="store_true",
                         help="nothing this run measures is published: say so in the summary")
@@ -125,9 +130,9 @@ def runnable(pythons: Sequence[tuple[str, Path | None]]
 
 
 def _environments(config: Path, found: Interpreters, windows: bool) -> list[str]:
-    """asv's environments of the interpreters: their names, or ``existing:PATH`` specs."""
+    """asv's names of the interpreters' environments (existing ones: see the driver)."""
     if windows:
-        return [f"existing:{path}" for path in found.values()]
+        return [existing_name(str(path)) for path in found.values()]
     return list(environment_folders(config))
 
 
@@ -147,10 +152,21 @@ def _blocks(folder: Path, machine: str, environments: list[str], config: Path,
         return run_blocks(folder, machine, environments, targets, minutes=args.minutes,
                           quick=args.quick, config=config)
     except KeyboardInterrupt:
-        print("interrupted: combining the blocks that finished.", file=sys.stderr, flush=True)
-        return BlockRun(folders=sorted(folder.glob("block-*")))
+        print("interrupted: combining the phases and blocks that finished.", file=sys.stderr,
+              flush=True)
+        return finished(folder)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def finished(folder: Path) -> BlockRun:
+    """What an interrupted run left under ``folder``: its block folders, in order, and its
+    phases' (``counts-1``, ``clients`` ...), each under its phase's name."""
+    folders = sorted(path for path in folder.iterdir() if path.is_dir()) \
+        if folder.is_dir() else []
+    blocks = [path for path in folders if path.name.startswith("block-")]
+    return BlockRun(folders=blocks, phases=[(path.name.split("-")[0], path) for path in folders
+                                            if path not in blocks])
 
 
 @contextlib.contextmanager
@@ -180,25 +196,28 @@ def measure(args: argparse.Namespace, machine: str, found: Interpreters,
     if not found:
         return BlockRun()
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    overrides = ({EXISTING: [str(path) for path in found.values()]} if args.windows_mode
+                 else {"pythons": list(found)})
     with _repository(args.windows_mode) as repo, AsvDriver(
-            CONFIG, results_dir=args.out, repo=repo,
-            settings_overrides={"pythons": list(found)}) as runner:
+            CONFIG, results_dir=args.out, repo=repo, settings_overrides=overrides) as runner:
         config = runner.config_file()
         run = _blocks(BLOCKS / stamp, machine, _environments(config, found, args.windows_mode),
                       config, args)
-        if args.windows_mode:
-            existing.name_results(run, machine, config, found)
+    if args.windows_mode:
+        existing.name_results(run, machine, found)
     return run
 
 
 def notes(run: BlockRun, missing: dict[str, str], asked: int, minutes: float) -> list[str]:
     """What the job's summary says of the run before its figures."""
     measured = asked - len(missing)
-    lines = [f"{measured} of {asked} interpreters measured in {len(run.folders)} interleaved "
-             f"blocks on this one runner, {sum(run.minutes):.1f} minutes of blocks (cap "
-             f"{minutes:g} minutes; a block every figure is owed runs past it)."]
-    if len(run.minutes) < len(run.folders):
-        lines.append("The job was interrupted: the blocks that finished are combined below.")
+    lines = [f"{measured} of {asked} interpreters measured on this one runner: "
+             f"{len(run.phases)} phases and {len(run.folders)} interleaved blocks in "
+             f"{run.spent():.1f} minutes (the extra blocks planned within {minutes:g})."]
+    if len(run.minutes) < len(run.folders) or len(run.phase_minutes) < len(
+            {name for name, _ in run.phases}):
+        lines.append("The job was interrupted: the phases and blocks that finished are "
+                     "combined below.")
     lines += [f"- not measured: {name}: {reason}" for name, reason in sorted(missing.items())]
     return lines
 

@@ -1,35 +1,36 @@
 """How long ``make bench`` expects to take, said before it starts, and the time left as it goes.
 
-**Before the run**, the blocks (:mod:`taskbench.jobs.blocks`) are priced twice: as if every
-figure were quiet enough to stop at its least blocks, and as if every one needed its most,
-within the time cap (blocks every figure is owed are run whatever the cap). A block costs, on
-each interpreter, asv's own work (:data:`ENV_SECONDS`) and each chosen figure's
-:attr:`~taskbench.entries.Benchmark.seconds`, the catalogue's rough guess: the estimate of a
-first run. Where the block log of this machine holds a full run, its blocks' minutes are the
-expectation instead. The set-up steps are added: asv environments not built yet
-(:data:`BUILD_SECONDS` each), and the merge, the README and the site
-(:data:`PRESENT_SECONDS`).
+The block plan (:mod:`taskbench.jobs.blockplan`) is priced here: each phase, each of the first
+blocks, and the extra blocks, from the catalogue's rough guess of each figure
+(:attr:`~taskbench.entries.Benchmark.seconds`) and asv's own work on an environment
+(:data:`ENV_SECONDS`): the estimate of a first run. Where the block log of this machine holds
+a full run, its phases' and blocks' minutes are the expectation instead. The set-up steps are
+added: asv environments not built yet (:data:`BUILD_SECONDS` each), and the merge, the README
+and the site (:data:`PRESENT_SECONDS`). The extra blocks cannot be known before the first ones
+have measured, so the first estimate is a range: none, up to the time cap.
 
-**As it goes**, after each block, the blocks left are priced the same way and scaled by how
-the finished blocks compared with their price, so that a machine slower than the guess is
-soon allowed for. asv's ``[NN%]`` counts the benchmarks of one block, not time, and is said to
-be so.
+As it goes, after each block, what is left is priced the same way and scaled by how the
+finished blocks compared with their price (:func:`pace`), so that a machine slower than the
+guess is soon allowed for. asv's ``[NN%]`` counts the benchmarks of one block, not time, and
+is said to be so.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Collection, Sequence
+from typing import Mapping, Sequence
 
 from taskbench import blocklog
 from taskbench.asvadapter.config import CONFIG, environment_count, environment_folders
-from taskbench.catalogue import SAMPLED, Target
+from taskbench.catalogue import CLIENTS, COUNTS, ROUNDS, Target
 from taskbench.interpreters.provision import DEFAULT_DEST
+from taskbench.jobs import blockplan
 from taskbench.jobs.preamble import use_provisioned
 from taskbench.units import duration_text
 
-# asv's own work on an environment in each block: starting it, checking taskbench is
-# installed, finding the benchmarks (seconds, on this project's machine).
+# asv's own work on an environment in each block or phase: starting it, checking taskbench
+# is installed, finding the benchmarks (seconds, on this project's machine).
 ENV_SECONDS = 4.0
 # An asv environment built the first time: the virtualenv, the clients at their pins and
 # taskbench's wheel.
@@ -37,47 +38,40 @@ BUILD_SECONDS = 45.0
 # After the blocks: combining them, the merge, the README's blocks and the site.
 PRESENT_SECONDS = 60.0
 ASV_PERCENT = "asv's [NN%] counts this block's benchmarks, not time"
-EVERY = None  # every figure may need its most blocks
-
-
-def in_block(target: Target, block: int, noisy: bool, quick: bool = False) -> bool:
-    """Whether ``target`` is measured in ``block`` if it stops at its least blocks (quiet)
-    or goes on to its most (``noisy``, as long as it stays wider than its target)."""
-    policy = target.entry.blocks
-    if quick or target.entry.kind != SAMPLED:
-        return block == 0
-    return block < (policy.most if noisy and policy.percent is not None else policy.least)
 
 
 def guess(chosen: Sequence[Target], environments: int) -> float:
-    """The catalogue's guess of a block measuring ``chosen``, in seconds."""
+    """The catalogue's guess of one block (or phase round) measuring ``chosen`` on
+    ``environments`` interpreters, in seconds."""
     return environments * (ENV_SECONDS + sum(t.entry.seconds for t in chosen)) if chosen else 0.0
 
 
-def owed(targets: Sequence[Target], block: int) -> bool:
-    """Whether a figure of ``targets`` has not had its least blocks by ``block``: that block
-    runs whatever the cap."""
-    return any(t.entry.kind == SAMPLED and block < t.entry.blocks.least for t in targets)
+def phase_guess(targets: Sequence[Target], phase: str, environments: int,
+                quick: bool = False) -> float:
+    """A phase's guess: the counts on two cores at once (the larger half), the clients in
+    :data:`ROUNDS` processes each (one in a quick try-out)."""
+    chosen = blockplan.in_phase(targets, phase)
+    if phase == COUNTS:
+        return guess(chosen, math.ceil(environments / 2))
+    if phase == CLIENTS and chosen:
+        rounds = 1 if quick else ROUNDS
+        return environments * (ENV_SECONDS + rounds * sum(t.entry.seconds for t in chosen))
+    return guess(chosen, environments)
 
 
-def plan(targets: Sequence[Target], environments: int, *, start: int = 0, quick: bool = False,
-         cap: float | None = None, noisy: Collection[str] | None = ()) -> list[float]:
-    """The guess for each block from ``start`` on, none started past ``cap`` seconds (from
-    ``start``) unless a figure is owed it. The figures ``noisy`` names (:data:`EVERY`: all)
-    go on to their most blocks, the others stop at their least. As in the blocks' own loop,
-    only the run's first block (``start`` 0) is never held to the cap: mid-run, the cap left
-    can already be spent, and then no block but an owed one follows."""
-    seconds: list[float] = []
-    block = start
-    while True:
-        chosen = [t for t in targets
-                  if in_block(t, block, noisy is None or t.call in noisy, quick)]
-        cost = guess(chosen, environments)
-        if not cost or (cap is not None and (seconds or block > 0)
-                        and not owed(targets, block) and sum(seconds) + cost > cap):
-            return seconds
-        seconds.append(cost)
-        block += 1
+def first_blocks(targets: Sequence[Target], environments: int, quick: bool = False
+                 ) -> list[float]:
+    """The guess of each first block."""
+    return [guess([t for t in targets if blockplan.in_first_block(t, block, quick)],
+                  environments) for block in range(blockplan.first_blocks(targets, quick))]
+
+
+def price(blocks: Sequence[Mapping[str, Sequence[str]]], seconds_of: Mapping[str, float],
+          pace_so_far: float = 1.0) -> float:
+    """Extra blocks' guess (each: the figures each interpreter measures in it), scaled by
+    the pace of the blocks done."""
+    return pace_so_far * sum(ENV_SECONDS + sum(seconds_of.get(call, 0.0) for call in calls)
+                             for block in blocks for calls in block.values())
 
 
 def pace(actual_minutes: Sequence[float], guessed_seconds: Sequence[float]) -> float:
@@ -87,7 +81,8 @@ def pace(actual_minutes: Sequence[float], guessed_seconds: Sequence[float]) -> f
 
 
 def last_run(log: Path) -> list[float] | None:
-    """The minutes of each block of the last full run in the block log ``log``, or None."""
+    """The minutes of each phase and block of the last full run in the block log ``log``,
+    or None."""
     try:
         records = blocklog.read(log)
     except blocklog.BlockLogError:
@@ -96,7 +91,8 @@ def last_run(log: Path) -> list[float] | None:
     if newest is None:
         return None
     try:
-        return [float(block["minutes"]) for block in newest["blocks"]]
+        return [float(part["minutes"]) for part in
+                list(newest.get("phases") or []) + list(newest["blocks"])]
     except (KeyError, TypeError, ValueError):  # not a run's own record: no expectation
         return None
 
@@ -125,16 +121,17 @@ def up_front(targets: Sequence[Target], environments: int, unbuilt: int, *, quic
              machine: str) -> str:
     """What the run expects to take, said before it starts, set-up steps included (``unbuilt``
     environments to build, and with ``present`` the merge and the views): by the last full
-    run's blocks where ``last`` has them, else by the catalogue's guess."""
+    run's phases and blocks where ``last`` has them, else by the catalogue's guess."""
     setup, steps = _setup(unbuilt, present)
     if last:
         return (f"Expect {duration_text(sum(last) * 60 + setup)}{steps}: the last full run "
-                f"on {machine} measured {len(last)} blocks in {sum(last):.0f} minutes.")
-    cap = cap_minutes * 60
-    low = sum(plan(targets, environments, quick=quick, cap=cap))
-    high = sum(plan(targets, environments, quick=quick, cap=cap, noisy=EVERY))
-    bounds = ("" if quick else " (quiet figures stop at their least blocks, noisy ones go on "
-              f"to their most, within the {cap_minutes:g}-minute cap)")
+                f"on {machine} measured in {sum(last):.0f} minutes.")
+    phases = sum(phase_guess(targets, phase, environments, quick)
+                 for phase in blockplan.PHASES)
+    low = phases + sum(first_blocks(targets, environments, quick))
+    high = low if quick else max(low, cap_minutes * 60)
+    bounds = "" if quick else (" (the extra blocks, planned from the first ones, take "
+                               f"what they need within the {cap_minutes:g}-minute cap)")
     plural = "s" if environments != 1 else ""
     return (f"Expect {range_text(low + setup, high + setup)} for {environments} "
             f"environment{plural}{steps}: a rough first-run guess from the catalogue{bounds}; "
@@ -158,18 +155,16 @@ def expect(targets: Sequence[Target], full: bool, quick: bool, minutes: float,
                     last=last, machine=machine)
 
 
-def time_left(targets: Sequence[Target], environments: int, done: int,
-              minutes: Sequence[float], guessed: Sequence[float], cap_minutes: float, *,
-              wide: Collection[str], quick: bool = False) -> str:
-    """After ``done`` blocks that took ``minutes`` against ``guessed`` seconds, the figures
-    ``wide`` naming those still wider than their targets: the blocks left, at least and at
-    most, and how long they should take at the pace so far."""
-    scale = pace(minutes, guessed)
-    cap = max(cap_minutes - sum(minutes), 0) * 60 / scale if scale > 0 else None
-    low = plan(targets, environments, start=done, quick=quick, cap=cap)
-    high = plan(targets, environments, start=done, quick=quick, cap=cap, noisy=wide)
-    if not high:
+def time_left(first_left: Sequence[float], spent_minutes: float, cap_minutes: float,
+              scale: float, *, extra_possible: bool) -> str:
+    """After a block: the first blocks left (their guesses, seconds) at the pace ``scale``,
+    and, where extra blocks may follow, up to the cap."""
+    low = sum(first_left) * scale
+    high = max(low, (cap_minutes - spent_minutes) * 60) if extra_possible else low
+    if not first_left and not extra_possible:
         return "no more blocks"
-    blocks = (f"{len(high)} more block{'s' if len(high) > 1 else ''}" if len(low) == len(high)
-              else f"{len(low)} to {len(high)} more blocks")
-    return f"{blocks}, {range_text(sum(low) * scale, sum(high) * scale)} left"
+    blocks = (f"{len(first_left)} more first block{'s' if len(first_left) != 1 else ''}"
+              if first_left else "no more first blocks")
+    extra = ", then the extra blocks the plan asks for" if extra_possible else ""
+    return f"{blocks}{extra}, {range_text(low, high)} left"
+

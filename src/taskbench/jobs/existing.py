@@ -6,8 +6,8 @@ asv_runner, taskbench (its wheel built by this Python, as asv's install step doe
 pinned clients installed into it (:func:`prepare`). asv names such an environment after the
 executable's path (``existing-py_C__hostedtoolcache_..._python.exe``) and records the bare
 version (``3.13`` for a 3.13t, ``3.10`` for PyPy 3.10), which would put a free-threaded build
-or PyPy on CPython's graph line and start a new line at every patch release; so every block's
-results files are given the interpreter's own name before the blocks are combined
+or PyPy on CPython's graph line and start a new line at every patch release; so the results
+files of every phase and block are given the interpreter's own name before they are combined
 (:func:`name_results`), and the blocks' orders say it too. The measurements are untouched.
 """
 
@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from taskbench import files
+from taskbench.asvadapter.driver import existing_name
 from taskbench.jobs.blocks import BlockRun
 from taskbench.workloads import asvinstall
 
@@ -58,17 +59,9 @@ def env_name(name: str) -> str:
     return f"existing-{name}" if name.startswith("pypy") else f"existing-py{name}"
 
 
-def asv_names(config: Path, interpreters: dict[str, Path]) -> dict[str, str]:
+def asv_names(interpreters: dict[str, Path]) -> dict[str, str]:
     """asv's own name of each interpreter's existing environment, to its name here."""
-    from asv import environment
-    from asv.config import Config
-
-    loaded = Config.load(str(config))
-    found = {}
-    for name, python in interpreters.items():
-        for env in environment.get_environments(loaded, [f"existing:{python}"], verbose=False):
-            found[env.name] = name
-    return found
+    return {existing_name(str(python)): name for name, python in interpreters.items()}
 
 
 def rename(path: Path, name: str) -> Path:
@@ -84,15 +77,15 @@ def rename(path: Path, name: str) -> Path:
     return target
 
 
-def name_results(run: BlockRun, machine: str, config: Path, interpreters: dict[str, Path],
+def name_results(run: BlockRun, machine: str, interpreters: dict[str, Path],
                  names: dict[str, str] | None = None) -> list[Path]:
-    """Every block's results files, and the blocks' orders, named after the interpreters
-    (``names``: asv's name of each environment to the interpreter's; asv is asked if None)."""
-    names = asv_names(config, interpreters) if names is None else names
-    by_spec = {f"existing:{python}": name for name, python in interpreters.items()}
-    run.orders = [[env_name(by_spec.get(spec, spec)) for spec in order] for order in run.orders]
+    """Every phase's and block's results files, and the blocks' orders, named after the
+    interpreters (``names``: asv's name of each environment to the interpreter's)."""
+    names = asv_names(interpreters) if names is None else names
+    run.orders = [[env_name(names[env]) if env in names else env for env in order]
+                  for order in run.orders]
     renamed = []
-    for folder in run.folders:
+    for folder in [path for _, path in run.phases] + run.folders:
         for path in sorted((folder / machine).glob("*-existing-*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("env_name") in names:

@@ -44,21 +44,31 @@ from taskbench.asvadapter.config import (
 from taskbench.asvadapter.config import results_dir as configured_results
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.asvadapter.results import load
-from taskbench.catalogue import Target, check_patterns, select
+from taskbench.catalogue import REPLICA_PHASE, Target, check_patterns, select
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
 from taskbench.jobs import estimate
 from taskbench.jobs import machine as machines
 from taskbench.jobs.blocks import record, run_blocks
+from taskbench.jobs.burst import Burst, parse
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
 
 SCRATCH = Path(".asv") / "scratch"
+
+
+def burst_argument(text: str) -> Burst:
+    """An argparse type: ``BLOCK:SECONDS`` (see :mod:`taskbench.jobs.burst`)."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 STAGING = Path(".asv") / "staging"
 INTERRUPTED = 130
-# The time the blocks may take, at most: a block that would end past it is not started.
-MINUTES = 40.0
+# The measuring time the extra blocks are planned within (the phases and the first blocks
+# always run): with the set-up on a fresh machine, a full run stays within 45 minutes.
+MINUTES = 36.0
 # What step 4 regenerates from the merged results, each with the command that makes it alone.
 README_VIEW = ("the README's generated blocks", "make readme")
 SITE_VIEW = ("the site", "make site")
@@ -104,7 +114,8 @@ def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:
 
 
 def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
-            targets: Sequence[Target], quick: bool, minutes: float) -> int | None:
+            targets: Sequence[Target], quick: bool, minutes: float,
+            burst: Burst | None = None) -> int | None:
     """Step 2: the machine recorded, then the figures measured in interleaved blocks and
     combined into the run's folder; asv's worst status, None when interrupted."""
     with AsvDriver(CONFIG, results_dir=run.folder) as driver:
@@ -125,7 +136,7 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
     blocks_folder = run.folder.parent / "blocks"
     try:
         measured = run_blocks(blocks_folder, details["machine"], list(folders), targets,
-                              minutes=minutes, quick=quick)
+                              minutes=minutes, quick=quick, burst=burst)
         record(measured, details["machine"], run.folder)
     except KeyboardInterrupt:
         print(f"\ninterrupted: results/ is unchanged; the blocks that finished are in "
@@ -224,8 +235,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="only benchmarks matching REGEX (repeatable; into the scratch "
                              "folder)")
     parser.add_argument("--minutes", type=bounded(float, 1.0, 24 * 60.0), default=MINUTES,
-                        help="no block starts that would end past this many minutes of "
-                             f"measuring (default {MINUTES:g})")
+                        help="the extra blocks are planned to end within this many minutes "
+                             f"of measuring (default {MINUTES:g}); the phases and the first "
+                             "blocks always run")
+    parser.add_argument("--burst", type=burst_argument, default=None, metavar="BLOCK:SECONDS",
+                        help="interference on purpose, for a precision record: a busy process "
+                             "on every core for SECONDS from the start of first block BLOCK")
+    parser.add_argument("--replica", action="store_true",
+                        help="also run the replica of the post's script (the whole table in "
+                             "one process per interpreter: about a minute each), which a full "
+                             "run leaves out")
     return parser
 
 
@@ -243,7 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     full = not args.quick and not args.bench
     run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
-    targets = select(args.bench, quick=args.quick and not args.bench)
+    targets = [target for target in select(args.bench, quick=args.quick and not args.bench)
+               if args.replica or args.bench or target.entry.measured_in != REPLICA_PHASE]
     _announce("Expected duration")
     print(estimate.expect(targets, full, args.quick, args.minutes, details["machine"],
                           configured_results() if full else None), flush=True)
@@ -252,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    status = measure(run, details, outcomes, targets, args.quick, args.minutes)
+    status = measure(run, details, outcomes, targets, args.quick, args.minutes, args.burst)
     if status is None:
         return INTERRUPTED
     measured = run.measured()

@@ -47,13 +47,7 @@ from taskbench.jobs.preamble import (
     use_provisioned,
     warn,
 )
-from taskbench.reports.compare import (
-    DEFAULT_EXACT_FACTOR,
-    DEFAULT_FACTOR,
-    CompareError,
-    compare,
-    format_rows,
-)
+from taskbench.reports.compare import DEFAULT_EXACT_FACTOR, CompareError, compare, format_rows
 
 COMMIT_ID = re.compile(r"[0-9a-f]{7,40}")
 NO_EXACT = "no exact figures to compare"
@@ -82,9 +76,8 @@ def exact_verdict(results: Path, name: str, base: str, head: str, machine: str
     rows = [row for row in rows if row.entry.kind == EXACT]
     if not rows:
         return 0, f"{name}, base {base[:8]} against head {head[:8]}: {NO_EXACT}."
-    text = format_rows(rows, f"base {base[:8]}", f"head {head[:8]}", DEFAULT_FACTOR,
-                       DEFAULT_EXACT_FACTOR)
-    worse = any(row.mark(DEFAULT_FACTOR, DEFAULT_EXACT_FACTOR).startswith("+") for row in rows)
+    text = format_rows(rows, f"base {base[:8]}", f"head {head[:8]}", DEFAULT_EXACT_FACTOR)
+    worse = any(row.mark(DEFAULT_EXACT_FACTOR) == "+" for row in rows)
     return (1 if worse else 0), text
 
 

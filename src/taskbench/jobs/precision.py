@@ -1,18 +1,20 @@
-"""How far the figures move between two full runs, and how well they decide: a precision record.
+"""How far the figures move between full runs, and how well they decide: a precision record.
 
-``--from-results A B`` takes two runs already in ``results/`` (at commits A and B, on one
-machine, ``--machine`` to choose) and records, for each, what the views would show: every
-figure of the classic cycle with its 95% interval and the spread of its per-process values,
-every version step's verdict, the cost model's estimated cycles beside the headline timing,
-and how long the run took. The record goes to ``precision/<machine>-<A>-<B>.json``, written
-atomically; ``make readme`` summarises every record (:mod:`taskbench.reports.precision`):
-the intervals against their targets, how often the two runs agree within their intervals,
-how many steps are decided, and how the cost model ranks the interpreters against the
-timings.
+``--from-results A B [C ...]`` takes two or more runs already in ``results/`` (at those
+commits, on one machine, ``--machine`` to choose; ``--labels`` says how each was made, such
+as ``quiet`` or ``burst``) and records, for each, what the views would show: every figure of
+the classic cycle with its 95% interval from the run's model (its log standard error too),
+the values the model set aside, every version step's verdict in the engine's words, the cost
+model's estimated cycles beside the headline timing, and how long the run took. The record
+goes to ``precision/<machine>-<A>-<B>[-<C>...].json``, written atomically; ``make readme``
+summarises every record (:mod:`taskbench.reports.precision`): the intervals against their
+targets, the steps decided in each run and how the runs agree, and the calibration of the
+absolute figures with its run effect.
 
 Usage::
 
-    python -m taskbench.jobs.precision --from-results 144559e9 0eb9c8a3
+    python -m taskbench.jobs.precision --from-results 144559e9 0eb9c8a3 1a2b3c4d \\
+        --labels quiet quiet burst
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from taskbench import arguments, blocklog, files
 from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.catalogue import CLASSIC_SPAWN, ESTIMATED_CYCLES
 from taskbench.jobs import machine as machines
+from taskbench.reports import inference
 from taskbench.reports.classic import HEADLINE, STEPS_AT, TABLE_ROWS, judge_steps, kind_of, steps
 from taskbench.reports.precision import PRECISION_DIR, PrecisionError
 from taskbench.reports.views import Index, read_index
@@ -42,17 +45,26 @@ def _spread_percent(samples: Sequence[float] | None) -> float | None:
 
 
 def _figures(index: Index, machine: str) -> list[dict[str, Any]]:
+    """Every figure of the classic cycle with its interval: from the run's model (with the
+    log standard error and degrees of freedom the calibration needs), else its own."""
     found = []
     for entry, count in TABLE_ROWS:
+        model = index.model(machine, entry, count)
         for env in index.environments(machine, [entry]):
             figure, est = index.get(machine, env, entry, count), \
                 index.estimate(machine, env, entry, count)
             if figure is None or est is None or est.low is None or est.high is None:
                 continue
+            level = model.log_level(env) if model and env in model.series else None
             found.append({"figure": entry.call_name((count,)), "kind": kind_of(entry, count),
                           "interpreter": env, "value": est.value, "low": est.low,
                           "high": est.high, "processes": len(figure.samples or ()),
-                          "spread_percent": _spread_percent(figure.samples)})
+                          "spread_percent": _spread_percent(figure.samples),
+                          "log_error": None if level is None else level.error,
+                          "freedom": None if level is None else level.freedom,
+                          "set_aside": [] if model is None else [
+                              {"block": a.block, "excess": round(a.excess, 4)}
+                              for a in model.set_aside if a.series == env]})
     return found
 
 
@@ -61,14 +73,15 @@ def _steps(index: Index, machine: str) -> list[dict[str, Any]]:
     found = []
     for entry, count in STEPS_AT:
         judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
-        for (a, b, what), step in zip(pairs, judged):
-            verdict = step.verdict
+        for (a, b, what), verdict in zip(pairs, judged):
             found.append({"pair": f"{a} → {b}", "what": what,
                           "figure": entry.call_name((count,)),
-                          "outcome": verdict.outcome if verdict else "unpaired",
+                          "outcome": "n/a" if verdict is None else verdict.outcome if
+                          verdict.paired else "unpaired",
                           "speedup": None if verdict is None else [
-                              verdict.paired.speedup.value, verdict.paired.speedup.low,
-                              verdict.paired.speedup.high]})
+                              verdict.speedup.value, verdict.speedup.low,
+                              verdict.speedup.high],
+                          "words": None if verdict is None else inference.words(verdict)})
     return found
 
 
@@ -92,8 +105,12 @@ def _minutes(folder: Path, machine: str, commit: str) -> dict[str, Any]:
                 if found.startswith(commit) and env == ""), None)
     if run is None:
         return {}
-    return {"blocks": len(run.get("blocks", [])),
-            "block_minutes": round(sum(b.get("minutes", 0) for b in run["blocks"]), 1)}
+    blocks = run.get("blocks", [])
+    return {"blocks": len(blocks),
+            "extra_blocks": sum(1 for b in blocks if b.get("stage") == "extra"),
+            "block_minutes": round(sum(b.get("minutes", 0) for b in blocks), 1),
+            "phase_minutes": round(sum(p.get("minutes", 0) for p in run.get("phases", [])), 1),
+            "seed": run.get("seed")}
 
 
 def run_record(folder: Path, machine: str, commit: str) -> dict[str, Any]:
@@ -117,12 +134,18 @@ def _commit_figures(index: Index, machine: str) -> list[Any]:
 
 
 def write_record(folder: Path, machine: str, commits: Sequence[str],
-                 directory: Path = PRECISION_DIR) -> Path:
-    """Record both runs side by side; return the record's path."""
-    if len(set(commits)) != len(commits) or any(not commit.strip() for commit in commits):
-        raise PrecisionError("give two different commits (a prefix of each is enough)")
-    runs = [run_record(folder, machine, commit) for commit in commits]
-    record = {"kind": "blocks", "machine": machine,
+                 directory: Path = PRECISION_DIR, labels: Sequence[str] = ()) -> Path:
+    """Record the runs side by side (``labels`` say how each was made: ``quiet``, or
+    ``burst`` for a run with interference made on purpose); return the record's path."""
+    if len(commits) < 2 or len(set(commits)) != len(commits) or any(
+            not commit.strip() for commit in commits):
+        raise PrecisionError("give two or more different commits (a prefix of each is enough)")
+    labels = list(labels) or ["quiet"] * len(commits)
+    if len(labels) != len(commits):
+        raise PrecisionError(f"{len(labels)} labels for {len(commits)} runs: give one each")
+    runs = [{**run_record(folder, machine, commit), "label": label}
+            for commit, label in zip(commits, labels)]
+    record = {"kind": "model", "machine": machine,
               "commits": [run["commit"] for run in runs], "runs": runs}
     target = directory / f"{machine}-{'-'.join(run['commit'][:8] for run in runs)}.json"
     files.write_text(target, json.dumps(record, indent=1, sort_keys=True) + "\n")
@@ -133,9 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.precision", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 when a record was written, 2 when none could be.")
-    parser.add_argument("--from-results", nargs=2, required=True,
-                        metavar=("COMMIT_A", "COMMIT_B"),
-                        help="two runs already in the results folder")
+    parser.add_argument("--from-results", nargs="+", required=True, metavar="COMMIT",
+                        help="two or more runs already in the results folder")
+    parser.add_argument("--labels", nargs="+", default=[], metavar="LABEL",
+                        help="how each run was made, in the same order (quiet, burst); "
+                             "default: quiet")
     parser.add_argument("--machine", default=None,
                         help="the machine (default: this one's name)")
     parser.add_argument("--results", type=arguments.path, default=None,
@@ -143,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         machine = args.machine or machines.details()["machine"]
-        target = write_record(args.results or results_dir(), machine, args.from_results)
+        target = write_record(args.results or results_dir(), machine, args.from_results,
+                              labels=args.labels)
     except (PrecisionError, ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

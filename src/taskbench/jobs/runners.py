@@ -35,13 +35,7 @@ from taskbench.jobs import machine as machines
 from taskbench.jobs.machine import RUNNER_PREFIX
 from taskbench.jobs.preamble import annotate, step_summary
 from taskbench.reports.classic import steps
-from taskbench.reports.compare import (
-    DEFAULT_EXACT_FACTOR,
-    DEFAULT_FACTOR,
-    CompareError,
-    compare,
-    format_rows,
-)
+from taskbench.reports.compare import DEFAULT_EXACT_FACTOR, CompareError, compare, format_rows
 
 RUNNER_IMAGES = ("ubuntu-24.04", "macos-15", "windows-2022")
 # Every interpreter actions/setup-python offers on all three runner images (docs/ci.md).
@@ -192,12 +186,11 @@ def compared(results: Path, pairing: Sequence[Step]) -> list[str]:
             print(f"\n{step.machine}: {step.a} → {step.b}: {error}")
             continue
         print(f"\n{step.machine}: {step.a} → {step.b}\n" + "\n".join(
-            [format_rows(rows, step.a, step.b, DEFAULT_FACTOR, DEFAULT_EXACT_FACTOR), *notes]))
-        marked = [row for row in rows
-                  if row.mark(DEFAULT_FACTOR, DEFAULT_EXACT_FACTOR).startswith("+")]
+            [format_rows(rows, step.a, step.b, DEFAULT_EXACT_FACTOR), *notes]))
+        marked = [row for row in rows if row.mark(DEFAULT_EXACT_FACTOR).startswith("+")]
         if marked:
-            worse.append(f"{step.machine}: {step.b} is worse than {step.a} beyond the factor "
-                         f"in {len(marked)} of {len(rows)} figures (the log shows which)")
+            worse.append(f"{step.machine}: {step.b} is worse than {step.a} in {len(marked)} of "
+                         f"{len(rows)} figures (the log shows which)")
     return worse
 
 

@@ -16,7 +16,8 @@ from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import BY_NAME
 from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown
-from taskbench.reports.views import Cell, Table, figure_cell, label, na
+from taskbench.reports.classic import steps_table
+from taskbench.reports.views import Cell, Table, figure_cell, label, na, read_index
 
 TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 TRYOUT = ("A try-out: nothing from this run is committed to results/ or shown on the site; "
@@ -66,11 +67,24 @@ def figures_table(results_dir: Path) -> tuple[Table, list[str]]:
     return table, loaded.problems
 
 
+def verdicts(results_dir: Path) -> list[str]:
+    """The version steps of every machine under ``results_dir`` that measured two or more
+    interpreters, judged by the verdict engine as the README judges them (Markdown tables)."""
+    index, _ = read_index(results_dir)
+    tables = []
+    for machine in index.machines():
+        table = steps_table(index, machine)
+        if any(cell.kind != "na" for row in table.rows for cell in row[2:]):
+            tables.append(markdown.table(table))
+    return tables
+
+
 def summary(results_dir: Path, title: str, *, tryout: bool, notes: Sequence[str] = ()) -> str:
-    """The Markdown of the job's summary: what this run is, ``notes`` on it, then its
-    figures."""
+    """The Markdown of the job's summary: what this run is, ``notes`` on it, its version
+    steps' verdicts where it measured several interpreters, then its figures."""
     table, problems = figures_table(results_dir)
     parts = [f"### {title}", TRYOUT if tryout else "", *notes]
+    parts += verdicts(results_dir)
     parts.append(markdown.table(table) if table.rows else "No figure was measured.")
     parts += [f"- could not be read: {problem}" for problem in problems]
     return markdown.document(parts)

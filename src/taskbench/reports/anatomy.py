@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
 
 from taskbench.asvadapter.results import Figure
 from taskbench.catalogue import (
@@ -40,7 +39,7 @@ from taskbench.catalogue import (
     Params,
 )
 from taskbench.reports import inference
-from taskbench.reports.stats import Estimate, complement, difference, ratio
+from taskbench.reports.stats import Estimate, complement, difference
 from taskbench.reports.views import Index
 
 BASELINE = CLASSIC_SPAWN
@@ -64,10 +63,10 @@ WITH_COLLECTOR = {count: _with_collector(count) for count in GC_COUNTS}
 @dataclass
 class Speedup:
     """One spawn API and loop against the baseline, on one interpreter: B's speed over A's,
-    with its verdict (paired), or with the interval of the two intervals (unpaired)."""
+    with its verdict (None where the two cannot be compared)."""
 
     estimate: Estimate
-    verdict: inference.Verdict | None  # None: unpaired
+    verdict: inference.Verdict | None
 
 
 @dataclass
@@ -101,50 +100,48 @@ def microseconds(seconds: Estimate | None) -> Estimate | None:
                     None if seconds.high is None else seconds.high * scale)
 
 
-Found = Tuple[Estimate, Optional[inference.Paired]]
-
-
-def paired_or_bounds(index: Index, machine: str, env: str, a: tuple[Benchmark, Params],
-                     b: tuple[Benchmark, Params]) -> Found | None:
-    """B's speed over A's on one interpreter: paired by block where both were measured in
-    the same blocks, else the interval of their two intervals; None where either is missing.
-    """
-    blocks_a, blocks_b = index.by_block(machine, env, a[0], *a[1]), \
-        index.by_block(machine, env, b[0], *b[1])
-    pair = inference.paired(blocks_a, blocks_b) if blocks_a and blocks_b else None
-    if pair is not None:
-        return pair.speedup, pair
-    first, second = index.estimate(machine, env, a[0], *a[1]), \
-        index.estimate(machine, env, b[0], *b[1])
-    if first is None or second is None:
+def within_interpreter(index: Index, machine: str, env: str, a: tuple[Benchmark, Params],
+            b: tuple[Benchmark, Params], family: int) -> inference.Verdict | None:
+    """B against A on one interpreter, one of ``family``: from a model of the two figures
+    over the run's blocks where both are in it (:meth:`Index.model_over`), else unpaired from
+    their own processes; None where either is missing."""
+    members = [("A", env, a[0], a[1]), ("B", env, b[0], b[1])]
+    model = index.model_over(machine, members)
+    if model is not None and model.series == ("A", "B"):
+        return inference.judge(model.contrast("A", "B"), "A", "B", family,
+                               blocks=min(model.used.values()), paired=True)
+    figures = [index.get(machine, env, entry, *params) for entry, params in (a, b)]
+    if any(f is None or not f.current or not f.samples or len(f.samples) < 2
+           for f in figures):
         return None
-    return ratio(first, second), None
+    contrast = inference.unpaired_contrast(figures[0].samples, figures[1].samples)  # type: ignore
+    return inference.judge(contrast, "A", "B", family, blocks=2, paired=False)
 
 
 def gc_share(index: Index, machine: str, environment: str, count: int) -> Estimate | None:
     """The collector's share of the classic cycle's CPU time at ``count`` tasks:
-    1 - (time without it) / (time with it), against the figure of the same kind."""
-    found = paired_or_bounds(index, machine, environment,
-                             (WITH_COLLECTOR[count], (count,)), (WITHOUT_GC, (count,)))
+    1 - (time without it) / (time with it), against the figure of the same kind, with its
+    95% interval (one estimate, not a verdict)."""
+    found = within_interpreter(index, machine, environment, (WITH_COLLECTOR[count], (count,)),
+                    (WITHOUT_GC, (count,)), family=1)
     if found is None:
         return None
-    return complement(found[0].inverse())
+    return complement(found.speedup.inverse())
 
 
 def _speedups(index: Index, machine: str, environment: str, result: Anatomy) -> None:
+    """Every spawn API and loop against the baseline on one interpreter: one family."""
     for api, loop in itertools.product(*SPAWN_API.params[:2]):
         figure = index.get(machine, environment, SPAWN_API, api, loop, ANATOMY_COUNT)
         if figure is not None and figure.value is not None:
             result.spawn[(api, loop)] = figure
-    for key in result.spawn:
-        if key == BASELINE:
-            continue
-        found = paired_or_bounds(index, machine, environment,
-                                 (SPAWN_API, (*BASELINE, ANATOMY_COUNT)),
-                                 (SPAWN_API, (*key, ANATOMY_COUNT)))
-        if found is not None:
-            result.speedups[key] = Speedup(found[0], None if found[1] is None else
-                                           inference.Verdict("", found[1]))
+    others = [key for key in result.spawn if key != BASELINE]
+    for key in others:
+        verdict = within_interpreter(
+            index, machine, environment, (SPAWN_API, (*BASELINE, ANATOMY_COUNT)),
+            (SPAWN_API, (*key, ANATOMY_COUNT)), family=len(others))
+        if verdict is not None:
+            result.speedups[key] = Speedup(verdict.speedup, verdict)
 
 
 def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
@@ -169,13 +166,7 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
 
 
 def anatomies(index: Index, machine: str) -> dict[str, Anatomy]:
-    """The anatomy of every interpreter on ``machine`` with any anatomy figure, with the
-    spawn verdicts corrected together over every interpreter and combination (Holm)."""
+    """The anatomy of every interpreter on ``machine`` with any anatomy figure; each
+    interpreter's spawn APIs are one family of verdicts."""
     entries = [SPAWN_API, FLOOR, WITHOUT_GC, PUMP, TEXTUAL_TASKS, MEMORY]
-    found = {env: anatomy(index, machine, env) for env in index.environments(machine, entries)}
-    judged = [speedup for a in found.values() for speedup in a.speedups.values()
-              if speedup.verdict is not None]
-    for speedup, verdict in zip(judged, inference.verdicts([s.verdict.paired for s in judged
-                                                            if s.verdict is not None])):
-        speedup.verdict = verdict
-    return found
+    return {env: anatomy(index, machine, env) for env in index.environments(machine, entries)}

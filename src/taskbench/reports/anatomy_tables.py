@@ -13,7 +13,7 @@ from taskbench.reports.anatomy import (
     Anatomy,
     Speedup,
 )
-from taskbench.reports.classic import kind_of
+from taskbench.reports.classic import kind_of, verdict_cell
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Cell, Table, label, na, ranged
 
@@ -34,17 +34,10 @@ def noise_aware(est: Estimate | None, *, zero: float, scale: float = 1.0, digits
 
 
 def speedup_cell(speedup: Speedup | None) -> Cell:
-    if speedup is None:
+    """A spawn API's verdict against the classic cycle, in the engine's words."""
+    if speedup is None or speedup.verdict is None:
         return na()
-    text = ranged(speedup.estimate, digits=2, suffix="×")
-    verdict = speedup.verdict
-    if verdict is None:
-        return noise_aware(speedup.estimate, zero=1.0, digits=2, suffix="×")
-    if verdict.outcome in (inference.FASTER, inference.SLOWER):
-        return Cell(text, "real")
-    if verdict.outcome == inference.EQUIVALENT:
-        return Cell(f"equivalent ({text})", "noise")
-    return Cell(f"undecided ({text})", "noise")
+    return verdict_cell(speedup.verdict)
 
 
 def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
@@ -58,9 +51,8 @@ def speedup_table(found: dict[str, Anatomy], machine: str) -> Table:
                     f"({kind_of(SPAWN_API, ANATOMY_COUNT)}): tasks/s as a multiple of "
                     "create_task + wait on asyncio's loop, paired by block",
         ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
-        ["n/a: the interpreter or loop lacks the API (asv's log says why). Bold: faster or "
-         "slower, corrected for every cell (Holm); equivalent: within "
-         f"±{inference.EQUIVALENCE_PERCENT:g}%."])
+        ["n/a: the interpreter or loop lacks the API (asv's log says why). Each row is one "
+         "family: " + inference.rule_text(len(keys)) + "."])
 
 
 def cost_table(found: dict[str, Anatomy], machine: str) -> Table:

@@ -20,10 +20,17 @@ from taskbench.catalogue import CLASSIC_SPAWN, INSTRUCTION_PAIR, INSTRUCTIONS, T
 from taskbench.interpreters import facts
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import inference
-from taskbench.reports.classic import HEADLINE, Step, judge_steps, kind_of, steps
+from taskbench.reports.classic import (
+    HEADLINE,
+    judge_steps,
+    kind_of,
+    set_aside_text,
+    steps,
+    verdict_cell,
+)
 from taskbench.reports.reference import POST_TASKS_PER_SECOND
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import MARKS, Cell, Index, Table, label, na, ranged
+from taskbench.reports.views import MARKS, Cell, Index, Table, label, na
 
 VERSION_STEP = "version"
 # The answer's columns, in the order a reader wants them: the cost and its verdict first.
@@ -85,43 +92,18 @@ def instructions_cell(index: Index, machine: str, env: str) -> Cell:
     return Cell(f"{figure.value:,.0f}")
 
 
-def verdict_cell(step: Step | None, previous: str) -> Cell:
-    """``7.5% faster than 3.10 (1.075×, 1.06–1.09)``, in the words of the steps table."""
-    if step is None:
-        return Cell("first of its family here")
-    verdict = step.verdict
-    if verdict is None:
-        if step.unpaired is None:
-            return na(f"no figure to compare with {previous}")
-        return Cell(f"against {previous}: {ranged(step.unpaired, digits=2, suffix='×')}",
-                    "unpaired", MARKS["unpaired"][1])
-    speedup = verdict.paired.speedup
-    shown = f"{speedup.value:.3f}×"
-    if speedup.low is not None and speedup.high is not None:
-        shown += f", {speedup.low:.3f}–{speedup.high:.3f}"
-    if verdict.outcome in (inference.FASTER, inference.SLOWER):
-        return Cell(f"{abs(speedup.value - 1) * 100:.1f}% {verdict.outcome} than {previous} "
-                    f"({shown})", "real")
-    if verdict.outcome == inference.EQUIVALENT:
-        return Cell(f"same as {previous} within ±{inference.EQUIVALENCE_PERCENT:g}% "
-                    f"({shown})", "noise")
-    more = (f"; about {verdict.blocks_to_decide} blocks would decide"
-            if verdict.blocks_to_decide else "")
-    return Cell(f"undecided against {previous} ({shown}{more})", "noise")
-
-
 def _version_steps(index: Index, machine: str, environments: list[str]
-                   ) -> dict[str, tuple[str, Step]]:
+                   ) -> dict[str, tuple[str, inference.Verdict | None]]:
     """Each interpreter's step from the previous version of its family, or, for the first
     of a family, from the same version without the JIT or built by pyenv; judged together
-    with every other pair of the steps table (so the correction matches it)."""
+    with every other pair of the steps table (one family, so the intervals match it)."""
     pairs = steps(environments)
     entry, count = HEADLINE
     judged = judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
-    found: dict[str, tuple[str, Step]] = {}
+    found: dict[str, tuple[str, inference.Verdict | None]] = {}
     version_steps_first = sorted(zip(pairs, judged), key=lambda p: p[0][2] != VERSION_STEP)
-    for (a, b, _), step in version_steps_first:
-        found.setdefault(b, (a, step))
+    for (a, b, _), verdict in version_steps_first:
+        found.setdefault(b, (a, verdict))
     return found
 
 
@@ -138,7 +120,7 @@ def answer_table(index: Index, machine: str,
         build = build_text(record, settings)
         step = previous.get(env)
         rows.append([label(env), *cost_cells(index, machine, env),
-                     verdict_cell(step[1] if step else None, step[0] if step else ""),
+                     verdict_cell(step[1], step[0]) if step else Cell("first of its family here"),
                      instructions_cell(index, machine, env),
                      Cell(build) if build else na(NO_FACTS)])
     entry, count = HEADLINE
@@ -148,13 +130,14 @@ def answer_table(index: Index, machine: str,
         ["interpreter", f"{units.COST_UNIT} (95% interval)", units.RATE_UNIT,
          "against the previous version (or build), in this run",
          "instructions per task (exact)", "version and build"], rows,
-        notes=[f"µs per task and K tasks/s: `{entry.class_name}` at {count:,} tasks, the "
-               "geometric mean of separate processes with its 95% interval. Instructions: "
-               f"`{INSTRUCTIONS.class_name}` under valgrind, between {INSTRUCTION_PAIR[0]:,} "
-               f"and {INSTRUCTION_PAIR[1]:,} tasks, exact (they repeat). Verdicts "
-               "pair the two interpreters block by block in this run (every interpreter "
-               "measured once per block, interleaved), corrected for every version step "
-               "(Holm); they hold for this machine and run, not across machines or days."],
+        notes=[f"µs per task and K tasks/s: `{entry.class_name}` at {count:,} tasks, from the "
+               "run's model (every interpreter measured once per block, interleaved; the "
+               "block's effect taken out, the spread pooled), with its 95% interval. "
+               f"Instructions: `{INSTRUCTIONS.class_name}` under valgrind, between "
+               f"{INSTRUCTION_PAIR[0]:,} and {INSTRUCTION_PAIR[1]:,} tasks, exact (they "
+               f"repeat). Verdicts: {inference.rule_text(len(steps(environments)))}; they hold "
+               "for this machine and run, not across machines or days.",
+               *filter(None, [set_aside_text(index, machine, [HEADLINE])])],
         sentences=(VERDICT, BUILD))
 
 

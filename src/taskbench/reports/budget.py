@@ -64,23 +64,34 @@ def budget_table(results_dir: Path, machine: str) -> tuple[str, Table] | None:
     if run is None:
         return None
     minutes = [float(block.get("minutes", 0)) for block in run["blocks"]]
+    phases = {str(p.get("name")): float(p.get("minutes", 0)) for p in run.get("phases") or []}
     envs = sorted(env for (commit, env) in records if commit == run["commit"] and env)
     parts = durations(results_dir, machine, run["commit"], envs)
-    total = sum(minutes)
+    total = sum(minutes) + sum(phases.values())
     rest = total - sum(parts.values()) / 60
     rows = [[label(part), Cell(f"{seconds / 60:.1f}")]
             for part, seconds in sorted(parts.items(), key=lambda item: -item[1])]
-    rows.append([label("the rest: starting asv for every block, discovery, bookkeeping"),
-                 Cell(f"{rest:.1f}")])
-    later = minutes[1:]
-    spread = (f"; the first, with the exact counts and the replica, {minutes[0]:.1f}, the "
-              f"others {min(later):.1f} to {max(later):.1f}" if later else "")
+    rows.append([label("the rest: starting asv for every block, discovery, bookkeeping"
+                       + ("; less the counts' two halves measured at once" if "counts" in
+                          phases else "")), Cell(f"{rest:.1f}")])
     sentence = (f"The newest full run on `{machine}` (commit `{run['commit'][:8]}`) measured "
-                f"{len(envs)} interpreters in {len(minutes)} blocks in {total:.1f} minutes"
-                f"{spread}.")
+                f"{len(envs)} interpreters in {total:.1f} minutes: "
+                + "".join(f"the {name} phase {value:.1f}, " for name, value in phases.items())
+                + _blocks_text(run["blocks"]) + ".")
     return sentence, Table("budget", f"Where that run's {total:.0f} minutes went (asv's own "
                                      "durations, summed over interpreters and blocks)",
                            ["part", "minutes"], rows)
+
+
+def _blocks_text(blocks: list[blocklog.Record]) -> str:
+    """``5 first blocks (2.1 to 6.3 minutes each) and 4 extra ones (0.4 to 1.2)``."""
+    said = []
+    for stage, words in (("first", "first blocks"), ("extra", "extra ones")):
+        mine = [float(b.get("minutes", 0)) for b in blocks if b.get("stage", "first") == stage]
+        if mine:
+            said.append(f"{len(mine)} {words} ({min(mine):.1f} to {max(mine):.1f} minutes "
+                        "each)")
+    return " and ".join(said) or "no block"
 
 
 def markdown_section(results_dir: Path, machines: list[str]) -> str:

@@ -10,7 +10,6 @@ cycle of a fresh process (``FirstCycle``, as the post's first row).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from taskbench.catalogue import (
@@ -25,8 +24,9 @@ from taskbench.catalogue import (
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import inference
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
-from taskbench.reports.stats import Estimate, ratio
-from taskbench.reports.views import MARKS, Cell, Index, Table, figure_cell, label, na, ranged
+from taskbench.reports.runmodel import OUT_OF_LINE
+from taskbench.reports.stats import Estimate
+from taskbench.reports.views import MARKS, Cell, Index, Table, figure_cell, label, na
 
 THOUSANDS = 1_000
 KIND_LABELS = {"warm": "warm", "first": "first cycle"}
@@ -65,8 +65,8 @@ def classic_table(index: Index, machine: str, versions: Mapping[str, str] | None
     """Thousand tasks/s per count and kind (rows) and interpreter (columns), with intervals."""
     environments = index.environments(machine, [TASK_COST, FIRST_CYCLE])
     rows = [[label(row_label(entry, count))] + [
-        figure_cell(index.get(machine, env, entry, count), entry, per_unit=True,
-                    scale=THOUSANDS) for env in environments]
+        index.cell(machine, env, entry, count, per_unit=True, scale=THOUSANDS)
+        for env in environments]
         for entry, count in TABLE_ROWS if index.environments(machine, [entry])]
     return Table(
         "classic", f"Thousand tasks per second of CPU time on `{machine}`, create_task + wait, "
@@ -112,57 +112,39 @@ def steps(environments: Sequence[str]) -> list[tuple[str, str, str]]:
     return pairs
 
 
-@dataclass(frozen=True)
-class Step:
-    """B against A at one figure: a paired verdict, or, where the two were not measured in
-    the same blocks, the ratio of their own intervals."""
-
-    verdict: inference.Verdict | None
-    unpaired: Estimate | None
-
-
 def judge_steps(index: Index, machine: str, pairs: Sequence[tuple[str, str]],
-                entry: Benchmark, count: int) -> list[Step]:
-    """Every pair at one figure, the paired ones corrected together (Holm)."""
-    found: list[inference.Paired | None] = []
-    for a, b in pairs:
-        blocks_a = index.by_block(machine, a, entry, count)
-        blocks_b = index.by_block(machine, b, entry, count)
-        found.append(inference.paired(blocks_a, blocks_b)
-                     if blocks_a and blocks_b else None)
-    judged = iter(inference.verdicts([pair for pair in found if pair is not None]))
-    steps_found = []
-    for (a, b), pair in zip(pairs, found):
-        if pair is not None:
-            steps_found.append(Step(next(judged), None))
-            continue
-        first, second = (index.estimate(machine, env, entry, count) for env in (a, b))
-        steps_found.append(Step(None, ratio(first, second)
-                                if first is not None and second is not None else None))
-    return steps_found
+                entry: Benchmark, count: int) -> list[inference.Verdict | None]:
+    """Every pair at one figure, one family (:func:`inference.judge_pairs`)."""
+    return inference.judge_pairs(index, machine, pairs, entry, count)
 
 
-def _percent(speedup: float) -> str:
-    return f"{abs(speedup - 1) * 100:.1f}%"
+def verdict_cell(verdict: inference.Verdict | None, previous: str = "") -> Cell:
+    """A verdict in the engine's words, marked when it is not paired by block; ``previous``
+    names A where the row does not (``1.22× faster than 3.10 (1.17–1.27×)``)."""
+    if verdict is None:
+        return na(f"no figure to compare with {previous}" if previous else "")
+    text = inference.words(verdict, against=previous)
+    if not verdict.paired:
+        return Cell(f"{text}, unpaired", "unpaired", MARKS["unpaired"][1])
+    return Cell(text, "real" if verdict.outcome in (inference.FASTER, inference.SLOWER)
+                else "noise")
 
 
-def step_cell(step: Step) -> Cell:
-    """A verdict's words, with B's speed over A's and its interval."""
-    if step.verdict is None:
-        if step.unpaired is None:
-            return na()
-        return Cell(f"unpaired: {ranged(step.unpaired, digits=2, suffix='×')}", "unpaired",
-                    MARKS["unpaired"][1])
-    verdict = step.verdict
-    text = ranged(verdict.paired.speedup, digits=3, suffix="×")
-    if verdict.outcome in (inference.FASTER, inference.SLOWER):
-        return Cell(f"{_percent(verdict.paired.speedup.value)} {verdict.outcome}: {text}",
-                    "real")
-    if verdict.outcome == inference.EQUIVALENT:
-        return Cell(f"equivalent within ±{inference.EQUIVALENCE_PERCENT:g}%: {text}", "noise")
-    more = (f"; about {verdict.blocks_to_decide} blocks would decide"
-            if verdict.blocks_to_decide else "")
-    return Cell(f"undecided: {text}{more}", "noise")
+def set_aside_text(index: Index, machine: str, figures: Sequence[tuple[Benchmark, int]]
+                   ) -> str:
+    """The values the run's model set aside at ``figures`` as interference, named, with how
+    many values it averaged in; "" where it set none aside or has no model."""
+    models = [(entry, count, index.model(machine, entry, count)) for entry, count in figures]
+    named = [f"{aside.series} in block {aside.block + 1} at {count:,} tasks "
+             f"({kind_of(entry, count)}, {100 * aside.excess:+.0f}%)"
+             for entry, count, model in models if model is not None
+             for aside in model.set_aside]
+    if not named:
+        return ""
+    used = sum(sum(model.used.values()) for _, _, model in models if model is not None)
+    return (f"Set aside as interference of the host (slower than the run's model by more than "
+            f"{OUT_OF_LINE:g} robust spreads; each re-measured in an extra block, the raw values "
+            f"kept in the results): {'; '.join(named)}. {used:,} values averaged in.")
 
 
 def what_differs(kind: str, a: str, b: str, versions: Mapping[str, str] | None) -> str:
@@ -183,15 +165,12 @@ def steps_table(index: Index, machine: str, versions: Mapping[str, str] | None =
     columns = [judge_steps(index, machine, [(a, b) for a, b, _ in pairs], entry, count)
                for entry, count in STEPS_AT]
     rows = [[label(f"{a} → {b}"), label(what_differs(kind, a, b, versions))]
-            + [step_cell(column[row]) for column in columns]
+            + [verdict_cell(column[row]) for column in columns]
             for row, (a, b, kind) in enumerate(pairs)]
     return Table(
-        "steps", f"Which differences are real on `{machine}`, in this run: B's tasks/s over "
-                 "A's with its paired 95% interval",
+        "steps", f"Which differences are real on `{machine}`, in this run: B against A, "
+                 "with the interval each verdict is read from",
         ["A → B", "what differs", *(f"{count:,} tasks ({kind_of(entry, count)})"
                                     for entry, count in STEPS_AT)], rows,
-        notes=[f"Each pair is compared block by block (every interpreter measured once per "
-               f"block, interleaved), and the tests are corrected for the {len(pairs)} pairs "
-               f"of each column (Holm): faster or slower when the difference is significant, "
-               f"equivalent when it is shown to lie within ±{inference.EQUIVALENCE_PERCENT:g}%, "
-               "undecided otherwise."], text_columns=2)
+        notes=[inference.rule_text(len(pairs)) + ".",
+               *filter(None, [set_aside_text(index, machine, STEPS_AT)])], text_columns=2)

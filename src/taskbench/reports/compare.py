@@ -8,12 +8,15 @@ both have (on one machine), it prints B's cost relative to A's, the direction ta
 :mod:`taskbench.catalogue` (B/A for times and bytes, A/B for rates), so that above 1 always
 means B is worse.
 
-Like ``asv compare``, a sampled figure is marked ``+`` (worse) or ``-`` (better) only when
-the ratio passes the factor *and* asv's own test finds the two sets of samples different
-(Mann-Whitney U where there are enough samples, else non-overlapping 99% intervals). An exact
-count (instructions, bytes) repeats to within a fraction of a percent, so it is judged by a
-tight factor of its own. A figure measured without samples falls back to the factor alone,
-marked ``~``. The exit status is 1 when anything is worse, 0 when nothing is, 2 on bad input.
+A sampled figure is judged by the project's verdict engine (:mod:`taskbench.reports.inference`),
+as every view judges: paired by block in the run's model where both were measured in one run
+(the model of all that run's interpreters, so the spread is the run's), else from each one's
+own processes (marked unpaired); every sampled figure compared is one family (Bonferroni).
+It is marked ``+`` (B slower: worse), ``-`` (B faster), ``=`` (the same within ±3%) or ``?``
+(undecided), with the verdict's words. An exact count (instructions, bytes) repeats to
+within a fraction of a percent, so it is judged by a tight factor instead. A figure measured
+in one process on either side (the replica, an older run) cannot be judged, marked ``~``
+with its ratio. The exit status is 1 when anything is worse, 0 when nothing is, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -30,9 +33,9 @@ from taskbench.arguments import bounded
 from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import BY_NAME, EXACT, REPLICA_KIND, SAMPLED, Benchmark
-from taskbench.reports.stats import asv_says_different
+from taskbench.reports import inference
+from taskbench.reports.views import Index, read_index
 
-DEFAULT_FACTOR = 1.10
 # Exact counts repeat; a different memory layout of the same code moves instructions per
 # task by up to about 0.8% (taskbench.workloads.instructions), so 1% is the tight factor.
 DEFAULT_EXACT_FACTOR = 1.01
@@ -43,6 +46,10 @@ class CompareError(Exception):
     """The comparison cannot be made; the message says why and what to give instead."""
 
 
+MARKS = {inference.SLOWER: "+", inference.FASTER: "-", inference.SAME: "=",
+         inference.UNDECIDED: "?"}
+
+
 @dataclass(frozen=True)
 class Row:
     entry: Benchmark
@@ -50,16 +57,15 @@ class Row:
     a: float
     b: float
     ratio: float  # above 1: B is worse
-    different: bool | None  # asv's test; None when either side has no samples
+    verdict: inference.Verdict | None = None  # sampled figures with processes on both sides
 
-    def mark(self, factor: float, exact_factor: float) -> str:
-        limit = exact_factor if self.entry.kind == EXACT else factor
-        beyond = "+" if self.ratio > limit else "-" if self.ratio < 1 / limit else " "
-        if beyond == " " or self.entry.kind == EXACT:
-            return beyond
-        if self.different is None:
-            return beyond + "~"
-        return beyond if self.different else " "
+    def mark(self, exact_factor: float) -> str:
+        if self.entry.kind == EXACT:
+            return "+" if self.ratio > exact_factor else "-" if \
+                self.ratio < 1 / exact_factor else " "
+        if self.verdict is None:
+            return "~"
+        return MARKS[self.verdict.outcome]
 
 
 def _matches(figure: Figure, name: str) -> bool:
@@ -111,33 +117,63 @@ def compare(results_dir: Path, a: str, b: str, machine: str | None = None
             continue
         cost = other.value / first.value
         rows.append(Row(entry, other.params, first.value, other.value,
-                        1 / cost if entry.better == "higher" else cost,
-                        asv_says_different(first, other)))
+                        1 / cost if entry.better == "higher" else cost))
     notes = [f"not compared (not a cost, or not in the catalogue): {', '.join(sorted(skipped))}"
              ] if skipped else []
+    rows = _judged(results_dir, machines[0], rows, sides)
     return sorted(rows, key=lambda row: (row.entry.name, [str(p) for p in row.params])), notes
 
 
-def format_rows(rows: Sequence[Row], a: str, b: str, factor: float, exact_factor: float) -> str:
-    lines = [f"    {'ratio':>7}  {a[:16]:>16}  {b[:16]:>16}  benchmark"]
+def _judged(folder: Path, machine: str, rows: list[Row], sides: list[list[Figure]]
+            ) -> list[Row]:
+    """The sampled rows with their verdicts, one family: from the run's model where both
+    sides are figures of one run (:meth:`Index.model`), else unpaired."""
+    sampled = [row for row in rows if row.entry.kind == SAMPLED and row.entry.better == "lower"]
+    commits = {f.commit for side in sides for f in side}
+    index = read_index(folder, next(iter(commits)))[0] if len(commits) == 1 else \
+        Index([f for side in sides for f in side])
+    names = [sides[0][0].environment, sides[1][0].environment]
+    found = {}
+    for row in sampled:
+        model = index.model(machine, row.entry, *row.params)
+        if model is not None and all(name in model.series for name in names):
+            found[id(row)] = inference.judge(
+                model.contrast(*names), names[0], names[1], len(sampled),
+                blocks=min(model.used[name] for name in names), paired=True)
+            continue
+        figures = [next((f for f in side if f.benchmark == row.entry.name
+                         and f.params == row.params), None) for side in sides]
+        if all(f is not None and f.samples and len(f.samples) >= 2 for f in figures):
+            found[id(row)] = inference.judge(
+                inference.unpaired_contrast(figures[0].samples, figures[1].samples),  # type: ignore
+                names[0], names[1], len(sampled), blocks=2, paired=False)
+    return [replace(row, verdict=found.get(id(row))) for row in rows]
+
+
+def format_rows(rows: Sequence[Row], a: str, b: str, exact_factor: float) -> str:
+    lines = [f"   {'ratio':>7}  {a[:16]:>16}  {b[:16]:>16}  benchmark: verdict"]
     for row in rows:
         params = f"({', '.join(map(str, row.params))})" if row.params else ""
-        lines.append(f"{row.mark(factor, exact_factor):<2}  {row.ratio:7.3f}  {row.a:16.6g}  "
-                     f"{row.b:16.6g}  {row.entry.name}{params}")
-    marks = [row.mark(factor, exact_factor) for row in rows]
-    worse, better = sum(m.startswith("+") for m in marks), sum(m.startswith("-") for m in marks)
-    lines.append(f"{len(rows)} compared; {worse} worse and {better} better in {b} than in {a} "
-                 "(ratio above 1: B is worse).")
-    lines.append(f"Sampled figures are marked when the ratio passes {factor:g} and asv's test "
-                 "(Mann-Whitney U where there are enough samples, else non-overlapping 99% "
-                 f"intervals) finds the samples different; exact counts when it passes "
-                 f"{exact_factor:g}.")
-    if any(mark.endswith("~") for mark in marks):
+        said = f": {inference.words(row.verdict, with_blocks=False)}" + (
+            "" if row.verdict.paired else ", unpaired") if row.verdict else ""
+        lines.append(f"{row.mark(exact_factor):<2} {row.ratio:7.3f}  {row.a:16.6g}  "
+                     f"{row.b:16.6g}  {row.entry.name}{params}{said}")
+    marks = [row.mark(exact_factor) for row in rows]
+    family = sum(row.verdict is not None for row in rows)
+    lines.append(f"{len(rows)} compared; {marks.count('+')} worse and {marks.count('-')} "
+                 f"better in {b} than in {a} (ratio: B's cost over A's; above 1, B is worse).")
+    if family:
+        lines.append(f"Marks: + slower, - faster, = the same within "
+                     f"±{inference.MARGIN_PERCENT:g}%, ? undecided. "
+                     + inference.rule_text(family) + "; unpaired: not measured in one run, "
+                     "compared from each one's own processes.")
+    lines.append(f"Exact counts are marked when the ratio passes {exact_factor:g}.")
+    if "~" in marks:
         why = ("the replica measures its table in one process" if any(
-            row.entry.kind == REPLICA_KIND for row in rows if row.different is None)
+            row.entry.kind == REPLICA_KIND for row in rows if row.verdict is None)
             else "")
-        lines.append("~: no samples on one side (an older run" + (f"; {why}" if why else "")
-                     + "): judged by the factor alone.")
+        lines.append("~: one process on one side (an older run" + (f"; {why}" if why else "")
+                     + "): not judged.")
     return "\n".join(lines)
 
 
@@ -148,12 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                "2 on bad input.")
     parser.add_argument("a", help="the baseline, e.g. 3.13 or 3.13@0eb9c8a3")
     parser.add_argument("b", help="the candidate, e.g. 3.14-debian")
-    parser.add_argument("--factor", type=FACTOR, default=DEFAULT_FACTOR,
-                        help=f"ratio beyond which a sampled figure may be marked "
-                             f"(default {DEFAULT_FACTOR})")
     parser.add_argument("--exact-factor", type=FACTOR,
                         default=DEFAULT_EXACT_FACTOR,
-                        help=f"the same for exact counts (default {DEFAULT_EXACT_FACTOR})")
+                        help="ratio beyond which an exact count is marked (default "
+                             f"{DEFAULT_EXACT_FACTOR}); sampled figures get verdicts")
     parser.add_argument("--only", choices=["all", "sampled", "exact"], default="all",
                         help="compare only sampled figures (not the replica's one-process "
                              "table) or only exact counts")
@@ -174,8 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {args.a} and {args.b} have no {kind}figure in common to compare",
               file=sys.stderr)
         return 2
-    print(format_rows(rows, args.a, args.b, args.factor, args.exact_factor))
+    print(format_rows(rows, args.a, args.b, args.exact_factor))
     for note in notes:
         print(note)
-    return 1 if any(row.mark(args.factor, args.exact_factor).startswith("+")
-                    for row in rows) else 0
+    return 1 if any(row.mark(args.exact_factor) == "+" for row in rows) else 0

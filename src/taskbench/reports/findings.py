@@ -12,13 +12,13 @@ from typing import Callable, Sequence
 
 from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, GC_COUNTS, SPAWN_API
 from taskbench.reports.anatomy import WIDGETS, Anatomy, Speedup
-from taskbench.reports.inference import EQUIVALENCE_PERCENT, EQUIVALENT, FASTER, SLOWER
+from taskbench.reports.inference import FASTER, MARGIN_PERCENT, SAME, SLOWER
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import ranged
 
-SAME, UNDECIDED = f"the same within ±{EQUIVALENCE_PERCENT:g}%", "undecided"
+SAME_WORDS, UNDECIDED = f"the same within ±{MARGIN_PERCENT:g}%", "undecided"
 # What is said of the interpreters where a difference is not real, in this order.
-_NOT_REAL = {SAME: SAME, UNDECIDED: UNDECIDED, "within noise": "within noise",
+_NOT_REAL = {SAME_WORDS: SAME_WORDS, UNDECIDED: UNDECIDED, "within noise": "within noise",
              "no interval": "no interval (measured without samples)"}
 
 
@@ -43,7 +43,7 @@ def _speedup_verdict(speedup: Speedup) -> str:
         return classify(speedup.estimate, 1.0)
     if speedup.verdict.outcome in (FASTER, SLOWER):
         return "real"
-    return SAME if speedup.verdict.outcome == EQUIVALENT else UNDECIDED
+    return SAME_WORDS if speedup.verdict.outcome == SAME else UNDECIDED
 
 
 def _tally(verdicts: dict[str, str]) -> str:

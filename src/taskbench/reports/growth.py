@@ -23,7 +23,7 @@ from taskbench.catalogue import (
     INSTRUCTIONS_BY_COUNT,
     REPLICA_FAULTS,
 )
-from taskbench.reports.anatomy import WITH_COLLECTOR, gc_share, paired_or_bounds
+from taskbench.reports.anatomy import WITH_COLLECTOR, gc_share, within_interpreter
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.classic import kind_of
 from taskbench.reports.stats import Estimate, complement
@@ -71,9 +71,9 @@ def instructions_table(index: Index, machine: str) -> Table:
 
 def _fall(index: Index, machine: str, env: str) -> Estimate | None:
     """The share of tasks/s lost from the smallest to the largest first-cycle count."""
-    found = paired_or_bounds(index, machine, env, (FIRST_CYCLE, (LARGE,)),
-                             (FIRST_CYCLE, (SMALL,)))
-    return None if found is None else complement(found[0].inverse())
+    found = within_interpreter(index, machine, env, (FIRST_CYCLE, (LARGE,)),
+                               (FIRST_CYCLE, (SMALL,)), family=1)
+    return None if found is None else complement(found.speedup.inverse())
 
 
 def _faults(index: Index, machine: str, env: str, count: int) -> float | None:

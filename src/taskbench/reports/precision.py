@@ -18,7 +18,7 @@ from typing import Any, Dict
 
 from taskbench.catalogue import CLASSIC_COUNTS
 from taskbench.interpreters.names import interpreter_order
-from taskbench.reports import markdown, precision_runs
+from taskbench.reports import markdown, precision_model, precision_runs
 from taskbench.reports.views import Cell, Table, label
 
 PRECISION_DIR = Path("precision")
@@ -53,6 +53,8 @@ def _checked(record: Any) -> Record:
     _names(record["commits"], "commits")
     if record.get("kind") == "blocks":  # its interpreters are named in each run's figures
         return _checked_runs(record)
+    if record.get("kind") == "model":
+        return precision_model.checked(record)
     _names(record["pythons"], "pythons")
     if record.get("kind") == "replica-check":
         int(record["rounds"])
@@ -215,6 +217,9 @@ def markdown_section(directory: Path = PRECISION_DIR) -> str:
     for record in read_records(directory):
         if record.get("kind") == "blocks":
             parts += precision_runs.section(record)
+            continue
+        if record.get("kind") == "model":
+            parts += precision_model.section(record)
             continue
         if record.get("kind") == "replica-check":
             parts += replica_check(record)

@@ -23,14 +23,13 @@ from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown
 from taskbench.reports.classic import HEADLINE
-from taskbench.reports.inference import EQUIVALENT, FASTER, SLOWER
+from taskbench.reports.inference import DECIDED
 from taskbench.reports.views import Cell, Table, label
 
 Record = Dict[str, Any]
 TARGETS = {**{TASK_COST.call_name((count,)): 2.0 for count in TASK_COST.axes[0].values},
            FIRST_CYCLE.call_name((1_000_000,)): 4.0}
 HEADLINE_FIGURE = HEADLINE[0].call_name((HEADLINE[1],))
-DECIDED = (FASTER, SLOWER, EQUIVALENT)
 
 
 def _half_width(figure: Record) -> float:

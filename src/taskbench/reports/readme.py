@@ -33,7 +33,7 @@ from typing import Sequence
 
 from taskbench import arguments, files
 from taskbench.asvadapter.config import ConfigError, results_dir
-from taskbench.catalogue import CATALOGUE, EXACT, REPLICA_KIND, SAMPLED
+from taskbench.catalogue import BLOCKS, CATALOGUE, CLIENTS, COUNTS, REPLICA_PHASE, ROUNDS
 from taskbench.interpreters import facts
 from taskbench.journal import recover
 from taskbench.reports import budget, markdown
@@ -111,12 +111,13 @@ def _values(values: tuple[object, ...]) -> str:
 
 def benchmarks() -> str:
     """The catalogue as a table: the list of what is measured cannot drift from it."""
-    kinds = {SAMPLED: "per-process values in interleaved blocks, 95% interval",
-             EXACT: "exact count", REPLICA_KIND: "one process"}
+    kinds = {BLOCKS: "per-process values in interleaved blocks, the run's model, 95% interval",
+             CLIENTS: f"{ROUNDS} processes in the clients phase, 95% interval",
+             COUNTS: "exact count", REPLICA_PHASE: "one process (with --replica)"}
     rows = [[label(f"`{entry.class_name}.{entry.method}`"), Cell(entry.title),
              Cell(entry.unit), Cell(entry.better or "not a cost"),
              Cell("; ".join(f"{axis.name}: {_values(axis.values)}" for axis in entry.axes)),
-             Cell(kinds[entry.kind])] for entry in CATALOGUE]
+             Cell(kinds[entry.measured_in])] for entry in CATALOGUE]
     return markdown.table(Table("benchmarks", "The benchmarks (declared in "
                                 "`src/taskbench/catalogue.py`)",
                                 ["benchmark", "what", "unit", "better", "parameters",

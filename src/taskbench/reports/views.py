@@ -16,7 +16,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from taskbench import blocklog
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import Benchmark
-from taskbench.interpreters.names import interpreter_order
+from taskbench.interpreters.names import interpreter_order, noise_group
+from taskbench.reports.runmodel import RunModel, TooFewValues, Value, fit
 from taskbench.reports.stats import Estimate, estimate
 
 NOT_MEASURED = "n/a"
@@ -25,8 +26,8 @@ MARKS = {
     "older": ("†", "measured by an earlier version of the benchmark: shown as measured, "
                    "never compared"),
     "single": ("‡", "one process, no interval"),
-    "unpaired": ("§", "not measured in the same blocks: the interval of every ratio of "
-                      "values inside the two intervals"),
+    "unpaired": ("§", "not measured in the same run's blocks: compared from each one's own "
+                      "processes (Welch's t on logarithms), not paired"),
 }
 
 
@@ -81,12 +82,14 @@ def ranged(est: Estimate, *, scale: float = 1.0, digits: int = 0, suffix: str = 
 
 
 def figure_cell(figure: Figure | None, entry: Benchmark, *, per_unit: bool = False,
-                scale: float = 1.0, digits: int = 0, suffix: str = "") -> Cell:
-    """A measured figure with its interval, marked when it has none and why; ``per_unit``
-    shows a time per unit as units per second."""
+                scale: float = 1.0, digits: int = 0, suffix: str = "",
+                modelled: Estimate | None = None) -> Cell:
+    """A measured figure with its interval (``modelled``: the run's model's, where it has
+    one, else its own processes'), marked when it has none and why; ``per_unit`` shows a time
+    per unit as units per second."""
     if figure is None:
         return na()
-    est = estimate(figure)
+    est = modelled if modelled is not None else estimate(figure)
     if est is None:
         return na("not measured: the interpreter or loop lacks the API, or the client does "
                   "not install there (the reason is in asv's log)")
@@ -101,7 +104,9 @@ def figure_cell(figure: Figure | None, entry: Benchmark, *, per_unit: bool = Fal
 
 class Index:
     """The newest figures, found by machine, environment, benchmark and parameters, with the
-    block each of their samples came from where a block log says (:mod:`taskbench.blocklog`).
+    block each of their samples came from where a block log says (:mod:`taskbench.blocklog`),
+    and the model of the newest run in blocks of each figure
+    (:mod:`taskbench.reports.runmodel`), fitted once.
     """
 
     def __init__(self, figures: Iterable[Figure],
@@ -110,6 +115,81 @@ class Index:
         for f in figures:
             self._by_key[(f.machine, f.environment, f.benchmark, f.params)] = f
         self._block_logs = dict(block_logs or {})
+        self._models: dict[tuple[str, str, tuple[Any, ...]], RunModel | None] = {}
+
+    def run(self, machine: str) -> blocklog.Record | None:
+        """The block log's record of the newest run in blocks on ``machine`` among the
+        commits this index holds figures of, or None."""
+        commits = {figure.commit for (m, _, _, _), figure in self._by_key.items()
+                   if m == machine}
+        records = {key: record for key, record in self._block_logs.get(machine, {}).items()
+                   if key[0] in commits}
+        return blocklog.newest_run(records)
+
+    def in_run(self, machine: str, environment: str, entry: Benchmark, *params: Any) -> bool:
+        """Whether the figure was measured in blocks by the newest run on ``machine``."""
+        run = self.run(machine)
+        figure = self.get(machine, environment, entry, *params)
+        return (run is not None and figure is not None and figure.commit == run["commit"]
+                and self.by_block(machine, environment, entry, *params) is not None)
+
+    def run_values(self, machine: str, entry: Benchmark, *params: Any) -> list[Value]:
+        """Every process's value of one figure in the newest run on ``machine``, by
+        interpreter and block, with its place in the block's order where the log has it."""
+        run = self.run(machine)
+        if run is None:
+            return []
+        orders = [list(block.get("order") or []) for block in run.get("blocks") or []]
+        values = []
+        for environment in self.environments(machine, [entry]):
+            if not self.in_run(machine, environment, entry, *params):
+                continue
+            figure = self.get(machine, environment, entry, *params)
+            assert figure is not None
+            for block, seconds in sorted((self.by_block(machine, environment, entry, *params)
+                                          or {}).items()):
+                order = orders[block] if block < len(orders) else []
+                position = order.index(figure.env_name) if figure.env_name in order else None
+                values.append(Value(environment, block, seconds, position))
+        return values
+
+    def model(self, machine: str, entry: Benchmark, *params: Any) -> RunModel | None:
+        """The model of one figure over the newest run on ``machine``; None where fewer
+        than two interpreters were measured in it (nothing to pool or pair).
+
+        Raises:
+            taskbench.reports.runmodel.ModelError: a value that is not a time (named).
+        """
+        key = (machine, entry.name, tuple(params))
+        if key not in self._models:
+            self._models[key] = _fitted(self.run_values(machine, entry, *params))
+        return self._models[key]
+
+    def model_over(self, machine: str,
+                   members: Sequence[tuple[str, str, Benchmark, tuple[Any, ...]]]
+                   ) -> RunModel | None:
+        """A model over ``members`` (each a series' name, and the environment, benchmark and
+        parameters of its figure) in the newest run on ``machine``: for comparisons within
+        one interpreter (spawn APIs, the collector). Members not in the run are left out;
+        None where fewer than two remain."""
+        key = (machine, "members", tuple((name, env, entry.name, tuple(params))
+                                         for name, env, entry, params in members))
+        if key not in self._models:
+            values = []
+            for name, env, entry, params in members:
+                if self.in_run(machine, env, entry, *params):
+                    values += [Value(name, block, seconds) for block, seconds in sorted(
+                        (self.by_block(machine, env, entry, *params) or {}).items())]
+            self._models[key] = _fitted(values, {name: env for name, env, _, _ in members})
+        return self._models[key]
+
+    def modelled(self, machine: str, environment: str, entry: Benchmark, *params: Any
+                 ) -> Estimate | None:
+        """The figure's value and interval from its run's model, or None where it is not in
+        the newest run's model."""
+        found = self.model(machine, entry, *params)
+        return found.level(environment) if found is not None and \
+            environment in found.series else None
 
     def by_block(self, machine: str, environment: str, entry: Benchmark, *params: Any
                  ) -> dict[int, float] | None:
@@ -136,10 +216,21 @@ class Index:
 
     def estimate(self, machine: str, environment: str, entry: Benchmark, *params: Any
                  ) -> Estimate | None:
-        """The figure's value with its interval; None where it was not measured by the
-        benchmark as declared now (an older version is shown, never compared)."""
+        """The figure's value with its interval, from the run's model where it is in one,
+        else from its own processes; None where it was not measured by the benchmark as
+        declared now (an older version is shown, never compared)."""
         figure = self.get(machine, environment, entry, *params)
-        return estimate(figure) if figure is not None and figure.current else None
+        if figure is None or not figure.current:
+            return None
+        return self.modelled(machine, environment, entry, *params) or estimate(figure)
+
+    def cell(self, machine: str, environment: str, entry: Benchmark, *params: Any,
+             **style: Any) -> Cell:
+        """The figure's cell, with the model's interval where it has one."""
+        figure = self.get(machine, environment, entry, *params)
+        modelled = self.modelled(machine, environment, entry, *params) \
+            if figure is not None and figure.current else None
+        return figure_cell(figure, entry, modelled=modelled, **style)
 
     def value(self, machine: str, environment: str, entry: Benchmark, *params: Any
               ) -> float | None:
@@ -169,6 +260,21 @@ class Index:
         found = {params[position] for m, _, bench, params in self._by_key
                  if m == machine and bench == entry.name and len(params) > position}
         return sorted(found, key=lambda value: (isinstance(value, str), value))
+
+
+def _fitted(values: Sequence[Value], environments: Mapping[str, str] | None = None
+            ) -> RunModel | None:
+    """The model of ``values`` (each series' noise group from its environment, itself where
+    ``environments`` does not name one); None with fewer than two series or too few values
+    for a spread (a run of one block)."""
+    series = {value.series for value in values}
+    if len(series) < 2:
+        return None
+    try:
+        return fit(values, {name: noise_group((environments or {}).get(name, name))
+                            for name in series})
+    except TooFewValues:
+        return None
 
 
 def read_index(results_dir: Path, commit: str = "") -> tuple[Index, list[str]]:

@@ -1,0 +1,249 @@
+"""The block plan: what a run measures, where, and in what order.
+
+A run (:mod:`taskbench.jobs.blocks` carries it out) has two parts:
+
+1. **Phases**, before any timed block, each measuring its figures once per interpreter
+   (the catalogue's :attr:`~taskbench.entries.Benchmark.measured_in`): the exact counts
+   (valgrind, tracemalloc: they do not depend on time, so the interpreters are split in two
+   halves measured at once, one per core), the clients (real programs, each in
+   :data:`~taskbench.catalogue.ROUNDS` processes), and the replica (only when asked for).
+   Nothing of theirs runs inside a timed block, so every block is the same condition.
+2. **Blocks**, every timed figure on every interpreter once per block, interleaved. The
+   first blocks give each figure its least (:class:`~taskbench.entries.Blocks`), in orders
+   drawn at random for this run (the seed is in the block log) and balanced: block b runs a
+   random base order rotated by b/B of its length, so each interpreter takes each part of
+   the order about equally often. From what they measured, the run's model
+   (:mod:`taskbench.reports.runmodel`) plans the **extra blocks**, once, before any of them
+   runs (so that the decisions are taken once, at the end, on a plan fixed in advance):
+
+   * every value set aside as interference is measured again (that interpreter and figure,
+     one more block);
+   * every version step still undecided at the figures it is judged at
+     (:data:`taskbench.reports.classic.STEPS_AT`) gets, on both its interpreters, the blocks
+     that would decide it 80% of the time (:func:`taskbench.reports.inference.blocks_to_decide`),
+     where that is within the figure's most blocks (the cap written in the catalogue);
+   * every CPython figure wider than its target interval gets the blocks that should bring
+     it there, within its most.
+
+   These are granted in that order of priority while the run's time cap allows; an extra
+   block measures only the interpreters and figures that need it.
+
+What is written here is the plan's own rule; the statistics are the model's.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+from taskbench.catalogue import BLOCKS, CLIENTS, COUNTS, REPLICA_PHASE, SAMPLED, Target
+from taskbench.interpreters.names import noise_group
+from taskbench.reports import inference
+from taskbench.reports.runmodel import ModelError, RunModel, Value, fit
+
+# call name -> asv environment name -> block -> the process's value
+Measured = dict[str, dict[str, dict[int, float]]]
+PHASES = (COUNTS, CLIENTS, REPLICA_PHASE)
+REMEASURE, DECIDE, PRECISION = "re-measure", "decide", "precision"
+PRIORITY = (REMEASURE, DECIDE, PRECISION)
+
+
+def draw_seed() -> int:
+    """A fresh seed for one run's orders, from the system's randomness."""
+    return random.SystemRandom().getrandbits(32)
+
+
+def in_phase(targets: Sequence[Target], phase: str) -> list[Target]:
+    """The targets a phase measures (:data:`BLOCKS` for the timed blocks)."""
+    return [target for target in targets if target.entry.measured_in == phase]
+
+
+def first_blocks(targets: Sequence[Target], quick: bool = False) -> int:
+    """How many blocks give every timed figure its least (one for a quick run)."""
+    timed = in_phase(targets, BLOCKS)
+    if not timed:
+        return 0
+    return 1 if quick else max(target.entry.blocks.least for target in timed)
+
+
+def in_first_block(target: Target, block: int, quick: bool = False) -> bool:
+    """Whether a timed target is measured in first block ``block`` (0-based)."""
+    return target.entry.measured_in == BLOCKS and (
+        block == 0 if quick else block < target.entry.blocks.least)
+
+
+def orders(environments: Sequence[str], blocks: int, seed: int) -> list[list[str]]:
+    """The order of the first ``blocks`` blocks: a random base order (from ``seed``)
+    rotated by b/``blocks`` of its length in block b."""
+    base = list(environments)
+    random.Random(seed).shuffle(base)
+    found = []
+    for block in range(blocks):
+        turn = round(block * len(base) / blocks) if blocks else 0
+        found.append(base[turn:] + base[:turn])
+    return found
+
+
+def extra_order(environments: Sequence[str], seed: int, block: int) -> list[str]:
+    """The order of extra block ``block`` (its number in the run): drawn from the seed."""
+    shuffled = sorted(environments)
+    random.Random(f"{seed}-{block}").shuffle(shuffled)
+    return shuffled
+
+
+@dataclass(frozen=True)
+class Need:
+    """More values of one figure on one interpreter, and why."""
+
+    env_name: str
+    call: str
+    more: int
+    reason: str  # REMEASURE, DECIDE or PRECISION
+    why: str
+
+
+@dataclass
+class Plan:
+    """The extra blocks: for each, the figures each interpreter measures in it; with the
+    needs granted and those left out (over the time cap)."""
+
+    blocks: list[dict[str, list[str]]] = field(default_factory=list)
+    granted: list[Need] = field(default_factory=list)
+    refused: list[Need] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)  # steps no allowed blocks decide
+
+
+def model_of(measured: Measured, call: str, names: Mapping[str, str],
+             positions: Mapping[tuple[str, int], int] | None = None) -> RunModel | None:
+    """The run's model of one figure from what the blocks measured so far (``names``: asv's
+    environment name -> the interpreter as views show it); None with fewer than two."""
+    values = [Value(names.get(env, env), block, seconds,
+                    (positions or {}).get((env, block)))
+              for env, by_block in measured.get(call, {}).items()
+              for block, seconds in by_block.items()]
+    series = {value.series for value in values}
+    if len(series) < 2:
+        return None
+    try:
+        return fit(values, {name: noise_group(name) for name in series})
+    except ModelError:
+        return None  # too few values yet; the reports will name a value that is not a time
+
+
+def _remeasure(measured: Measured, names: Mapping[str, str]) -> list[Need]:
+    found = []
+    envs = {display: env for env, display in names.items()}
+    for call in sorted(measured):
+        model = model_of(measured, call, names)
+        for aside in model.set_aside if model else ():
+            found.append(Need(envs.get(aside.series, aside.series), call, 1, REMEASURE,
+                              f"{aside.series} {call} in block {aside.block + 1}: "
+                              f"{100 * aside.excess:+.0f}% ({aside.spreads:.0f} spreads)"))
+    return found
+
+
+def _decide(measured: Measured, names: Mapping[str, str], judged: Sequence[Target],
+            steps: Callable[[Sequence[str]], Sequence[tuple[str, str, str]]],
+            unreachable: list[str]) -> list[Need]:
+    found = []
+    envs = {display: env for env, display in names.items()}
+    for target in judged:
+        model = model_of(measured, target.call, names)
+        if model is None:
+            continue
+        pairs = [(a, b) for a, b, _ in steps(list(model.series))]
+        for verdict in inference.judge_in_model(model, pairs):
+            if verdict.decided:
+                continue
+            have = min(model.used[verdict.a], model.used[verdict.b])
+            wanted = verdict.blocks_to_decide
+            if wanted is None or wanted > target.entry.blocks.most:
+                unreachable.append(f"{verdict.a} → {verdict.b} at {target.call}: "
+                                   + ("out of reach" if wanted is None else
+                                      f"about {wanted} blocks, past its most "
+                                      f"({target.entry.blocks.most})"))
+                continue
+            for side in (verdict.a, verdict.b):
+                found.append(Need(envs.get(side, side), target.call, max(wanted - have, 1),
+                                  DECIDE, f"{verdict.a} → {verdict.b} at {target.call}: "
+                                  f"undecided, about {wanted} blocks decide"))
+    return found
+
+
+def _precision(measured: Measured, names: Mapping[str, str], targets: Sequence[Target]
+               ) -> list[Need]:
+    found = []
+    envs = {display: env for env, display in names.items()}
+    for target in targets:
+        goal = target.entry.blocks.percent
+        model = model_of(measured, target.call, names) if goal else None
+        if goal is None or model is None:
+            continue
+        for series in model.series:
+            width = model.half_width_percent(series)
+            have = model.used[series]
+            if noise_group(series) != "cpython" or width <= goal:
+                continue
+            wanted = min(math.ceil(have * (width / goal) ** 2), target.entry.blocks.most)
+            if wanted > have:
+                found.append(Need(envs.get(series, series), target.call, wanted - have,
+                                  PRECISION, f"{series} {target.call}: ±{width:.1f}% "
+                                  f"(target ±{goal:g}%)"))
+    return found
+
+
+def needs(measured: Measured, names: Mapping[str, str], targets: Sequence[Target],
+          judged: Sequence[Target],
+          steps: Callable[[Sequence[str]], Sequence[tuple[str, str, str]]],
+          unreachable: list[str]) -> list[Need]:
+    """Every need the first blocks leave (see the module docstring), in priority order."""
+    timed = [t for t in targets if t.entry.measured_in == BLOCKS and t.entry.kind == SAMPLED]
+    calls = {t.call for t in timed}
+    return (_remeasure({c: v for c, v in measured.items() if c in calls}, names)
+            + _decide(measured, names, [t for t in judged if t.call in calls], steps,
+                      unreachable)
+            + _precision(measured, names, timed))
+
+
+def layout(granted: Sequence[Need]) -> list[dict[str, list[str]]]:
+    """Extra blocks from needs: block k holds every (interpreter, figure) that needs k or
+    more values; needs of one pair add up only across reasons that are not the same kind."""
+    more: dict[tuple[str, str], int] = {}
+    remeasured: dict[tuple[str, str], int] = {}
+    for need in granted:
+        key = (need.env_name, need.call)
+        if need.reason == REMEASURE:
+            remeasured[key] = remeasured.get(key, 0) + need.more
+        else:
+            more[key] = max(more.get(key, 0), need.more)
+    total = {key: max(more.get(key, 0), remeasured.get(key, 0))
+             for key in set(more) | set(remeasured)}
+    blocks = []
+    for k in range(1, max(total.values(), default=0) + 1):
+        block: dict[str, list[str]] = {}
+        for (env, call), wanted in sorted(total.items()):
+            if wanted >= k:
+                block.setdefault(env, []).append(call)
+        blocks.append(block)
+    return blocks
+
+
+def plan(candidates: Sequence[Need], price: Callable[[Sequence[dict[str, list[str]]]], float],
+         seconds_left: float) -> Plan:
+    """Grant the needs in priority order while the extra blocks they make fit in
+    ``seconds_left`` (``price``: the seconds a list of blocks should take); the granted
+    ones' blocks. A need of a step comes with its partner (both sides, or neither)."""
+    result = Plan()
+    groups: dict[tuple[str, str], list[Need]] = {}
+    for need in sorted(candidates, key=lambda n: PRIORITY.index(n.reason)):
+        groups.setdefault((need.reason, need.why), []).append(need)
+    for members in groups.values():
+        trial = layout(result.granted + members)
+        if price(trial) <= seconds_left:
+            result.granted += members
+        else:
+            result.refused += members
+    result.blocks = layout(result.granted)
+    return result
