@@ -196,8 +196,9 @@ def measure(args: argparse.Namespace, machine: str, found: Interpreters,
     if not found:
         return BlockRun()
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    overrides = ({EXISTING: [str(path) for path in found.values()]} if args.windows_mode
-                 else {"pythons": list(found)})
+    # Only these interpreters: the configuration's own pythons are this machine's names.
+    overrides = ({"pythons": [], EXISTING: [str(path) for path in found.values()]}
+                 if args.windows_mode else {"pythons": list(found)})
     with _repository(args.windows_mode) as repo, AsvDriver(
             CONFIG, results_dir=args.out, repo=repo, settings_overrides=overrides) as runner:
         config = runner.config_file()
