@@ -1,4 +1,4 @@
-"""The classic create-and-wait cycle: what a task costs, warm and in a fresh process's first
+"""The classic create-and-wait cycle: what a task costs, steady and in a fresh process's first
 cycle, the replica of the post's table, and bytes per task.
 
 Each cycle creates N tasks running a do-nothing coroutine with ``asyncio.create_task`` and
@@ -20,7 +20,7 @@ from taskbench.workloads.timing import Samples, asv_samples, seconds_per_unit
 
 @benchmark(TASK_COST)
 class TaskCost:
-    """CPU seconds per task, warm: the mean of cycles after a discarded one, in one process."""
+    """CPU seconds per task, steady: the mean of cycles once they have settled, in one process."""
 
     def track_seconds_per_task(self, count: int) -> Samples:
         return asv_samples(seconds_per_unit(create_and_wait, count,

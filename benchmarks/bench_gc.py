@@ -1,7 +1,7 @@
 """The classic cycle with the cyclic garbage collector disabled.
 
 ``bench_create_wait`` measures the same cycle with the collector on, at the same counts and
-as figures of the same kind (warm at 1,000 tasks, the first cycle from 100,000); the
+as figures of the same kind (steady at 1,000 tasks, the first cycle from 100,000); the
 collector's share of the CPU time is 1 - (seconds per task without it) / (seconds with it),
 which shows whether the collector is why a task costs more as N grows.
 """

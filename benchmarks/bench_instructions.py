@@ -1,11 +1,10 @@
-"""Instructions, cache misses and estimated cycles per task, counted by valgrind's cachegrind
-on simulated caches: figures that repeat exactly, so that a change in them is a change in the
-code, not in the machine.
+"""Instructions per task, counted by valgrind's cachegrind: figures that repeat exactly, so
+that a change in them is a change in the code, not in the machine.
 
-Both classes share one ``setup_cache`` (asv keys it by the function, so it runs once per
-environment): one valgrind process counts every phase either needs (see
-``taskbench.workloads.instructions``). Where valgrind cannot count, or an API or loop is
-missing, the figure is n/a with the reason.
+Every class shares one ``setup_cache`` (asv keys it by the function, so it runs once per
+environment): one valgrind process counts every phase any needs (see
+``taskbench.workloads.instructions``). Where valgrind cannot count, or an API, loop or
+framework is missing, the figure is n/a with the reason.
 """
 
 from __future__ import annotations
@@ -14,17 +13,16 @@ from typing import Any, Dict, Tuple, Union
 
 from taskbench.catalogue import (
     CLASSIC_SPAWN,
-    CYCLES_BY_COUNT,
-    ESTIMATED_CYCLES,
+    FRAMEWORK_INSTRUCTIONS,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
-    L1_MISSES,
-    LL_MISSES,
+    OTHER_LOOP_INSTRUCTIONS,
     benchmark,
 )
 from taskbench.workloads import Unavailable
+from taskbench.workloads.frameworks import IN_GROUP
 from taskbench.workloads.instructions import (
     Cost,
     available,
@@ -37,20 +35,26 @@ from taskbench.workloads.instructions import (
 Counted = Dict[Tuple[Any, ...], Union[Cost, str]]
 
 
+def _combinations() -> list[tuple[str, str]]:
+    """Every spawn API and loop counted, and each framework as (IN_GROUP, framework)."""
+    return ([combo for entry in (INSTRUCTIONS, OTHER_LOOP_INSTRUCTIONS)
+             for combo in entry.combinations()]
+            + [(IN_GROUP, name) for (name,) in FRAMEWORK_INSTRUCTIONS.combinations()])
+
+
 def count_everything() -> Counted | str:
-    """Every figure of both classes, from one valgrind process."""
+    """Every figure of every class, from one valgrind process."""
     reason = why_not_counted()
     if reason:
         return reason
     counted: Counted = {}
     runnable = []
-    for api in INSTRUCTIONS.axes[0].values:
-        for loop in INSTRUCTIONS.axes[1].values:
-            missing = available(api, loop)
-            if missing:
-                counted[(api, loop)] = missing
-            else:
-                runnable.append((api, loop))
+    for api, loop in _combinations():
+        missing = available(api, loop)
+        if missing:
+            counted[(api, loop)] = missing
+        else:
+            runnable.append((api, loop))
     phases = [(api, loop, count, "on") for api, loop in runnable for count in INSTRUCTION_PAIR]
     phases += [CLASSIC_SPAWN + (count, collector) for collector in ("on", "off")
                for count in INSTRUCTION_COUNTS]
@@ -68,8 +72,9 @@ def count_everything() -> Counted | str:
     return counted
 
 
-# One setup_cache serves both classes: it may take as long as either allows.
-TIMEOUT = max(INSTRUCTIONS.timeout, INSTRUCTIONS_BY_COUNT.timeout)
+# One setup_cache serves every class: it may take as long as any allows.
+TIMEOUT = max(INSTRUCTIONS.timeout, INSTRUCTIONS_BY_COUNT.timeout,
+              FRAMEWORK_INSTRUCTIONS.timeout, OTHER_LOOP_INSTRUCTIONS.timeout)
 count_everything.timeout = TIMEOUT  # type: ignore[attr-defined]
 
 
@@ -85,10 +90,9 @@ def _cost(counted: Counted, *params: Any) -> Cost:
     return found
 
 
-@benchmark(INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES)
+@benchmark(INSTRUCTIONS)
 class Instructions:
-    """The cost per task of each spawn API on each loop, from 1,000 to 2,000 tasks:
-    instructions, cache misses, and the cycles they are estimated to cost."""
+    """Instructions per task of each spawn API on each loop, from 1,000 to 2,000 tasks."""
 
     setup_cache = staticmethod(count_everything)
 
@@ -98,21 +102,11 @@ class Instructions:
     def track_instructions_per_task(self, counted: Counted, api: str, loop: str) -> float:
         return _cost(counted, api, loop).instructions
 
-    def track_l1_misses_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return _cost(counted, api, loop).l1_misses
 
-    def track_ll_misses_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return _cost(counted, api, loop).ll_misses
-
-    def track_estimated_cycles_per_task(self, counted: Counted, api: str, loop: str) -> float:
-        return _cost(counted, api, loop).estimated_cycles
-
-
-@benchmark(INSTRUCTIONS_BY_COUNT, CYCLES_BY_COUNT)
+@benchmark(INSTRUCTIONS_BY_COUNT)
 class InstructionsByCount:
-    """Instructions and estimated cycles per task of the classic cycle up to 10,000 and to
-    30,000 tasks, with the collector on and off: flat if a task costs the same whatever N,
-    growing if not."""
+    """Instructions per task of the classic cycle up to 10,000 and to 30,000 tasks, with the
+    collector on and off: flat if a task costs the same whatever N, growing if not."""
 
     setup_cache = staticmethod(count_everything)
 
@@ -123,6 +117,29 @@ class InstructionsByCount:
                                     count: int) -> float:
         return _cost(counted, collector, count).instructions
 
-    def track_estimated_cycles_per_task(self, counted: Counted, collector: str,
-                                        count: int) -> float:
-        return _cost(counted, collector, count).estimated_cycles
+
+@benchmark(OTHER_LOOP_INSTRUCTIONS)
+class OtherLoopInstructions:
+    """Instructions per task of create_task + wait on rloop, from 1,000 to 2,000 tasks."""
+
+    setup_cache = staticmethod(count_everything)
+
+    def setup(self, counted: Counted | str, api: str, loop: str) -> None:
+        _skip_if_not_counted(counted, api, loop)
+
+    def track_instructions_per_task(self, counted: Counted, api: str, loop: str) -> float:
+        return _cost(counted, api, loop).instructions
+
+
+@benchmark(FRAMEWORK_INSTRUCTIONS)
+class FrameworkInstructions:
+    """Instructions per task started in each framework's task group, from 1,000 to 2,000
+    tasks, on the framework's own loop."""
+
+    setup_cache = staticmethod(count_everything)
+
+    def setup(self, counted: Counted | str, framework: str) -> None:
+        _skip_if_not_counted(counted, IN_GROUP, framework)
+
+    def track_instructions_per_task(self, counted: Counted, framework: str) -> float:
+        return _cost(counted, IN_GROUP, framework).instructions

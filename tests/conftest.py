@@ -41,20 +41,22 @@ def write_results(results_dir: Path, figures: Mapping[Benchmark, Values], *,
                   machine: str = "box", python: str = "3.13",
                   env_vars: Mapping[str, str] | None = None, commit: str = "a" * 40,
                   date: int = 1, started: int | None = None,
-                  durations: Mapping[str, float] | None = None) -> Path:
+                  durations: Mapping[str, float] | None = None, cpu: str | None = None) -> Path:
     """One environment's results file, written by asv's ``Results.save``.
 
     For each benchmark, ``figures`` maps parameter combinations to a list of samples (a
     sampled figure: asv computes its median and interval), a number (a single value), or
     None (n/a). Combinations not given are n/a. ``durations`` gives asv's durations in
-    seconds, by benchmark name, ``<build>`` or ``<setup_cache KEY>``. Returns the file's path.
+    seconds, by benchmark name, ``<build>`` or ``<setup_cache KEY>``; ``cpu``, the host asv's
+    ``cpu`` field names (none: a run from before hosts were recorded). Returns the file's path.
     """
     from asv.results import Results
     from asv.runner import BenchmarkResult
 
     env_vars = dict(env_vars or {})
     env_name = f"virtualenv-py{python}" + "".join(f"-{k}{v}" for k, v in env_vars.items())
-    params = {"machine": machine, "os": "TestOS 1", "ram": "1GB", "python": python}
+    params = {"machine": machine, "os": "TestOS 1", "ram": "1GB", "python": python,
+              **({"cpu": cpu} if cpu is not None else {})}
     results = Results(params, {}, commit, date, python, env_name, env_vars)
     when = (datetime.datetime.fromtimestamp(started / 1000, datetime.timezone.utc)
             if started is not None else None)

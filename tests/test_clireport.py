@@ -12,20 +12,21 @@ import pytest
 from taskbench import clireport
 from taskbench.post import POST_TASKS_PER_SECOND
 from taskbench.units import duration_text
+from taskbench.workloads.steady import SETTLE_CYCLES
 from taskbench.workloads.timing import MIN_BATCH_SECONDS, ONE_RUN_FROM, WARM_RUNS
 
 
 def test_a_process_costs_its_start_and_its_cycles_as_the_timing_runs_them() -> None:
-    # From ONE_RUN_FROM tasks one cycle; below, a discarded batch and WARM_RUNS more, each
-    # lasting at least MIN_BATCH_SECONDS.
+    # From ONE_RUN_FROM tasks one cycle; below, the least warm-up (SETTLE_CYCLES batches) and
+    # WARM_RUNS more, each lasting at least MIN_BATCH_SECONDS.
     assert clireport.process_seconds(ONE_RUN_FROM, 1e-5, 0.1) == pytest.approx(
         0.1 + ONE_RUN_FROM * 1e-5)
     assert clireport.process_seconds(10, 1e-5, 0.1) == pytest.approx(
-        0.1 + (1 + WARM_RUNS) * MIN_BATCH_SECONDS)
+        0.1 + (SETTLE_CYCLES + WARM_RUNS) * MIN_BATCH_SECONDS)
     long_batch = MIN_BATCH_SECONDS * 2 / 1e-5  # tasks whose one cycle outlasts the minimum
     below = int(min(long_batch, ONE_RUN_FROM - 1))
     assert clireport.process_seconds(below, 1e-5, 0.1) == pytest.approx(
-        0.1 + (1 + WARM_RUNS) * max(below * 1e-5, MIN_BATCH_SECONDS))
+        0.1 + (SETTLE_CYCLES + WARM_RUNS) * max(below * 1e-5, MIN_BATCH_SECONDS))
 
 
 def test_the_expectation_names_the_work_and_prices_it() -> None:

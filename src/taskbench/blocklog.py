@@ -8,17 +8,26 @@ results file's newest ``started_at``, so that a record never pairs another run's
 and for each figure (asv's name of one parameter combination) its blocks; and once per run,
 with no environment, how long each block took and in which order it measured the
 environments. JSON lines, not ``.json``, because asv reads every ``*.json`` under a machine's
-folder as a results file. The merge combines copies with :func:`merged`: for each key, the
-record of the newest run wins.
+folder as a results file. The merge combines copies with :func:`merged`: for each key, a
+record is replaced only by the record of a strictly newer run (:func:`kept_because`), and
+the merge lets a record in only with the results file it describes.
+
+Every line is checked before it is used (:func:`parse`): a commit as git writes it
+(lowercase hex), a run id that is a time after the epoch and no later than a day from now (a
+run dated in the year 3000 would stay "newest" for good), an environment name that is a plain
+name, block numbers that are whole and not negative, and blocks whose minutes are above 0.
+Keys this module does not know are kept as they are: a newer writer may add some.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Dict, Iterable
 
 from taskbench import files
+from taskbench.validity import moment_problem, number, shown
 
 BLOCKS_FILE = "blocks.jsonl"
 Record = Dict[str, Any]
@@ -33,27 +42,65 @@ def key(record: Record) -> tuple[str, str]:
     return str(record["commit"]), str(record.get("env_name", ""))
 
 
-def _checked(record: Any, source: str, number: int) -> Record:
+_COMMIT = re.compile(r"[0-9a-f]+")
+_ENVIRONMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
+
+
+def _block_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _blocks_problem(blocks: Any) -> str | None:
+    """Why a run's list of blocks is not one (an order of environments, minutes above 0)."""
+    if not isinstance(blocks, list):
+        return f"blocks are {shown(blocks)}, not a list"
+    for index, block in enumerate(blocks, 1):
+        if not isinstance(block, dict):
+            return f"block {index} is {shown(block)}, not a block"
+        order = block.get("order", [])
+        if not isinstance(order, list) or not all(isinstance(env, str) for env in order):
+            return f"block {index}'s order {shown(order)} is not a list of environments"
+        minutes = number(block.get("minutes"))
+        if minutes is None or minutes <= 0:
+            return f"block {index} took {shown(block.get('minutes'))} minutes, which no " \
+                   "block can take"
+    return None
+
+
+def record_problem(record: Any) -> str | None:
+    """Why ``record`` is not a block record (see the module docstring), or None."""
     if not isinstance(record, dict) or not isinstance(record.get("commit"), str) or \
-            not isinstance(record.get("run"), int):
-        raise BlockLogError(f"{source}, line {number}: not a block record (commit, run)")
+            "run" not in record:
+        return "not a block record (commit, run)"
+    if not _COMMIT.fullmatch(record["commit"]):
+        return f"commit {shown(record['commit'])} is not git's (lowercase hex)"
+    problem = moment_problem(record["run"])
+    if problem:
+        return f"run {problem}"
+    env_name = record.get("env_name", "")
+    if not isinstance(env_name, str) or (env_name and not _ENVIRONMENT.fullmatch(env_name)):
+        return f"environment {shown(env_name)} is not a plain name"
     figures = record.get("figures", {})
     if not isinstance(figures, dict) or not all(
-            isinstance(blocks, list) and all(isinstance(b, int) and b >= 0 for b in blocks)
+            isinstance(blocks, list) and all(_block_number(b) for b in blocks)
             for blocks in figures.values()):
-        raise BlockLogError(f"{source}, line {number}: figures must map names to block numbers")
-    return record
+        return "figures must map names to block numbers"
+    return _blocks_problem(record["blocks"]) if "blocks" in record else None
 
 
 def parse(text: str, source: str) -> dict[tuple[str, str], Record]:
     """The records of one file's text by key, or BlockLogError naming the bad line."""
     records = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    for line_number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
-                record = _checked(json.loads(line), source, number)
+                record = json.loads(line)
             except ValueError as error:
-                raise BlockLogError(f"{source}, line {number}: not JSON ({error})") from None
+                raise BlockLogError(f"{source}, line {line_number}: not JSON ({error})"
+                                    ) from None
+            problem = record_problem(record)
+            if problem:
+                raise BlockLogError(f"{source}, line {line_number}: {problem}")
             records[key(record)] = record
     return records
 
@@ -69,14 +116,21 @@ def read(path: Path) -> dict[tuple[str, str], Record]:
     return parse(text, str(path))
 
 
+def kept_because(candidate: Record, existing: Record | None) -> str | None:
+    """Why ``existing`` stays rather than ``candidate`` (None: the candidate replaces it):
+    only the record of a strictly newer run replaces one."""
+    if existing is None or candidate["run"] > existing["run"]:
+        return None
+    return "the committed record is of the same run or a newer one"
+
+
 def merged(existing: dict[tuple[str, str], Record], incoming: Iterable[Record]
            ) -> dict[tuple[str, str], Record]:
-    """``existing`` with each incoming record added, unless the existing one is of a newer
-    run."""
+    """``existing`` with each incoming record added, unless the one it would replace stays
+    (:func:`kept_because`)."""
     result = dict(existing)
     for record in incoming:
-        current = result.get(key(record))
-        if current is None or record["run"] >= current["run"]:
+        if kept_because(record, result.get(key(record))) is None:
             result[key(record)] = record
     return result
 

@@ -29,8 +29,10 @@ from taskbench.entries import Blocks as Blocks
 from taskbench.entries import Params as Params
 from taskbench.entries import benchmark as benchmark
 from taskbench.workloads.floor import FLOORS
-from taskbench.workloads.loops import LOOPS
+from taskbench.workloads.frameworks import FRAMEWORKS as FRAMEWORK_NAMES
+from taskbench.workloads.loops import LOOPS, OTHER_LOOPS
 from taskbench.workloads.spawn import SPAWN_APIS
+from taskbench.workloads.threads import THREAD_APIS, THREAD_COUNTS
 from taskbench.workloads.timing import FIRST, WARM
 
 # The classic table: 100,000 to 1,000,000 tasks in steps of 100,000, as the post measured it.
@@ -62,11 +64,12 @@ ECHO_MESSAGES: tuple[int, ...] = (20,)
 # Costs per task are counted between two phases of different counts (see
 # taskbench.workloads.instructions): each spawn API and loop from 1,000 to 2,000 tasks, and
 # the classic cycle up to 10,000 and up to 30,000, with the collector on and off, to see
-# whether a task's cost grows with N. 30,000 tasks hold about 30 MB, four times the simulated
-# last-level cache, as the headline's 100,000 hold more than it, at a third of the
-# simulation's time.
+# whether a task's cost grows with N. 30,000 tasks hold about 30 MB, more than a last-level
+# cache, as the headline's 100,000 do, at a third of valgrind's time.
 INSTRUCTION_PAIR: tuple[int, int] = (1_000, 2_000)
 INSTRUCTION_COUNTS: tuple[int, ...] = (1_000, 10_000, 30_000)
+# Tasks each thread creates and awaits in a run of Threads: a process takes about a second.
+THREAD_TASKS: tuple[int, ...] = (10_000,)
 
 # The classic cycle among the spawn APIs and loops: create_task + wait on asyncio's own loop,
 # what every other combination is held against.
@@ -79,8 +82,8 @@ ROUNDS = 3
 
 TASK_COST = Benchmark(
     "bench_create_wait.TaskCost.track_seconds_per_task",
-    "create_task + wait: CPU seconds per task, warm (after a discarded cycle)",
-    (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-1",
+    "create_task + wait: CPU seconds per task, steady (warm, once its cycles settle)",
+    (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-2",
     cycle=WARM, blocks=Blocks(5, 16, 2.0), headline={"count": (ANATOMY_COUNT,)},
     quick={"count": (1_000,)}, seconds=1.2)
 FIRST_CYCLE = Benchmark(
@@ -108,22 +111,22 @@ SPAWN_API = Benchmark(
     "bench_spawn_api.SpawnAPI.track_seconds_per_task",
     "CPU seconds per task by spawn API and event loop",
     (Axis("api", tuple(SPAWN_APIS)), Axis("loop", tuple(LOOPS)),
-     Axis("count", SECONDARY_COUNTS)), "seconds", "lower", "spawn-api-5",
+     Axis("count", SECONDARY_COUNTS)), "seconds", "lower", "spawn-api-6",
     headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
 WITHOUT_GC = Benchmark(
     "bench_gc.WithoutGC.track_seconds_per_task",
     "create_task + wait with the collector off: CPU seconds per task",
-    (Axis("count", GC_COUNTS),), "seconds", "lower", "without-gc-5",
+    (Axis("count", GC_COUNTS),), "seconds", "lower", "without-gc-6",
     headline={"count": GC_COUNTS}, quick={"count": (1_000,)}, seconds=0.5)
 FLOOR = Benchmark(
     "bench_floor.Floor.track_seconds_per_call",
     "the floor: coroutines awaited directly, call_soon callbacks: CPU seconds per call",
     (Axis("floor", tuple(FLOORS)), Axis("count", SECONDARY_COUNTS)), "seconds", "lower",
-    "floor-5", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
+    "floor-6", headline={"count": (ANATOMY_COUNT,)}, quick={"count": (1_000,)}, seconds=0.3)
 PUMP = Benchmark(
     "bench_clients.MessagePump.track_seconds_per_widget",
     "message pump: CPU seconds per widget",
-    (Axis("count", PUMP_COUNTS),), "seconds", "lower", "message-pump-5",
+    (Axis("count", PUMP_COUNTS),), "seconds", "lower", "message-pump-6",
     headline={"count": (10_000,)}, quick={"count": (1_000,)}, seconds=0.8)
 TEXTUAL_TASKS = Benchmark(
     "bench_clients.TextualTasks.track_tasks_per_widget",
@@ -133,7 +136,7 @@ TEXTUAL_TASKS = Benchmark(
 TEXTUAL_SHARE = Benchmark(
     "bench_clients.TextualStartup.track_task_share_percent",
     "Textual start-up: share of its CPU time the tasks' machinery explains",
-    TEXTUAL_TASKS.axes, "%", None, "textual-startup-6", headline={"widgets": (1_000,)},
+    TEXTUAL_TASKS.axes, "%", None, "textual-startup-7", headline={"widgets": (1_000,)},
     quick={"widgets": (1_000,)}, seconds=2.0, phase=CLIENTS)
 TEXTUAL_CPU = Benchmark(
     "bench_clients.TextualStartup.track_startup_cpu_seconds",
@@ -148,7 +151,7 @@ AIOHTTP_TASKS = Benchmark(
 AIOHTTP_SHARE = Benchmark(
     "bench_clients.AiohttpServer.track_task_share_percent",
     "aiohttp server over loopback: share of its CPU time the tasks' machinery explains",
-    AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-1", headline={"requests": REQUEST_COUNTS},
+    AIOHTTP_TASKS.axes, "%", None, "aiohttp-server-2", headline={"requests": REQUEST_COUNTS},
     quick={"requests": REQUEST_COUNTS}, seconds=1.0, phase=CLIENTS)
 ECHO_TASKS = Benchmark(
     "bench_clients.EchoTasks.track_tasks_per_connection",
@@ -158,47 +161,73 @@ ECHO_TASKS = Benchmark(
 ECHO_SHARE = Benchmark(
     "bench_clients.EchoServer.track_task_share_percent",
     "asyncio streams echo server: share of its CPU time the tasks' machinery explains",
-    ECHO_TASKS.axes, "%", None, "echo-server-1", headline={"connections": ECHO_CONNECTIONS},
+    ECHO_TASKS.axes, "%", None, "echo-server-2", headline={"connections": ECHO_CONNECTIONS},
     quick={"connections": ECHO_CONNECTIONS}, phase=CLIENTS)
 
 INSTRUCTIONS = Benchmark(
     "bench_instructions.Instructions.track_instructions_per_task",
     f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks, "
     "by spawn API and event loop (valgrind)", SPAWN_API.axes[:2], "instructions/task", "lower",
-    "instructions-1", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
-    seconds=5.0)  # valgrind's one count of every figure below: a minute an interpreter
-L1_MISSES = Benchmark(
-    "bench_instructions.Instructions.track_l1_misses_per_task",
-    "first-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
-LL_MISSES = Benchmark(
-    "bench_instructions.Instructions.track_ll_misses_per_task",
-    "last-level cache misses per task, code and data, on simulated caches (valgrind)",
-    INSTRUCTIONS.axes, "misses/task", "lower", "cost-model-1", EXACT, timeout=1200, seconds=0.1)
-ESTIMATED_CYCLES = Benchmark(
-    "bench_instructions.Instructions.track_estimated_cycles_per_task",
-    "estimated cycles per task: instructions + 10 x first-level misses + 100 x last-level "
-    "misses (valgrind)", INSTRUCTIONS.axes, "cycles/task", "lower", "cost-model-1", EXACT,
-    timeout=1200, headline={"api": CLASSIC_SPAWN[:1]}, seconds=0.1)
+    "instructions-2", EXACT, timeout=1200, headline={"api": CLASSIC_SPAWN[:1]},
+    seconds=3.0)  # valgrind's one count of both classes' figures: half a minute an interpreter
 INSTRUCTIONS_BY_COUNT = Benchmark(
     "bench_instructions.InstructionsByCount.track_instructions_per_task",
     "instructions per task of the classic cycle up to each count (from the one before it), "
     "collector on and off (valgrind)",
     (Axis("collector", ("on", "off")), Axis("count", INSTRUCTION_COUNTS[1:])),
-    "instructions/task", "lower", "instructions-by-count-2", EXACT, timeout=1200,
+    "instructions/task", "lower", "instructions-by-count-3", EXACT, timeout=1200,
     headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
-CYCLES_BY_COUNT = Benchmark(
-    "bench_instructions.InstructionsByCount.track_estimated_cycles_per_task",
-    "estimated cycles per task of the classic cycle up to each count (from the one before "
-    "it), collector on and off (valgrind)", INSTRUCTIONS_BY_COUNT.axes, "cycles/task",
-    "lower", "instructions-by-count-2", EXACT, timeout=1200,
-    headline={"count": INSTRUCTION_COUNTS[1:]}, seconds=0.1)
+
+# Frameworks at 1,000 tasks (steady), as applications start them: at 100,000 AnyIO took 4 s.
+FRAMEWORK_COUNT = SECONDARY_COUNTS[0]
+FRAMEWORKS = Benchmark(
+    "bench_frameworks.Frameworks.track_seconds_per_task",
+    "CPU seconds per task started in Trio's nursery or AnyIO's task group (on asyncio, on "
+    "Trio)", (Axis("framework", tuple(FRAMEWORK_NAMES)), Axis("count", (FRAMEWORK_COUNT,))),
+    "seconds", "lower", "frameworks-1", headline={"count": (FRAMEWORK_COUNT,)},
+    quick={"count": (FRAMEWORK_COUNT,)}, seconds=0.8)
+OTHER_LOOP_SPAWN = Benchmark(
+    "bench_spawn_api.OtherLoops.track_seconds_per_task", "CPU seconds per task by spawn API "
+    "on rloop, a Rust event loop", (Axis("api", tuple(SPAWN_APIS)), Axis("loop", OTHER_LOOPS),
+     Axis("count", (ANATOMY_COUNT,))), "seconds", "lower", "other-loops-1",
+    headline={"count": (ANATOMY_COUNT,)}, quick={"api": CLASSIC_SPAWN[:1]}, seconds=0.6)
+FRAMEWORK_INSTRUCTIONS = Benchmark(
+    "bench_instructions.FrameworkInstructions.track_instructions_per_task",
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks "
+    "in Trio's nursery and AnyIO's task group (valgrind)", FRAMEWORKS.axes[:1],
+    "instructions/task", "lower", "framework-instructions-1", EXACT, timeout=1200,
+    seconds=12.0)  # each framework's share of count_everything: AnyIO's 140K a task, imports
+OTHER_LOOP_INSTRUCTIONS = Benchmark(
+    "bench_instructions.OtherLoopInstructions.track_instructions_per_task",
+    f"instructions per task from {INSTRUCTION_PAIR[0]:,} to {INSTRUCTION_PAIR[1]:,} tasks "
+    "of create_task + wait on rloop (valgrind)", (Axis("api", CLASSIC_SPAWN[:1]),
+    OTHER_LOOP_SPAWN.axes[1]), "instructions/task", "lower", "other-loop-instructions-1",
+    EXACT, timeout=1200, seconds=1.0)  # the classic cycle only: all five took 10 s more
+# One event loop per thread: all that CI's free-threaded jobs select is bench_threads.
+THREADS_WALL = Benchmark(
+    "bench_threads.Threads.track_wall_seconds_per_task",
+    "one event loop per thread: elapsed seconds per task of all the threads together, steady",
+    (Axis("api", tuple(THREAD_APIS)), Axis("threads", THREAD_COUNTS),
+     Axis("count", THREAD_TASKS)), "seconds", "lower", "threads-1", cycle=WARM,
+    headline={"count": THREAD_TASKS}, quick={"threads": THREAD_COUNTS[:2]}, seconds=0.5)
+THREADS_CPU = Benchmark(
+    "bench_threads.Threads.track_cpu_seconds_per_task", "one event loop per thread: CPU "
+    "seconds (every thread's) per task, steady", THREADS_WALL.axes, "seconds", "lower",
+    "threads-1", cycle=WARM, headline={"count": THREAD_TASKS}, seconds=0.5)
+GIL_ENABLED = Benchmark(
+    "bench_threads.ThreadSetting.track_gil_enabled",
+    "whether the GIL is enabled (1) or not (0) in a benchmark's process",
+    THREADS_WALL.axes[1:2], "1: on, 0: off", None, "thread-setting-1", EXACT, seconds=0.05)
+THREADS_USED = Benchmark(
+    "bench_threads.ThreadSetting.track_threads", "the threads each figure of Threads runs",
+    GIL_ENABLED.axes, "threads", None, "thread-setting-1", EXACT, seconds=0.05)
 
 CATALOGUE: tuple[Benchmark, ...] = (
     TASK_COST, FIRST_CYCLE, REPLICA, REPLICA_FAULTS, MEMORY, SPAWN_API, WITHOUT_GC, FLOOR, PUMP,
     TEXTUAL_TASKS, TEXTUAL_SHARE, TEXTUAL_CPU, AIOHTTP_TASKS, AIOHTTP_SHARE, ECHO_TASKS,
-    ECHO_SHARE, INSTRUCTIONS, L1_MISSES, LL_MISSES, ESTIMATED_CYCLES, INSTRUCTIONS_BY_COUNT,
-    CYCLES_BY_COUNT)
+    ECHO_SHARE, INSTRUCTIONS, INSTRUCTIONS_BY_COUNT, FRAMEWORKS, OTHER_LOOP_SPAWN,
+    FRAMEWORK_INSTRUCTIONS, OTHER_LOOP_INSTRUCTIONS, THREADS_WALL, THREADS_CPU, GIL_ENABLED,
+    THREADS_USED)
 BY_NAME: dict[str, Benchmark] = {entry.name: entry for entry in CATALOGUE}
 
 def quick_patterns() -> list[str]:

@@ -5,10 +5,10 @@ tables of CPU time per task beside the post's figures.
 before (:data:`CALIBRATION_COUNT` tasks created and waited for in a fresh process, the
 process's start timed apart from its cycle). Each measuring process costs a start and its
 cycles, as :mod:`taskbench.workloads.timing` runs them: one cycle from ``ONE_RUN_FROM`` tasks
-up; below, a discarded batch and ``WARM_RUNS`` batches, each lasting at least
-``MIN_BATCH_SECONDS``. The replica runs every count once in one process. While the processes
-run, the time left is the estimate of the rest scaled by how the finished ones compared with
-theirs.
+up; below, the least warm-up (``SETTLE_CYCLES`` batches: more where a JIT takes longer to
+settle) and ``WARM_RUNS`` batches, each lasting at least ``MIN_BATCH_SECONDS``. The replica
+runs every count once in one process. While the processes run, the time left is the estimate
+of the rest scaled by how the finished ones compared with theirs.
 
 **The tables** write every figure in the one convention of :mod:`taskbench.units`: µs of CPU
 time per task and thousands of tasks per second, with the post's M1 figures
@@ -26,6 +26,7 @@ from typing import Sequence
 
 from taskbench.post import POST_LABEL, POST_TASKS_PER_SECOND, POST_URL
 from taskbench.units import COST_UNIT, RATE_UNIT, cost_number, duration_text, rate_number
+from taskbench.workloads.steady import SETTLE_CYCLES
 from taskbench.workloads.timing import MIN_BATCH_SECONDS, ONE_RUN_FROM, WARM_RUNS
 
 # Tasks in the calibration's cycle: long enough for the clock (a tenth of a second or more
@@ -39,7 +40,7 @@ def process_seconds(count: int, per_task: float, start: float) -> float:
     cycle = count * per_task
     if count >= ONE_RUN_FROM:
         return start + cycle
-    return start + (1 + WARM_RUNS) * max(cycle, MIN_BATCH_SECONDS)
+    return start + (SETTLE_CYCLES + WARM_RUNS) * max(cycle, MIN_BATCH_SECONDS)
 
 
 def replica_seconds(counts: Sequence[int], per_task: float) -> float:

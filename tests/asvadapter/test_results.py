@@ -67,6 +67,31 @@ def test_a_machine_folder_whose_machine_json_disagrees_is_skipped_and_named(
     assert "names machine 'other'" in loaded.problems[0]
 
 
+def test_a_results_file_replaced_by_a_folder_is_named_not_skipped(
+        results_writer: Callable[..., Path]) -> None:
+    """asv walks past a folder named like a results file; the views fell back to an older
+    run without a word."""
+    folder = results_writer({TASK_COST: {(1,): 5.0}}, python="3.8", date=1)
+    newer = write_results(folder, {TASK_COST: {(1,): 6.0}}, python="3.8", commit="b" * 40,
+                          date=2)
+    newer.unlink()
+    newer.mkdir()
+    loaded = load(folder)
+    (problem,) = loaded.problems
+    assert f"{newer} is a folder where a results file belongs" in problem
+
+
+def test_an_integer_too_large_for_a_float_is_no_figure(
+        results_writer: Callable[..., Path]) -> None:
+    folder = results_writer({TASK_COST: {(1,): 5.0, (10,): 6.0}}, python="3.8")
+    path = folder / "box" / f"{'a' * 8}-virtualenv-py3.8.json"
+    data = json.loads(path.read_text())
+    data["results"][TASK_COST.name][0][0] = 10 ** 400
+    path.write_text(json.dumps(data))
+    values = {f.params: f.value for f in load(folder).figures}
+    assert values[(1,)] is None and values[(10,)] == 6.0
+
+
 def test_a_missing_folder_is_a_problem_not_an_empty_success(tmp_path: Path) -> None:
     loaded = load(tmp_path / "nowhere")
     assert not loaded.figures and "does not exist" in loaded.problems[0]

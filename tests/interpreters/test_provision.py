@@ -64,6 +64,10 @@ def test_build_facts_of_this_interpreter() -> None:
     assert facts["gil"] in {"GIL", "free-threaded", "free-threaded, GIL on"}
     assert facts["pgo"] in {"yes", "no", "unknown"} and facts["lto"] in {"yes", "no", "unknown"}
     assert facts["c_asyncio"] is True
+    # The CPU clock the figures read, its tick observed (nanoseconds to microseconds here),
+    # from a probe run as a script by an interpreter that has no taskbench installed.
+    assert facts["clock"].startswith("process_time, tick ") and 0 < facts[
+        "clock_tick_seconds"] < 1e-4
 
 
 def test_build_facts_of_a_broken_interpreter_say_why(tmp_path: Path) -> None:

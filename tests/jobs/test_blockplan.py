@@ -115,9 +115,13 @@ def test_a_step_beyond_the_most_blocks_is_named_not_planned() -> None:
 def test_a_wide_cpython_figure_asks_for_blocks_up_to_its_most() -> None:
     by_env = _measured({"3.12": 7e-6, "3.13": 5e-6, "3.11": 9e-6}, 5, 0.04, seed=4)
     names = {k: v for k, v in NAMES.items() if v in ("3.11", "3.12", "3.13")}
-    found = [n for n in needs({CALL: by_env}, names, JUDGED, [], steps, [])
+    small = TASK_COST.call_name((1_000,))
+    found = [n for n in needs({CALL: by_env, small: by_env}, names,
+                              JUDGED + [Target(TASK_COST, (1_000,))], [], steps, [])
              if n.reason == PRECISION]
     assert found and all(n.more <= TASK_COST.blocks.most - 5 for n in found)
+    # Only the headline figure is held to the target: 1,000 tasks is as wide, and left be.
+    assert {n.call for n in found} == {CALL}
 
 
 def test_extra_blocks_hold_only_what_needs_them() -> None:

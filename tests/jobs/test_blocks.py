@@ -16,7 +16,8 @@ from conftest import write_benchmarks_json, write_results
 from taskbench import blocklog
 from taskbench.catalogue import CATALOGUE, REPLICA, ROUNDS, TASK_COST, select
 from taskbench.jobs import blockplan, blocks
-from taskbench.jobs.blocks import pattern, record, run_blocks
+from taskbench.jobs.blocks import pattern, run_blocks
+from taskbench.jobs.runrecord import record
 
 ENVIRONMENTS = ["virtualenv-py3.12", "virtualenv-py3.13"]
 FOUR = ["virtualenv-py3.10", "virtualenv-py3.11", "virtualenv-py3.12", "virtualenv-py3.13"]
@@ -85,6 +86,8 @@ def fake_asv(monkeypatch: pytest.MonkeyPatch) -> type[FakeAsv]:
     FakeAsv.setups = []
     FakeAsv.value = staticmethod(lambda env, call, run: 1e-5)
     monkeypatch.setattr(blocks, "AsvDriver", FakeAsv)
+    readings = iter(1.0 + n / 1000 for n in range(1000))
+    monkeypatch.setattr(blocks.host, "reference_seconds", lambda: next(readings))
     return FakeAsv
 
 
@@ -190,6 +193,7 @@ def test_the_record_says_which_block_each_sample_came_from_and_how_the_run_was_m
     assert runs["seed"] == 9 and [p["name"] for p in runs["phases"]] == ["counts"]
     assert [b["stage"] for b in runs["blocks"]] == ["first"] * len(run.folders)
     assert [b["order"] for b in runs["blocks"]] == run.orders
+    assert [b["reference"] for b in runs["blocks"]] == [1.0, 1.001, 1.002, 1.003, 1.004]
     for env in ENVIRONMENTS:
         (entry,) = [r for (commit, name), r in records.items() if name == env]
         # The counts phase's figure is not paired by block; the timed one is, block by block.
@@ -204,8 +208,8 @@ def test_each_block_says_the_time_left_and_that_asvs_percentage_is_no_clock(
     least = TASK_COST.blocks.least
     assert "Block orders drawn from seed 1" in out
     assert out.count("asv's [NN%] counts this block's benchmarks, not time") == least
-    progress = re.findall(r"^Block (\d+): 2 values in [\d.]+ minutes \([\d.]+ so far\); "
-                          r"(.*)\.$", out, re.MULTILINE)
+    progress = re.findall(r"^Block (\d+): 2 values in [\d.]+ minutes \([\d.]+ so far; the "
+                          r"reference took 1\.00\d s\); (.*)\.$", out, re.MULTILINE)
     assert [int(number) for number, _ in progress] == list(range(1, least + 1))
     assert progress[0][1].startswith(f"{least - 1} more first blocks, then the extra blocks")
     assert progress[-1][1].startswith("no more first blocks, then the extra blocks")
@@ -265,3 +269,17 @@ def test_a_figure_that_fails_in_one_block_is_named_and_the_rest_kept(
     assert sorted(run.measured[call][ENVIRONMENTS[1]]) == [0, 2, 3, 4]
     assert sorted(run.measured[call][ENVIRONMENTS[0]]) == [0, 1, 2, 3, 4]
     assert f"block 2: 3.13 {call}" in capsys.readouterr().out
+
+
+def test_a_reference_that_cannot_run_is_said_and_the_block_goes_on(
+        fake_asv: type[FakeAsv], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def broken() -> float:
+        raise blocks.host.HostError("no interpreter")
+
+    monkeypatch.setattr(blocks.host, "reference_seconds", broken)
+    run = run_blocks(tmp_path, "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]),
+                     minutes=60, seed=1)
+    assert run.references == [None] * TASK_COST.blocks.least
+    assert len(run.folders) == TASK_COST.blocks.least
+    assert "the reference workload did not run (no interpreter)" in capsys.readouterr().out

@@ -12,6 +12,7 @@ import pytest
 from conftest import run_python
 from taskbench.jobs import blocks
 from taskbench.jobs.burst import Burst, parse, stop
+from taskbench.jobs.runrecord import record
 
 
 def test_a_burst_is_a_block_and_seconds() -> None:
@@ -47,11 +48,12 @@ def test_the_burst_starts_with_its_block_and_is_recorded(
     FakeAsv.calls, FakeAsv.setups = [], []
     started: list[int] = []
     monkeypatch.setattr(blocks, "AsvDriver", FakeAsv)
+    monkeypatch.setattr(blocks.host, "reference_seconds", lambda: 1.0)
     monkeypatch.setattr(Burst, "start", lambda self: started.append(len(FakeAsv.calls)) or [])
     run = blocks.run_blocks(tmp_path / "blocks", "box", ENVIRONMENTS,
                             select([r"TaskCost.*\(1000\)$"]), minutes=60, seed=1,
                             burst=Burst(3, 30))
     assert started == [2]  # after two blocks' runs, before the third's
-    log = blocks.record(run, "box", tmp_path / "results")
+    log = record(run, "box", tmp_path / "results")
     (found,) = [r for (_, env), r in blocklog.read(log).items() if env == ""]
     assert found["burst"] == {"block": 3, "seconds": 30.0}

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from conftest import write_benchmarks_json, write_results
-from taskbench import blocklog
+from taskbench import blocklog, host, runfacts
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import TASK_COST
-from taskbench.jobs import blocks, ci, existing, runners
+from taskbench.jobs import ci, existing, runners, runrecord
 from taskbench.jobs.blocks import BlockRun
 from taskbench.jobs.summary import TRYOUT
 
@@ -81,7 +81,10 @@ class FakeDriver:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    recorded: dict[str, str] = {}
+
     def machine(self, details: dict[str, str]) -> SimpleNamespace:
+        FakeDriver.recorded = dict(details)
         folder = self.results_dir / details["machine"]
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "machine.json").write_text(json.dumps({**details, "version": 1}))
@@ -126,14 +129,21 @@ def test_the_runner_measures_its_interpreters_in_blocks_and_names_itself_and_wha
     records = [json.loads(line) for line in (machine_dir / "interpreters.jsonl")
                .read_text().splitlines()]
     assert {record["cpu"] for record in records} == {"Example CPU @ 2.00GHz"}
-    assert "Example" not in (machine_dir / "machine.json").read_text()
+    # issue 26: the runner's host is named in asv's cpu (a line of its own), and the run's
+    # record beside the results holds its fingerprint and the interpreters' versions.
+    found = host.fingerprint()
+    assert FakeDriver.recorded["cpu"] == host.host_label(found)  # what `asv machine` records
+    [run_facts] = runfacts.read(machine_dir / runfacts.RUNS_FILE).values()
+    assert run_facts["host"] == host.host_id(found)
+    assert run_facts["versions"] == {"3.12": "3.12.1", "3.13": "3.13.1"}
+    assert run_facts["commit"] == ci.head_commit()
     log = blocklog.read(machine_dir / blocklog.BLOCKS_FILE)
     identity = "run 4242.1 job bench on GitHub Actions 3"
     assert {record["runner"] for record in log.values()} == {identity}
     (run_record,) = [record for (_, env), record in log.items() if env == ""]
     assert run_record["missing"] == {"3.15t": "actions/setup-python installed no interpreter "
                                               "for it"}
-    assert run_record["host"]["cpu"] == "Example CPU @ 2.00GHz"
+    assert run_record["host"]["host"] == host.host_label(found)
     assert [f.samples for f in load(out).figures
             if f.python == "3.12" and f.value is not None] == [(5.0, 6.0, 7.0)]
     text = summary.read_text()
@@ -171,7 +181,7 @@ def test_an_interrupted_runner_keeps_the_phases_and_blocks_that_finished(
     assert [(name, path.name) for name, path in run.phases] == [
         ("clients", "clients"), ("counts", "counts-1"), ("counts", "counts-2")]
     assert ci.notes(run, {}, 1, 60.0)[1].startswith("The job was interrupted")
-    log = blocks.record(run, MACHINE, tmp_path / "out")  # the blocks' own combining takes it
+    log = runrecord.record(run, MACHINE, tmp_path / "out")  # the blocks' own combining takes it
     assert {record["commit"] for record in blocklog.read(log).values()} == {"a" * 40}
 
 

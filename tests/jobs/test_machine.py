@@ -139,18 +139,18 @@ def test_cpu_and_ram_are_read_from_proc(tmp_path: Path) -> None:
     assert machine._ram(tmp_path / "absent") == "unknown"
 
 
-def test_a_runner_records_the_same_cpu_on_every_host(monkeypatch: pytest.MonkeyPatch) -> None:
-    # issue 21, defect 6: asv draws a line per distinct cpu; GitHub hands one runner kind
-    # several CPU models. Two hosts, two models: one gha-* machine, one description.
-    recorded = []
-    for model in ("Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "AMD EPYC 7763 64-Core"):
-        for name in ("cpu_model", "_cpu_model"):  # whichever details() reads the host by
-            monkeypatch.setattr(machine, name, lambda model=model: model, raising=False)
-        monkeypatch.setenv("TASKBENCH_MACHINE", "gha-ubuntu-24.04-x64")
-        recorded.append(details()["cpu"])
-        monkeypatch.setenv("TASKBENCH_MACHINE", "my-box")
-        assert details()["cpu"] == model  # any other machine records its model
-    assert recorded[0] == recorded[1] == machine.RUNNER_CPU
+def test_every_machine_a_runners_too_names_its_host_in_cpu(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 26: asv draws a line per distinct cpu, and a line must never cross hosts. Two
+    # hosts under one runner name are two lines; the same host twice is one.
+    xeon = {"cpu_model": "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz", "family": "6"}
+    epyc = {"cpu_model": "AMD EPYC 7763 64-Core", "family": "25"}
+    for name in ("gha-ubuntu-24.04-x64", "my-box"):
+        monkeypatch.setenv("TASKBENCH_MACHINE", name)
+        recorded = [details(found)["cpu"] for found in (xeon, epyc, dict(xeon))]
+        assert recorded[0] == host.host_label(xeon) != recorded[1]
+        assert recorded[0] == recorded[2] and recorded[1].startswith("AMD EPYC 7763 64-Core")
+    assert details()["cpu"] == host.host_label(host.fingerprint())  # this host by default
 
 
 def test_an_override_too_long_for_the_sites_paths_is_refused(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
+from taskbench import host, runfacts
 from taskbench.catalogue import CATALOGUE, TASK_COST
 from taskbench.jobs import main as mainjob
 
@@ -79,7 +80,7 @@ def faked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Faked:
         SimpleNamespace(name="3.12", facts={"python_version": "3.12.1"})])
     monkeypatch.setattr(mainjob, "format_table", lambda outcomes: "")
     monkeypatch.setattr(mainjob, "_uncommitted_changes", lambda: False)
-    monkeypatch.setattr(mainjob.machines, "details", lambda: {"machine": "m"})
+    monkeypatch.setattr(mainjob.machines, "details", lambda fingerprint: {"machine": "m"})
 
     class Driver:
         def __init__(self, config: Path, results_dir: Path) -> None:
@@ -138,6 +139,37 @@ def test_each_try_out_measures_into_a_folder_of_its_own(
     assert not (tmp_path / "results").exists()
 
 
+def test_a_run_records_its_host_and_its_interpreters_versions_beside_its_results(
+        faked: Faked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(mainjob, "head_commit", lambda: "c0ffee")
+    monkeypatch.setattr(mainjob, "provision", lambda *a, **k: [
+        SimpleNamespace(name="3.12", facts={"version": "3.12.1"}),
+        SimpleNamespace(name="3.15-debian", facts={"version": "3.15.2"}),
+        SimpleNamespace(name="3.13", facts={})])  # not runnable here: no facts, no version
+    assert mainjob.run(["--quick"]) == 0
+    found = host.fingerprint()
+    [folder] = faked.used
+    [record] = runfacts.read(folder / "m" / runfacts.RUNS_FILE).values()
+    assert (record["commit"], record["host"]) == ("c0ffee", host.host_id(found))
+    assert record["fingerprint"] == found
+    assert record["versions"] == {"3.12": "3.12.1", "3.15-debian": "3.15.2"}
+    assert "were not recorded" not in capsys.readouterr().err
+
+
+def test_a_run_whose_record_cannot_be_written_measures_anyway(
+        faked: Faked, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def no_git() -> str:
+        raise ValueError("not inside a git checkout")
+
+    monkeypatch.setattr(mainjob, "head_commit", no_git)
+    assert mainjob.run(["--quick"]) == 0
+    assert "the build facts or the run's host were not recorded (not inside a git checkout)" \
+        in capsys.readouterr().err
+    assert faked.measured
+
+
 def _interrupt(*args: object) -> int:
     raise KeyboardInterrupt
 
@@ -177,7 +209,9 @@ def test_the_views_failing_in_any_way_lose_nothing_and_say_why(
 
     monkeypatch.setattr(readme, "main", broken)
     monkeypatch.setattr(build, "build", broken)
-    failures = mainjob.present(tmp_path)
+    from taskbench.jobs.present import present
+
+    failures = present(tmp_path)
     assert [failure.split(" (")[0] for failure in failures] == [
         "the README's generated blocks", "the site"]
     err = capsys.readouterr().err

@@ -549,7 +549,8 @@ def test_a_full_disk_midway_leaves_results_as_they_were(busy: tuple[Path, Path])
 
 # --- benchmarks.json ------------------------------------------------------------------------
 
-def test_benchmarks_json_is_the_union_of_every_copy(tmp_path: Path) -> None:
+def test_benchmarks_json_is_the_union_of_every_copy_keeping_the_committed_descriptions(
+        tmp_path: Path) -> None:
     incoming, results = tmp_path / "incoming", tmp_path / "results"
     results.mkdir()
     (results / "benchmarks.json").write_text(json.dumps(
@@ -563,10 +564,13 @@ def test_benchmarks_json_is_the_union_of_every_copy(tmp_path: Path) -> None:
 
     report = merge([incoming], results)
 
+    # Descriptions the catalogue does not declare: nothing says which of two is newer, so the
+    # committed one stays (round three: "incoming descriptions win" lost committed ones).
     assert json.loads((results / "benchmarks.json").read_text()) == {
         "version": 2, "old": {"code": "1"}, "one": {"code": "2"}, "two": {"code": "3"},
-        "both": {"code": "incoming"}}
+        "both": {"code": "committed"}}
     assert "not asv's benchmarks.json" in _refused(report, "job-3/benchmarks.json")
+    assert [line for line in report.kept if "description of both" in line]
 
 
 def test_a_corrupt_committed_benchmarks_json_does_not_stop_the_merge(
@@ -609,9 +613,10 @@ def test_the_command_prints_what_it_added_replaced_kept_and_refused(
     child = run_python("-m", "taskbench.jobs.merge", str(incoming), str(results),
                        env={"GITHUB_ACTIONS": "false"})
 
-    assert child.returncode == 0, child.stderr
+    assert child.returncode == 2, child.stderr  # something was refused (round three)
     lines = child.stdout.splitlines()
-    assert lines[0] == ("1 added, 1 replaced, 1 kept (the committed file is as new or newer), "
+    assert lines[0] == ("1 added, 1 replaced, 1 kept (the committed record stays: nothing "
+                        "newer and as complete came), "
                         "1 refused")
     assert f"  added: box/{NAME.format('3.13')}" in lines
     assert f"  replaced: box/{NAME.format('3.12')}" in lines

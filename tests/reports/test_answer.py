@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import per_block, write_results
-from taskbench.catalogue import TASK_COST
+from taskbench.catalogue import TASK_COST, TEXTUAL_SHARE
 from taskbench.reports import markdown
 from taskbench.reports.answer import (
     BUILD,
@@ -68,9 +68,28 @@ def test_a_figure_of_another_benchmark_version_is_named_not_dropped(index: Index
     table = answer_table(index, "box")
     row = next(row for row in table.rows if row[0].text == "3.8")
     assert row[COST].text == "n/a" and "task-cost-0" in row[COST].title and \
-        "task-cost-1" in row[COST].title
+        TASK_COST.version in row[COST].title
     assert row[INSTRUCTIONS_COLUMN].text == "n/a" and "valgrind" in row[INSTRUCTIONS_COLUMN].title
     assert row[VERDICT].text == "first of its family here"
+
+
+def test_an_interpreter_without_the_headline_is_named_below_the_table(
+        index: Index, world: Path) -> None:
+    """An interpreter measured only by other benchmarks dropped out of the answer without a
+    word; one measured by another version of the headline showed n/a without saying why in
+    Markdown (only on hover, on the site)."""
+    write_results(world, {TEXTUAL_SHARE: {(1_000,): [2.0, 2.1, 2.2]}}, python="3.11")
+    found, problems = read_index(world)
+    assert not problems
+    table = answer_table(found, "box")
+    assert "3.11" not in [row[0].text for row in table.rows]
+    text = markdown.table(table)
+    assert "Not in this table, with no `TaskCost` figure on this machine (see the other " \
+           "tables): 3.11." in text
+    assert "n/a where `TaskCost` at 100,000 tasks was measured by another version of the " \
+           "benchmark, never compared with this one: 3.8 (version task-cost-0, not the " \
+           f"catalogue's {TASK_COST.version})." in text
+    assert not [note for note in answer_table(index, "box").notes if "Not in this table" in note]
 
 
 def test_the_build_comes_from_the_build_facts(index: Index) -> None:

@@ -84,12 +84,17 @@ def test_the_phases_and_extra_blocks_are_named_and_add_up(tmp_path: Path) -> Non
     blocklog.write(log, [{"commit": "a" * 40, "env_name": "", "run": 5,
                           "phases": [{"name": "counts", "minutes": 4.5},
                                      {"name": "clients", "minutes": 2.0}],
-                          "blocks": [{"order": ["x"], "minutes": 6.0, "stage": "first"},
-                                     {"order": ["x"], "minutes": 0.5, "stage": "extra"},
-                                     {"order": ["x"], "minutes": 1.0, "stage": "extra"}]}])
+                          "blocks": [{"order": ["x"], "minutes": 6.0, "stage": "first",
+                                      "reference": 1.0},
+                                     {"order": ["x"], "minutes": 0.5, "stage": "extra",
+                                      "reference": 1.1},
+                                     {"order": ["x"], "minutes": 1.0, "stage": "extra",
+                                      "reference": 0.99}]}])
     found = budget_table(tmp_path, "box")
     assert found is not None
     assert found[0].endswith("in 14.0 minutes: the counts phase 4.5, the clients phase 2.0, "
                              "1 first blocks (6.0 to 6.0 minutes each) and 2 extra ones (0.5 "
-                             "to 1.0 minutes each).")
+                             "to 1.0 minutes each). The reference workload, timed at the start "
+                             "of each of 3 blocks, took 1.000 s (median), from -1.0% to "
+                             "+10.0%.")
     assert "less the counts' two halves measured at once" in found[1].rows[-1][0].text

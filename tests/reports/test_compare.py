@@ -115,6 +115,25 @@ def test_a_commit_picks_that_run(results_writer: Callable[..., Path],
     assert status == 0 and _line(out, f"{TASK_COST.name}(1)")[0] == "~"
 
 
+@pytest.mark.parametrize(("sides", "message"), [
+    (["3.13@0", "3.13@1"], "'3.13@0': matches 3 commits; give more of one of 0aaaaaaaaaaa, "
+                           "0bbbbbbbbbbb, 0ccccccccccc"),
+    (["3.13@", "3.13@1"], "'3.13@': names no commit; give a prefix of one of 0aaaaaaaaaaa, "
+                          "0bbbbbbbbbbb, 0ccccccccccc, 1ddddddddddd"),
+    (["3.13@1", "3.13@9"], "'3.13@9': matches none of its commits; give a prefix of one of "
+                           "0aaaaaaaaaaa, 0bbbbbbbbbbb, 0ccccccccccc, 1ddddddddddd"),
+], ids=["ambiguous", "empty", "none"])
+def test_a_commit_prefix_must_name_exactly_one_commit(
+        results_writer: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+        sides: list[str], message: str) -> None:
+    for date, commit in enumerate(["0" + "a" * 39, "0" + "b" * 39, "0" + "c" * 39,
+                                   "1" + "d" * 39], 1):
+        folder = results_writer({TASK_COST: {(1,): float(date)}}, commit=commit, date=date)
+    status, out, err = _compare(capsys, folder, *sides)
+    assert status == 2 and out == ""
+    assert err == f"error: {message}\n"
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["3.12", "3.99"], "no results for '3.99'"),
     (["3.12", "3.13", "--exact-factor", "0.9"], "must be a finite number above 1"),

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from conftest import write_block_log, write_results
-from taskbench.catalogue import FIRST_CYCLE, TASK_COST
+from taskbench.catalogue import CLASSIC_SPAWN, FIRST_CYCLE, INSTRUCTIONS, TASK_COST
 from taskbench.jobs.precision import write_record
 from taskbench.reports import precision_model
 from taskbench.reports.precision import PrecisionError, markdown_section, read_records
+from taskbench.reports.precision_runs import count_prediction
 
 LEVELS = {"3.10": 1.3e-5, "3.11": 8.6e-6, "3.12": 8.7e-6, "3.13": 7.5e-6}
 
@@ -28,8 +29,9 @@ def _run(results: Path, commit: str, date: int, scale: float, seed: int) -> None
         samples = [seconds * scale * math.exp(draw.gauss(0, 0.01)) for _ in range(5)]
         first = [seconds * 1.2 * scale * math.exp(draw.gauss(0, 0.01)) for _ in range(5)]
         write_results(results, {TASK_COST: {(100_000,): samples},
-                                FIRST_CYCLE: {(1_000_000,): first}}, python=python,
-                      commit=commit * 40, date=date, started=date * 1000)
+                                FIRST_CYCLE: {(1_000_000,): first},
+                                INSTRUCTIONS: {CLASSIC_SPAWN: seconds * 1e10}},
+                      python=python, commit=commit * 40, date=date, started=date * 1000)
 
 
 def test_a_record_of_three_runs_is_written_from_their_models_and_summed_up(
@@ -50,6 +52,8 @@ def test_a_record_of_three_runs_is_written_from_their_models_and_summed_up(
     figure = next(f for f in record["runs"][0]["figures"]
                   if f["figure"] == TASK_COST.call_name((100_000,)))
     assert figure["log_error"] > 0 and figure["freedom"] == 12  # 4 series, 5 blocks
+    # Beside the headline timing, each run holds the interpreters' instructions per task.
+    assert record["runs"][0]["cost_model"]["3.12"]["instructions"] == pytest.approx(87_000)
     text = markdown_section(records)
     assert "| 1: quiet | `aaaaaaaa` |" in text and "| 3: burst | `cccccccc` |" in text
     assert "Runs 1 and 3 at TaskCost 100,000: 0 steps decided opposite ways" in text
@@ -120,3 +124,33 @@ def test_a_model_record_that_contradicts_itself_is_refused(tmp_path: Path) -> No
         read_records(tmp_path)
     (tmp_path / "box-bad.json").write_text(json.dumps(record))
     assert read_records(tmp_path)[0]["kind"] == "model"
+
+
+def _record_run(counted: str) -> dict[str, Any]:
+    """One run of a record: three CPythons and PyPy, what it holds beside their timing, and
+    the steps at the headline figure."""
+    headline = TASK_COST.call_name((100_000,))
+    seconds = {"3.12": 8.0, "3.13": 4.0, "3.14": 3.0, "pypy3.11": 1.0}
+    counts = {"3.12": 200.0, "3.13": 100.0, "3.14": 100.0}
+    steps = [("3.12", "3.13", [2.0, 1.9, 2.1]), ("3.13", "3.14", [1.33, 1.3, 1.36]),
+             ("pypy3.9", "pypy3.11", [1.1, 1.0, 1.2])]
+    return {"steps": [{"pair": f"{a} → {b}", "figure": headline, "outcome": "faster",
+                       "speedup": speedup} for a, b, speedup in steps],
+            "cost_model": {env: {counted: counts.get(env, 50.0), "seconds": value}
+                           for env, value in seconds.items()}}
+
+
+@pytest.mark.parametrize(("counted", "words"), [
+    ("instructions", "instructions per task"),
+    ("estimated_cycles", "the weighted sum of instructions and cache misses (retired)")])
+def test_a_record_says_what_it_holds_beside_the_timing_and_how_well_it_predicts(
+        counted: str, words: str) -> None:
+    found = count_prediction(_record_run(counted))
+    assert found is not None
+    name, prediction = found
+    assert name == words
+    # PyPy is left out; 3.13 and 3.14 have the same count, so the ranks are not perfect, and
+    # only the first step's ratio (2.0) lies in its interval (3.13 → 3.14 predicts 1.0).
+    assert prediction.interpreters == 3 and prediction.tau == pytest.approx(0.816, abs=1e-3)
+    assert (prediction.inside, prediction.steps) == (1, 2)
+    assert count_prediction({"steps": [], "cost_model": {}}) is None

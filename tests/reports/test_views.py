@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_results
+from taskbench import blocklog
+from taskbench.catalogue import TASK_COST
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
+from taskbench.reports.answer import COST, answer_table
 from taskbench.reports.classic import (
     classic_table,
     replica_table,
@@ -31,13 +35,13 @@ def index(world: Path) -> Index:
 def test_the_classic_table_has_every_interpreter_and_kind_of_figure(index: Index) -> None:
     table = classic_table(index, "box")
     assert table.header == ["count", "3.8", "3.12", "3.13"]
-    warm = next(row for row in table.rows if row[0].text == "100,000 (warm)")
+    warm = next(row for row in table.rows if row[0].text == "100,000 (steady)")
     assert warm[1].text == "91" and warm[1].kind == "older"  # an older benchmark version
     assert warm[2].text.startswith("100 (") and warm[2].kind == ""  # mean (interval)
     first = next(row for row in table.rows if row[0].text == "1,000,000 (first cycle)")
     assert first[1].text == "77" and first[1].kind == "single"  # one process, no interval
     text = markdown.table(table)
-    assert "| 100,000 (warm) | 91† | 100 (" in text
+    assert "| 100,000 (steady) | 91† | 100 (" in text
     assert "†: measured by an earlier version of the benchmark" in text
     assert "‡: one process, no interval" in text
 
@@ -150,8 +154,65 @@ def test_a_value_hit_by_interference_is_named_under_the_steps_and_the_answer(
     index, problems = read_index(folder)
     assert not problems
     note = next(n for n in steps_table(index, "box").notes if n.startswith("Set aside"))
-    assert re.search(r"3\.12 in block 4 at 100,000 tasks \(warm, \+(3[5-9]|4[0-5])%\)", note)
+    assert re.search(r"3\.12 in block 4 at 100,000 tasks \(steady, \+(3[5-9]|4[0-5])%\)", note)
     assert "19 values averaged in" in note
     assert any("3.12 in block 4" in n for n in answer_table(index, "box").notes)
     model = index.model("box", TASK_COST, 100_000)
     assert model is not None and model.used["3.12"] == 4
+
+
+# --- a figure from an earlier run is marked -------------------------------------------------
+
+def _two_runs(tmp_path: Path, *, same_commit: bool) -> Index:
+    """3.12 and 3.13 in an earlier run; only 3.13 in the newest (at a newer commit, or at the
+    same commit, where a run in blocks says which environments it measured)."""
+    results = tmp_path / "results"
+    newer = "a" * 40 if same_commit else "b" * 40
+    write_results(results, {TASK_COST: {(100_000,): [1e-5, 1.01e-5]}}, python="3.12",
+                  date=1, started=1000)
+    write_results(results, {TASK_COST: {(100_000,): [8e-6, 8.1e-6]}}, python="3.13",
+                  commit=newer, date=1 if same_commit else 2, started=5000)
+    blocklog.write(results / "box" / blocklog.BLOCKS_FILE, [
+        {"commit": newer, "env_name": "", "run": 5000,
+         "blocks": [{"order": ["virtualenv-py3.13"], "minutes": 1.0}]}])
+    found, problems = read_index(results)
+    assert not problems
+    return found
+
+
+@pytest.mark.parametrize("same_commit", [False, True], ids=["older-commit", "same-commit"])
+def test_a_figure_from_an_earlier_run_is_marked_wherever_it_is_shown(
+        tmp_path: Path, same_commit: bool) -> None:
+    index = _two_runs(tmp_path, same_commit=same_commit)
+    classic = classic_table(index, "box")
+    warm = next(row for row in classic.rows if row[0].text.startswith("100,000 ("))
+    assert [cell.kind for cell in warm[1:]] == ["earlier", ""]
+    assert "aaaaaaaa" in warm[1].title
+    answer = answer_table(index, "box")
+    assert [row[COST].kind for row in answer.rows] == ["earlier", ""]
+    text = markdown.table(answer)
+    assert "| 3.12 | 10.05 (" in text and ")◊ |" in text
+    assert "◊: measured in an earlier run than the newest on this machine" in text
+
+
+def test_an_interpreter_missing_from_the_newest_run_is_never_paired_with_it(
+        tmp_path: Path) -> None:
+    import math
+    import random
+
+    from conftest import write_block_log, write_results
+    from taskbench.catalogue import TASK_COST
+
+    draw = random.Random(8)
+    folder = tmp_path / "results"
+    for commit, date, pythons in (("a", 1, ("3.11", "3.12", "3.13")), ("b", 2, ("3.11", "3.12"))):
+        for python in pythons:
+            values = [1e-5 * math.exp(draw.gauss(0, 0.01)) for _ in range(5)]
+            write_results(folder, {TASK_COST: {(100_000,): values}}, python=python,
+                          commit=commit * 40, date=date, started=date * 1000)
+    write_block_log(folder)
+    index, _ = read_index(folder)
+    model = index.model("box", TASK_COST, 100_000)
+    assert model is not None and set(model.series) == {"3.11", "3.12"}  # the newest run only
+    row = next(row for row in steps_table(index, "box").rows if row[0].text == "3.12 → 3.13")
+    assert row[2].kind == "unpaired" and row[2].text.endswith(", unpaired")

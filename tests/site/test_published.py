@@ -152,3 +152,27 @@ def test_the_summary_names_commits_asvs_graphs_cannot_draw(tmp_path: Path) -> No
     assert "1 commit not on the configured branch's first-parent history (0bcf81ed)" in said
     assert "fast-forward" in said
     assert "first-parent" not in Published(tmp_path).summary()
+
+
+def test_a_run_from_before_hosts_were_recorded_is_published_as_from_an_unknown_host(
+        tmp_path: Path) -> None:
+    from taskbench.host import UNKNOWN_HOST
+
+    folder = tmp_path / "results"
+    task = {(count,): samples_around(1e-5) for count in TASK_COST.axes[0].values}
+    named = "AMD EPYC (host h0123abcd)"
+    write_results(folder, {TASK_COST: task}, python="3.12", commit="a" * 40)
+    write_results(folder, {TASK_COST: task}, python="3.12", commit="b" * 40, cpu=named)
+    write_results(folder, {TASK_COST: task}, python="3.12", commit="c" * 40,
+                  cpu="varies by host (a GitHub-hosted runner): see each interpreter's build "
+                      "facts")  # what runners recorded before: no host either
+    describe(folder, list(CATALOGUE))
+    before = tree(folder)
+
+    published = publishable(folder, tmp_path / "copy")
+
+    by_commit = {f.commit[0]: f.cpu for f in load(tmp_path / "copy").figures}
+    assert by_commit == {"a": UNKNOWN_HOST, "b": named, "c": UNKNOWN_HOST}
+    assert published.unknown_host == 2
+    assert "2 results files are from before hosts were recorded" in published.summary()
+    assert tree(folder) == before  # marked in the copy only

@@ -50,19 +50,26 @@ def _results(results: Path, commits: list[str]) -> None:
             write_results(results, figures, python=python, **common)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    root = tmp_path_factory.mktemp("project")
+def new_project(root: Path, commits: int) -> tuple[Path, list[str]]:
+    """A repository under ``root`` with this project's asv configuration (its folders inside
+    the repository) and ``commits`` empty commits; the repository and the commits' hashes."""
     repo = root / "repo"
     git(root, "init", "-q", "-b", "main", str(repo))
     config = json.loads((ROOT / "asv.conf.json").read_text())
     config.update({"results_dir": "results", "html_dir": "html", "env_dir": "env"})
     (repo / "asv.conf.json").write_text(json.dumps(config))
-    commits = []
-    for n in range(4):
+    made = []
+    for n in range(commits):
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "--allow-empty", "-m", f"change <{n}>")
-        commits.append(git(repo, "rev-parse", "HEAD"))
+        made.append(git(repo, "rev-parse", "HEAD"))
+    return repo, made
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    root = tmp_path_factory.mktemp("project")
+    repo, commits = new_project(root, 4)
     _results(repo / "results", commits)
     describe(repo / "results", [*CATALOGUE, RETIRED])
     before = tree(repo / "results")
@@ -115,7 +122,8 @@ def test_the_front_door_is_the_answer_and_every_local_link_leads_somewhere(
     asv_page = (project.site / "asv.html").read_text()
     assert 'href="index.html"' in asv_page and 'id="project-name" href' not in asv_page
     assert (project.site / "favicon.ico").is_file()
-    for page in ("index.html", "asv.html", "commits.html", "crossversion.html"):
+    assert 'href="history.html"' in front  # which host each run had, the counts over time
+    for page in ("index.html", "asv.html", "commits.html", "crossversion.html", "history.html"):
         text = (project.site / page).read_text()
         for target in re.findall(r'(?:href|src)="([^"#:]+)[#"]', text):
             assert (project.site / target).is_file(), f"{page} links to a missing {target}"

@@ -52,11 +52,17 @@ def _unavailable(entry: Benchmark, combo: tuple[Any, ...]) -> bool:
     """Whether this interpreter lacks what the benchmark needs, judged without taskbench."""
     if entry.name.startswith("bench_spawn_api."):
         api, loop, _count = combo
-        if loop == "uvloop" and importlib.util.find_spec("uvloop") is None:
+        if loop != "asyncio" and importlib.util.find_spec(loop) is None:
             return True
         return {"TaskGroup": not hasattr(asyncio, "TaskGroup"),
                 "eager_task_factory": not hasattr(asyncio, "eager_task_factory"),
-                "eager_start": sys.version_info < (3, 14)}.get(api, False)
+                # rloop's create_task takes no eager_start on any Python.
+                "eager_start": sys.version_info < (3, 14) or loop == "rloop"}.get(api, False)
+    if entry.name.startswith("bench_threads.Threads."):
+        return combo[0] == "eager_task_factory" and not hasattr(asyncio, "eager_task_factory")
+    if entry.name.startswith("bench_frameworks."):
+        return any(importlib.util.find_spec(module) is None
+                   for module in combo[0].replace("-asyncio", "").split("-"))
     if entry.name.startswith("bench_clients.Textual"):
         return importlib.util.find_spec("textual") is None
     if entry.name.startswith("bench_clients.Aiohttp"):

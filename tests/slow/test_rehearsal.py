@@ -62,8 +62,9 @@ from standins import ActionFailed, ArtifactStore, checkout
 from taskbench import blocklog
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import MEMORY, TASK_COST
+from taskbench.host import fingerprint, host_label
 from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
-from taskbench.jobs.machine import RUNNER_CPU, cpu_model
+from taskbench.jobs.machine import cpu_model
 from taskbench.jobs.runners import CI_PYTHONS, FREE_THREADED, PAIRED, step_pairing
 from taskbench.jobs.summary import TRYOUT
 from test_workflows import Expressions, flow, text_of
@@ -428,7 +429,8 @@ def test_a_job_whose_benchmark_fails_still_uploads_what_it_measured(
                           "machine.json").read_text())
     facts = [json.loads(line) for line in (quick["store"].folder / "tryout-ubuntu-24.04" /
                                            MACHINE / FACTS).read_text().splitlines()]
-    assert machine["cpu"] == RUNNER_CPU and {f["cpu"] for f in facts} == {cpu_model()}
+    assert {f["cpu"] for f in facts} == {cpu_model()}  # the host's model, beside the results
+    assert machine["cpu"] == host_label(fingerprint())  # and the host named: a line its own
 
 
 def test_each_runner_measures_its_interpreters_in_one_run_of_interleaved_blocks(

@@ -34,6 +34,17 @@ for api in SPAWN_APIS:
         outcome[api] = "n/a: " + str(reason)
         continue
     outcome[api] = time_workload(spawn_workload(api), 300).completed
+from taskbench.workloads.frameworks import check_framework
+from taskbench.workloads.threads import THREAD_APIS, check_threads, run_in_threads
+for api in THREAD_APIS:
+    try:
+        outcome["threads " + api] = run_in_threads(api, check_threads(api, 2), 300).completed
+    except Unavailable as reason:
+        outcome["threads " + api] = "n/a: " + str(reason)
+try:
+    check_framework("trio")
+except Unavailable as reason:  # the interpreter's own site-packages have no Trio
+    outcome["trio"] = "n/a: " + str(reason)
 print(json.dumps(outcome))
 """
 # The first minor version with each API; the baseline and gather exist everywhere.
@@ -75,3 +86,9 @@ def test_each_api_runs_exactly_where_the_interpreter_has_it(name: str) -> None:
             assert outcome[api] == 300, (api, outcome[api])
         else:
             assert str(outcome[api]).startswith("n/a: "), (api, outcome[api])
+    # Two threads, each with its own loop, on every interpreter; the eager factory from 3.12.
+    assert outcome["threads create_task+wait"] == 600
+    eager = outcome["threads eager_task_factory"]
+    assert eager == 600 if minor >= 12 else str(eager).startswith("n/a: "), eager
+    if "trio" in outcome:  # an interpreter's own site-packages may hold Trio: then it runs
+        assert str(outcome["trio"]).startswith("n/a: trio is not installed here"), outcome

@@ -10,16 +10,20 @@ from typing import Any, Coroutine
 
 import pytest
 
+from taskbench.workloads.clock import Clock, measure_tick
 from taskbench.workloads.cycle import MAX_COUNT, create_and_wait, nop_task, validate_count
+from taskbench.workloads.steady import MAX_WARMUP_CYCLES, SETTLE_CYCLES, NotSteady
 from taskbench.workloads.timing import (
     FIRST,
     ONE_RUN_FROM,
     WARM,
     WARM_RUNS,
+    Workload,
     asv_samples,
     seconds_per_unit,
     time_workload,
 )
+from virtualclock import VirtualClock
 
 
 class CountingLoop:
@@ -119,7 +123,7 @@ def _runs(events: list[str]) -> list[str]:
     return "".join("|" if event == "collect" else "r" for event in events).split("|")[1:]
 
 
-def test_a_small_count_is_warm_batches_after_a_discarded_one(events: list[str]) -> None:
+def test_a_small_count_is_warm_batches_after_a_warm_up(events: list[str]) -> None:
     async def workload(count: int) -> int:
         events.append("run")
         _busy(0.002)
@@ -129,9 +133,10 @@ def test_a_small_count_is_warm_batches_after_a_discarded_one(events: list[str]) 
     # About 2 ms of CPU per run of 10 units, whatever the batching.
     assert 0.0001 < seconds < 0.001
     batches = _runs(events)
-    # A discarded batch and the measured ones, each from a collected heap, each long enough
-    # to reach the batch's CPU time.
-    assert len(batches) == 1 + WARM_RUNS and all(len(runs) >= 2 for runs in batches), events
+    # The warm-up's batches and the measured ones, each from a collected heap, each long
+    # enough to reach the batch's CPU time.
+    assert len(batches) >= SETTLE_CYCLES + WARM_RUNS, events
+    assert all(len(runs) >= 2 for runs in batches), events
 
 
 def test_a_first_figure_is_the_first_run_alone(events: list[str]) -> None:
@@ -144,18 +149,78 @@ def test_a_first_figure_is_the_first_run_alone(events: list[str]) -> None:
     assert events == ["collect", "run"]
 
 
-def test_a_warm_figure_at_a_large_count_is_the_mean_of_runs_after_a_discarded_one(
-        events: list[str]) -> None:
-    costs = iter([0.05, 0.001, 0.002, 0.003])  # the discarded run is the slow one
+def _scripted(clock: VirtualClock, seconds: list[float], events: list[str]) -> Workload:
+    """A workload whose runs cost the given CPU seconds on ``clock``, one after another."""
+    costs = iter(seconds)
 
     async def workload(count: int) -> int:
         events.append("run")
-        _busy(next(costs))
+        clock.spend(next(costs))
         return count
 
-    seconds = seconds_per_unit(workload, ONE_RUN_FROM, cycle=WARM, runs=3)
-    assert events == ["collect", "run"] * 4
-    assert seconds == pytest.approx(0.006 / (3 * ONE_RUN_FROM), rel=0.5)
+    return workload
+
+
+def test_a_warm_figure_is_the_mean_of_the_runs_after_they_settle(events: list[str]) -> None:
+    # A JIT's runs: each faster until the seventh, which is within 5% of the sixth.
+    warming = [1.6, 0.8, 0.4, 0.2, 0.15, 0.104, 0.1]
+    clock = VirtualClock()
+    workload = _scripted(clock, warming + [0.1, 0.2, 0.3, 99.0], events)
+    seconds = seconds_per_unit(workload, ONE_RUN_FROM, cycle=WARM, runs=3,
+                               clock=clock.clock())
+    assert events == ["collect", "run"] * (len(warming) + 3)
+    assert seconds == pytest.approx(0.6 / (3 * ONE_RUN_FROM), rel=1e-3)
+
+
+def test_a_process_that_never_settles_gives_no_warm_figure(events: list[str]) -> None:
+    clock = VirtualClock()
+    workload = _scripted(clock, [0.2 * 0.9 ** run for run in range(100)], events)
+    with pytest.raises(NotSteady, match=f"cap of {MAX_WARMUP_CYCLES} cycles"):
+        seconds_per_unit(workload, ONE_RUN_FROM, clock=clock.clock())
+    assert events.count("run") == MAX_WARMUP_CYCLES
+
+
+def test_on_a_coarse_clock_a_batch_lasts_a_hundred_ticks_timed_as_one(
+        events: list[str]) -> None:
+    # Windows' process_time: 15.6 ms ticks. A run of 10 units costs 1 ms, so timed alone each
+    # would read 0 or 15.6 ms; a batch lasts 100 ticks and is read once.
+    coarse = VirtualClock(tick=0.015625)
+    clock = Clock("coarse", coarse.read, measure_tick(coarse.read))
+    assert clock.tick == pytest.approx(0.015625)
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def loop_factory() -> asyncio.AbstractEventLoop:
+        loops.append(asyncio.new_event_loop())
+        return loops[-1]
+
+    workload = _scripted(coarse, [0.001] * 20_000, events)
+    seconds = seconds_per_unit(workload, 10, runs=3, clock=clock, loop_factory=loop_factory)
+    assert seconds == pytest.approx(0.001 / 10, rel=0.01)
+    batches = _runs(events)
+    assert len(batches) == len(loops) == SETTLE_CYCLES + 3  # one loop per batch
+    assert all(len(runs) >= 99 * 15.625 for runs in batches)  # 100 ticks, read in ticks
+
+
+def test_on_a_fine_clock_each_run_of_a_batch_has_a_fresh_loop(events: list[str]) -> None:
+    fine = VirtualClock(tick=1e-9)
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def loop_factory() -> asyncio.AbstractEventLoop:
+        loops.append(asyncio.new_event_loop())
+        return loops[-1]
+
+    workload = _scripted(fine, [0.001] * 1_000, events)
+    seconds_per_unit(workload, 10, runs=3, clock=fine.clock(), loop_factory=loop_factory)
+    assert len(loops) == events.count("run") == (SETTLE_CYCLES + 3) * 50  # 50 ms batches
+    assert all(loop.is_closed() for loop in loops)
+
+
+def test_on_a_coarse_clock_a_first_figure_is_still_the_first_run(events: list[str]) -> None:
+    coarse = VirtualClock(tick=0.015625)
+    workload = _scripted(coarse, [0.5, 99.0], events)
+    seconds = seconds_per_unit(workload, ONE_RUN_FROM, cycle=FIRST, clock=coarse.clock())
+    assert events == ["collect", "run"]
+    assert seconds == pytest.approx(0.5 / ONE_RUN_FROM, abs=0.015625 / ONE_RUN_FROM)
 
 
 @pytest.mark.parametrize(("options", "message"), [

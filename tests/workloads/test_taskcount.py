@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from typing import Any, Iterator
 
 import pytest
@@ -120,6 +121,43 @@ def test_each_loop_that_runs_is_noted_with_its_class(hooks: None) -> None:
     kind = next(iter(set(after) | set(before)))
     assert after.get(kind, 0) - before.get(kind, 0) == 2
     assert "EventLoop" in kind
+
+
+def test_loops_run_by_threads_at_once_count_once_each(hooks: None) -> None:
+    """Four threads, each running its own loop three times, in turns: four loops (a probe
+    of share counted nine, one for each change of thread)."""
+    threads, runs = 4, 3
+    turns = threading.Barrier(threads)
+    before = taskcount.loops()
+
+    def worker() -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            for _ in range(runs):
+                turns.wait(timeout=30)
+                loop.run_until_complete(nothing())
+        finally:
+            loop.close()
+
+    started = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join(timeout=60)
+    after = taskcount.loops()
+    assert sum(after.values()) - sum(before.values()) == threads
+
+
+def test_a_loop_run_again_after_another_counts_once(hooks: None) -> None:
+    before = sum(taskcount.loops().values())
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        for loop in (first, second, first, second):
+            loop.run_until_complete(nothing())
+    finally:
+        first.close()
+        second.close()
+    assert sum(taskcount.loops().values()) - before == 2
 
 
 def test_uninstall_restores_asyncio() -> None:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import ast
 import itertools
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Tuple
 
 from taskbench.catalogue import BY_NAME
+from taskbench.validity import number
 
 Params = Tuple[Any, ...]
 RunStamp = Tuple[int, int]  # asv's commit date, then when the run started (ms since epoch)
@@ -44,6 +44,10 @@ class Figure:
     value: float | None
     interval: tuple[float, float] | None = None  # asv's 99% confidence interval of the median
     samples: tuple[float, ...] | None = None
+    cpu: str = ""  # asv's cpu field: the host, where the run recorded it (taskbench.host)
+    # Set by the views (taskbench.reports.views.Index): measured in an earlier run than the
+    # newest of its machine, so shown marked.
+    earlier_run: bool = False
 
     @property
     def environment(self) -> str:
@@ -72,10 +76,9 @@ def parameter(text: str) -> Any:
 
 
 def finite(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number, else None (asv's n/a is NaN)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    """``value`` as a float when it is a finite number, else None (asv's n/a is NaN; an
+    integer too large for a float is none either)."""
+    return number(value)
 
 
 def run_stamp(results: Any) -> RunStamp:
@@ -96,7 +99,8 @@ def _figures(results: Any, machine: str) -> Iterator[Figure]:
     common = dict(machine=machine, python=str(results.params.get("python", "?")),
                   env_name=results.env_name,
                   env_vars=tuple(sorted((str(k), str(v)) for k, v in results.env_vars.items())),
-                  commit=results.commit_hash, date=date, run_started=started)
+                  commit=results.commit_hash, date=date, run_started=started,
+                  cpu=str(results.params.get("cpu") or ""))
     for key in results.get_all_result_keys():
         grid = results.get_result_params(key) or []
         values = results.get_result_value(key, grid)
@@ -155,7 +159,18 @@ def result_paths(results_dir: Path, problems: list[str]) -> list[tuple[Path, str
                for name in folder.iterdir()):
             problems.append(f"{folder / 'machine.json'} is missing or cannot be read; its "
                             "results are skipped. Restore it from git or rerun asv.")
+    problems += _folders_for_files(results_dir)
     return sorted(found)
+
+
+def _folders_for_files(results_dir: Path) -> list[str]:
+    """A folder where a machine's results file or log belongs (``X.json/``): asv walks past
+    it without a word, and the views would fall back to an older run."""
+    return [f"{path} is a folder where a results file belongs: its results cannot be read. "
+            f"Restore the file from git (git checkout -- {path}) or rerun asv."
+            for machine in sorted(results_dir.iterdir()) if machine.is_dir()
+            for path in sorted(machine.iterdir())
+            if path.suffix in (".json", ".jsonl") and path.is_dir() and not path.is_symlink()]
 
 
 def machine_problems(results_dir: Path) -> list[str]:

@@ -8,32 +8,49 @@ interpreter's name in ``pythons``; JSON lines, not ``.json``, because asv reads 
 
 This module is the only reader and writer of the file: the main job and the CI job call
 :func:`update`, and the merge combines copies with :func:`merged` and :func:`render`; either
-way, for each name, the record measured last (``recorded_at``) wins, so that merging many
-machines' copies never brings an older record back. ``recorded_at`` is compared as a time, so
-a record whose ``recorded_at`` is not an ISO 8601 time, or lies in the future, is refused
-with its file and line: text such as "zzzz", or a year 3000, would otherwise win forever.
+way, for each name, a record is replaced only by one recorded strictly later
+(``recorded_at``) that holds every fact the other holds (:func:`kept_because`), so that
+merging many machines' copies never brings an older or a poorer record back.
+
+Every line is checked against :data:`SCHEMA`, the one list of the facts a record holds and
+the type of each, with the file and line of the first that fails: an interpreter name
+taskbench knows (``''``, ``foo-bar`` or ``../../etc`` are not), values of their type, text
+on one line and short (the facts are shown as they are on docs/interpreters.md), a line of at
+most :data:`MOST_LINE` characters, and a ``recorded_at`` that is an ISO 8601 time no later
+than a day from now: text such as "zzzz", or a year 3000, would otherwise win forever. A fact
+the schema does not know yet is let through when its name is a plain lowercase word and its
+value a short text, a flag or a number, so that a newer writer's record is not refused.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any, Dict, Iterable
 
 from taskbench import files
-from taskbench.interpreters.names import interpreter_order
+from taskbench.interpreters.names import interpreter_order, parse_name
+from taskbench.validity import FUTURE_SLACK, number, shown, text_problem
 
 FACTS_FILE = "interpreters.jsonl"
 FACT_COLUMNS = [
     ("python", "asv name"), ("version", "version"), ("implementation", "implementation"),
     ("source", "obtained from"), ("optimisation", "-O"), ("pgo", "PGO"), ("lto", "LTO"),
     ("jit", "JIT"), ("gil", "GIL"), ("c_asyncio", "C asyncio"), ("compiler", "compiler"),
+    ("clock", "CPU clock"),
 ]
+# The facts a record holds, and the type of each: the one schema of the file.
+SCHEMA: dict[str, type] = {
+    "python": str, "recorded_at": str, "version": str, "implementation": str, "source": str,
+    "optimisation": str, "pgo": str, "lto": str, "jit": str, "gil": str, "c_asyncio": bool,
+    "compiler": str, "config_args": str, "executable": str, "cpu": str,
+}
+MOST_LINE = 16_384  # characters: a record is a few hundred; configure lines reach 2,000
+MOST_TEXT = 4_096  # characters of one fact
+_PLAIN_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 Record = Dict[str, Any]
-# How far ahead of this machine's clock a time may be: the clocks of CI runners and of the
-# machine that reads their files may differ a little; a day is more than any plausible skew.
-FUTURE_SLACK = datetime.timedelta(days=1)
 _OLDEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
 
@@ -41,21 +58,52 @@ class FactsError(Exception):
     """A facts file cannot be read; the message names the file and the line."""
 
 
+def _fact_problem(name: Any, value: Any) -> str | None:
+    """Why one fact of a record is not as :data:`SCHEMA` says, or None."""
+    wanted = SCHEMA.get(name)
+    if wanted is None and not (isinstance(name, str) and _PLAIN_NAME.fullmatch(name)):
+        return f"{shown(name)} is not the name of a build fact (known: {', '.join(SCHEMA)})"
+    if wanted is bool or (wanted is None and isinstance(value, bool)):
+        return None if isinstance(value, bool) else f"{name} is {shown(value)}, not true or false"
+    if wanted is None and (value is None or number(value) is not None):
+        return None
+    problem = text_problem(value, MOST_TEXT)
+    return f"{name} {problem}" if problem else None
+
+
+def _record_problem(record: Any) -> str | None:
+    if not isinstance(record, dict) or not isinstance(record.get("python"), str):
+        return "no 'python' name"
+    try:
+        parse_name(record["python"])
+    except ValueError as error:
+        return str(error)
+    problem = _time_problem(record.get("recorded_at"))
+    if problem:
+        return f"recorded_at {problem}"
+    for name, value in record.items():
+        problem = _fact_problem(name, value)
+        if problem:
+            return problem
+    return None
+
+
 def parse(text: str, source: str) -> dict[str, Record]:
     """The records of one facts file's text, by name, or FactsError naming the bad line."""
     records: dict[str, Record] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    for number_, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(line) > MOST_LINE:
+            raise FactsError(f"{source}, line {number_}: {len(line):,} characters long; a "
+                             f"build record is at most {MOST_LINE:,}")
         try:
             record = json.loads(line)
         except ValueError as error:
-            raise FactsError(f"{source}, line {number}: not JSON ({error})") from None
-        if not isinstance(record, dict) or not isinstance(record.get("python"), str):
-            raise FactsError(f"{source}, line {number}: no 'python' name")
-        problem = _time_problem(record.get("recorded_at"))
+            raise FactsError(f"{source}, line {number_}: not JSON ({error})") from None
+        problem = _record_problem(record)
         if problem:
-            raise FactsError(f"{source}, line {number}: recorded_at {problem}")
+            raise FactsError(f"{source}, line {number_}: {problem}")
         records[record["python"]] = record
     return records
 
@@ -78,9 +126,9 @@ def _time_problem(value: Any) -> str | None:
             raise ValueError
         moment = recorded_at({"recorded_at": value})
     except ValueError:
-        return f"{value!r} is not an ISO 8601 time"
+        return f"{shown(value)} is not an ISO 8601 time"
     if moment > datetime.datetime.now(datetime.timezone.utc) + FUTURE_SLACK:
-        return f"{value!r} is in the future"
+        return f"{shown(value)} is in the future"
     return None
 
 
@@ -117,15 +165,29 @@ def stamped(record: Record) -> Record:
         timespec="seconds")}
 
 
-def _newer(candidate: Record, existing: Record | None) -> bool:
-    return existing is None or recorded_at(candidate) >= recorded_at(existing)
+def _held(record: Record) -> set[str]:
+    return {name for name, value in record.items() if value not in ("", None)}
+
+
+def kept_because(candidate: Record, existing: Record | None) -> str | None:
+    """Why ``existing`` stays rather than ``candidate`` (None: the candidate replaces it): a
+    record is replaced only by one recorded strictly later that holds every fact it holds."""
+    if existing is None:
+        return None
+    if recorded_at(candidate) <= recorded_at(existing):
+        return "the committed record is as new or newer"
+    lacking = sorted(_held(existing) - _held(candidate))
+    if lacking:
+        return f"the newer record lacks {', '.join(lacking)}"
+    return None
 
 
 def merged(existing: dict[str, Record], incoming: Iterable[Record]) -> dict[str, Record]:
-    """``existing`` with each incoming record added, unless an existing one is newer."""
+    """``existing`` with each incoming record added, unless the one it would replace stays
+    (:func:`kept_because`)."""
     result = dict(existing)
     for record in incoming:
-        if _newer(record, result.get(record["python"])):
+        if kept_because(record, result.get(record["python"])) is None:
             result[record["python"]] = record
     return result
 

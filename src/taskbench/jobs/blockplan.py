@@ -22,8 +22,8 @@ A run (:mod:`taskbench.jobs.blocks` carries it out) has two parts:
      (:data:`taskbench.reports.classic.STEPS_AT`) gets, on both its interpreters, the blocks
      that would decide it 80% of the time (:func:`taskbench.reports.inference.blocks_to_decide`),
      where that is within the figure's most blocks (the cap written in the catalogue);
-   * every CPython figure wider than its target interval gets the blocks that should bring
-     it there, within its most.
+   * every CPython headline figure (the catalogue's ``headline`` values) wider than its
+     target interval gets the blocks that should bring it there, within its most.
 
    These are granted in that order of priority while the run's time cap allows; an extra
    block measures only the interpreters and figures that need it.
@@ -178,7 +178,10 @@ def _precision(measured: Measured, names: Mapping[str, str], targets: Sequence[T
     envs = {display: env for env, display in names.items()}
     for target in targets:
         goal = target.entry.blocks.percent
-        model = model_of(measured, target.call, names) if goal else None
+        if goal is None or target.combo not in set(target.entry.combinations(
+                target.entry.headline)) or not target.entry.headline:
+            continue
+        model = model_of(measured, target.call, names)
         if goal is None or model is None:
             continue
         for series in model.series:

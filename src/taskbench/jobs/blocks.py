@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from taskbench import blocklog
-from taskbench.asvadapter.combine import combine
+from taskbench import host
 from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
 from taskbench.asvadapter.driver import AsvDriver
-from taskbench.asvadapter.results import load, load_file, result_paths, run_stamp
+from taskbench.asvadapter.results import load
 from taskbench.catalogue import BLOCKS, BY_NAME, COUNTS, REPLICA_PHASE, ROUNDS, SAMPLED, Target
-from taskbench.jobs import blockplan, estimate
+from taskbench.jobs import blockplan, estimate, runrecord
 from taskbench.jobs.burst import Burst, stop
 from taskbench.reports.classic import STEPS_AT, steps
 
@@ -77,6 +76,7 @@ class BlockRun:
     names: dict[str, str] = field(default_factory=dict)
     plan: blockplan.Plan | None = None
     expected: list[set[tuple[str, str]]] = field(default_factory=list)  # per block
+    references: list[float | None] = field(default_factory=list)  # per block, seconds
     burst: Burst | None = None  # interference on purpose, for a precision record
     hogs: list[Any] = field(default_factory=list)
 
@@ -164,6 +164,7 @@ def _block(folder: Path, machine: str, groups: Sequence[tuple[list[str], list[st
     run.orders.append([env for envs, _ in groups for env in envs])
     run.stages.append(stage)
     run.guesses.append(guess)
+    run.references.append(_reference())
     began = time.monotonic()
     status = 0
     for envs, calls in groups:
@@ -173,6 +174,18 @@ def _block(folder: Path, machine: str, groups: Sequence[tuple[list[str], list[st
     run.statuses.append(status)
     run.minutes.append((time.monotonic() - began) / 60)
     return read_block(run.folders[-1], block, run.measured, run.names)
+
+
+def _reference() -> float | None:
+    """The reference workload's CPU seconds at the start of a block: a fixed workload on a
+    fixed interpreter (:func:`taskbench.host.reference_seconds`), so that a change of host or
+    a block slowed as a whole shows in the data; None, said, when it cannot run."""
+    try:
+        return host.reference_seconds()
+    except host.HostError as error:
+        print(f"warning: the reference workload did not run ({error}); the block goes on.",
+              flush=True)
+        return None
 
 
 def _first_blocks(folder: Path, machine: str, environments: Sequence[str],
@@ -193,8 +206,11 @@ def _first_blocks(folder: Path, machine: str, environments: Sequence[str],
         scale = estimate.pace(run.minutes, run.guesses)
         left = estimate.time_left(guesses[block + 1:], run.spent(), minutes, scale,
                                   extra_possible=not quick)
+        reference = run.references[-1]
         print(f"Block {block + 1}: {values} values in {run.minutes[-1]:.1f} minutes "
-              f"({run.spent():.1f} so far); {left}.", flush=True)
+              f"({run.spent():.1f} so far"
+              + ("" if reference is None else f"; the reference took {reference:.3f} s")
+              + f"); {left}.", flush=True)
 
 
 def _say_plan(plan: blockplan.Plan) -> None:
@@ -241,20 +257,6 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
               flush=True)
 
 
-def missed(run: BlockRun) -> list[str]:
-    """Each block's figures an interpreter measured in other blocks but not in that one:
-    left out of that block's comparisons, and named (asv's log says why)."""
-    lines = []
-    for block, expected in enumerate(run.expected):
-        lost = sorted((env, call) for env, call in expected
-                      if run.measured.get(call, {}).get(env) and
-                      block not in run.measured[call][env])
-        if lost:
-            lines.append(f"block {block + 1}: " + "; ".join(
-                f"{run.names.get(env, env)} {call}" for env, call in lost))
-    return lines
-
-
 def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                targets: Sequence[Target], *, minutes: float, quick: bool = False,
                config: Path = CONFIG, seed: int | None = None,
@@ -273,46 +275,8 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
                 _extra_blocks(folder, machine, targets, run, minutes, config)
     finally:
         stop(run.hogs)
-    lost = missed(run)
+    lost = runrecord.missed(run)
     if lost:
         print("Not measured in a block where they were due (left out of that block's "
               "comparisons; asv's log above says why):\n  " + "\n  ".join(lost), flush=True)
     return run
-
-
-def record(run: BlockRun, machine: str, target: Path) -> Path:
-    """Combine the phases and blocks into ``target`` and log which block each sample came
-    from, with the run's seed, orders, minutes and plan."""
-    labelled: list[tuple[int | str, Path]] = [
-        (f"{name}:{path.name}", path) for name, path in run.phases]
-    labelled += [(block, folder) for block, folder in enumerate(run.folders)]
-    labelled = [(label, folder) for label, folder in labelled if (folder / machine).is_dir()]
-    if not labelled:
-        raise ValueError(f"no block or phase measured anything on {machine}")
-    contributions = combine(labelled, machine, target)
-    records: list[blocklog.Record] = []
-    newest = 0
-    for path, _ in result_paths(target, []):
-        results = load_file(path, machine)
-        stamp = run_stamp(results)[1]
-        newest = max(newest, stamp)
-        records.append({
-            "commit": results.commit_hash, "env_name": results.env_name, "run": stamp,
-            "figures": {call: blocks for (env, call), blocks in sorted(contributions.items())
-                        if env == results.env_name}})
-    commit = records[0]["commit"] if records else ""
-    plan = run.plan or blockplan.Plan()
-    records.append({
-        "commit": commit, "env_name": "", "run": newest, "seed": run.seed,
-        "phases": [{"name": name, "minutes": round(minutes, 2)}
-                   for name, minutes in run.phase_minutes.items()],
-        **({"burst": {"block": run.burst.block, "seconds": run.burst.seconds}}
-           if run.burst is not None else {}),
-        "blocks": [{"order": order, "minutes": round(minutes, 2), "stage": stage}
-                   for order, minutes, stage in zip(run.orders, run.minutes, run.stages)],
-        "plan": {"granted": sorted({n.why for n in plan.granted}),
-                 "refused": sorted({n.why for n in plan.refused}),
-                 "unreachable": list(plan.unreachable)}})
-    log = target / machine / blocklog.BLOCKS_FILE
-    blocklog.write(log, records)
-    return log

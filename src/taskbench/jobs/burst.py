@@ -50,6 +50,16 @@ def parse(text: str) -> Burst:
     return found
 
 
+def argument(text: str) -> Burst:
+    """An argparse type: ``BLOCK:SECONDS``."""
+    import argparse
+
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def stop(hogs: list[subprocess.Popen[bytes]]) -> None:
     """End any hog still running (the run is over)."""
     for hog in hogs:

@@ -4,10 +4,12 @@ blocks under a stable machine name.
 A GitHub-hosted runner is a fresh host for every job, so the workflow runs one job per
 operating system and hands it every interpreter ``actions/setup-python`` installed there
 (``--python NAME=PATH`` each; an empty PATH where setup-python could not install it). The job
-records the runner as an asv machine, each interpreter's build facts with the host's CPU model
-(the machine's own ``cpu`` is the same on every host, see :mod:`taskbench.jobs.machine`), and
-measures them all in its phases and interleaved blocks, as ``make bench`` does
-(:func:`taskbench.jobs.blocks.run_blocks`, then :func:`~taskbench.jobs.blocks.record`), so that
+records the runner as an asv machine, each interpreter's build facts with the host's CPU model,
+and the run's record: which host the runner was (its fingerprint, whose name the machine's
+``cpu`` carries, so that each runner's host is a line of its own, see
+:mod:`taskbench.jobs.machine`) and the interpreters' versions (:mod:`taskbench.runfacts`); it
+then measures them all in its phases and interleaved blocks, as ``make bench`` does
+(:func:`taskbench.jobs.blocks.run_blocks`, then :func:`taskbench.jobs.runrecord.record`), so that
 every version step is paired by block within one host; the replica of the post's script (its
 table: the macOS runner's is the M1 one) is measured too, as ``make bench --replica`` would.
 Each record of the block log then says which runner measured it, and the run's record which
@@ -45,10 +47,10 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from taskbench import arguments
+from taskbench import arguments, host, runfacts
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
-from taskbench.asvadapter.driver import EXISTING, AsvDriver, existing_name
+from taskbench.asvadapter.driver import EXISTING, AsvDriver, existing_name, head_commit
 from taskbench.asvadapter.history import HistoryError, configured_repo, drawn_history
 from taskbench.catalogue import select
 from taskbench.interpreters import facts
@@ -57,7 +59,7 @@ from taskbench.interpreters.provision import DEFAULT_DEST, build_facts
 from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import estimate, existing, runners
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import BlockRun, record, run_blocks
+from taskbench.jobs.blocks import BlockRun, run_blocks
 from taskbench.jobs.preamble import (
     interpreter_argument,
     machine_argument,
@@ -65,6 +67,7 @@ from taskbench.jobs.preamble import (
     use_provisioned,
     warn,
 )
+from taskbench.jobs.runrecord import record
 from taskbench.jobs.summary import summary
 
 # The measuring time a runner's extra blocks are planned within (the phases and the first
@@ -230,11 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["TASKBENCH_MACHINE"] = args.machine
     run = BlockRun()
     try:
-        details = machines.details()
+        fingerprint = host.fingerprint()
+        details = machines.details(fingerprint)
         with AsvDriver(CONFIG, results_dir=args.out) as driver:
             if driver.machine(details).returncode != 0:
                 return 2
-        facts.update(args.out / args.machine / facts.FACTS_FILE, records)
+        runfacts.record_run(args.out / args.machine, head_commit(), fingerprint, records)
         run = measure(args, args.machine, found, missing)
         if run.folders:
             runners.stamp(record(run, args.machine, args.out), missing)

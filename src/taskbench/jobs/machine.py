@@ -7,10 +7,13 @@ from what stays: operating system, architecture and CPU count (``debian12-x86_64
 ``TASKBENCH_MACHINE`` overrides it. The ``os`` string leaves out what changes without
 anything users compare changing: the kernel, Ubuntu's and macOS's point releases.
 
-A GitHub-hosted runner (a ``gha-*`` name) is a different host each run, and one runner kind
-is handed several CPU models. asv draws a graph line per distinct ``cpu`` too, so such a
-machine records :data:`RUNNER_CPU`, the same on every host, and each job writes the host's
-real model into the build facts beside its results (:func:`cpu_model`).
+One kind of machine is handed different hosts (a GitHub-hosted runner, a ``gha-*`` name, is a
+different host each run), and timings move with the host. asv draws a graph line per distinct
+``cpu`` too, so ``cpu`` names the host: its CPU model and the name of its fingerprint
+(:func:`taskbench.host.host_label`); each host is then a line of its own on every graph, and
+asv's regressions compare runs of one host only (docs/hosts.md). The build facts keep the CPU
+model too (:func:`cpu_model`), and the run record the whole fingerprint
+(:mod:`taskbench.runfacts`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import platform
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from taskbench import host
 
@@ -30,8 +34,6 @@ MAX_MACHINE_NAME = 63
 MACHINE_NAME_RULE = (f"a plain folder name of at most {MAX_MACHINE_NAME} characters (letters, "
                      "digits, '.', '_', '+', '-'; no '/' or '..')")
 
-RUNNER_PREFIX = "gha-"
-RUNNER_CPU = "varies by host (a GitHub-hosted runner): see each interpreter's build facts"
 
 
 def valid_machine_name(name: str) -> bool:
@@ -111,15 +113,16 @@ def machine_name(os_release: dict[str, str] | None = None, arch: str | None = No
     return override
 
 
-def details() -> dict[str, str]:
-    """The fields ``asv machine`` records, each given explicitly (ValueError: bad name)."""
+def details(fingerprint: dict[str, Any] | None = None) -> dict[str, str]:
+    """The fields ``asv machine`` records, each given explicitly, ``cpu`` naming the host
+    ``fingerprint`` describes (this one's by default). ValueError: a bad machine name."""
     release = host.os_release()
     name = machine_name(release)
     return {
         "machine": name,
         "os": os_name(release),
         "arch": platform.machine() or "unknown",
-        "cpu": RUNNER_CPU if name.startswith(RUNNER_PREFIX) else cpu_model(),
+        "cpu": host.host_label(host.fingerprint() if fingerprint is None else fingerprint),
         "num_cpu": str(os.cpu_count() or 1),
         "ram": _ram(),
     }

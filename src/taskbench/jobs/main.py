@@ -31,8 +31,9 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
+from taskbench import host, runfacts
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import (
     CONFIG,
@@ -42,36 +43,27 @@ from taskbench.asvadapter.config import (
     load_config,
 )
 from taskbench.asvadapter.config import results_dir as configured_results
-from taskbench.asvadapter.driver import AsvDriver
+from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import REPLICA_PHASE, Target, check_patterns, select
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
-from taskbench.jobs import estimate
+from taskbench.jobs import burst, estimate
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import record, run_blocks
-from taskbench.jobs.burst import Burst, parse
+from taskbench.jobs.blocks import run_blocks
+from taskbench.jobs.burst import Burst
 from taskbench.jobs.merge import merge
 from taskbench.jobs.preamble import use_provisioned
+from taskbench.jobs.present import README_VIEW, SITE_VIEW, interrupted_after_merge, present
+from taskbench.jobs.runrecord import record
 
 SCRATCH = Path(".asv") / "scratch"
-
-
-def burst_argument(text: str) -> Burst:
-    """An argparse type: ``BLOCK:SECONDS`` (see :mod:`taskbench.jobs.burst`)."""
-    try:
-        return parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 STAGING = Path(".asv") / "staging"
 INTERRUPTED = 130
 # The measuring time the extra blocks are planned within (the phases and the first blocks
 # always run): with the set-up on a fresh machine, a full run stays within 45 minutes.
 MINUTES = 36.0
-# What step 4 regenerates from the merged results, each with the command that makes it alone.
-README_VIEW = ("the README's generated blocks", "make readme")
-SITE_VIEW = ("the site", "make site")
 
 
 @dataclass
@@ -115,7 +107,7 @@ def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:
 
 def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
             targets: Sequence[Target], quick: bool, minutes: float,
-            burst: Burst | None = None) -> int | None:
+            fingerprint: dict[str, Any], burst: Burst | None = None) -> int | None:
     """Step 2: the machine recorded, then the figures measured in interleaved blocks and
     combined into the run's folder; asv's worst status, None when interrupted."""
     with AsvDriver(CONFIG, results_dir=run.folder) as driver:
@@ -123,12 +115,13 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
         if driver.machine(details).returncode != 0:
             print("error: `asv machine` failed; see its message above.", file=sys.stderr)
             return 2
+        print(f"This host is {host.host_id(fingerprint)}: {host.describe(fingerprint)}")
     try:
-        facts.update(run.folder / details["machine"] / facts.FACTS_FILE,
-                     [{"python": o.name, **o.facts} for o in outcomes if o.facts])
-    except (facts.FactsError, OSError) as error:
-        print(f"warning: the build facts were not recorded ({error}); measuring anyway.",
-              file=sys.stderr)
+        runfacts.record_run(run.folder / details["machine"], head_commit(), fingerprint,
+                            [{"python": o.name, **o.facts} for o in outcomes if o.facts])
+    except (facts.FactsError, runfacts.RunFactsError, OSError, ValueError) as error:
+        print(f"warning: the build facts or the run's host were not recorded ({error}); "
+              "measuring anyway.", file=sys.stderr)
     _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
     folders = environment_folders(CONFIG)
     print(estimate.expect(targets, run.full, quick, minutes, details["machine"],
@@ -159,50 +152,6 @@ def merge_run(run: Run) -> Path | None:
         return None
     print("\n".join(report.lines()))
     return results_dir
-
-
-def present(results_dir: Path, left: list[tuple[str, str]] | None = None) -> list[str]:
-    """Step 4: the README's blocks and the site regenerated; what could not be made. Each
-    view made is taken off ``left`` (the views still to regenerate, and their commands)."""
-    from taskbench.reports import readme
-    from taskbench.site.build import BROWSE, build
-    from taskbench.site.vendor import SiteError
-
-    left = [README_VIEW, SITE_VIEW] if left is None else left
-    failures = []
-    _announce("README")
-    # Whatever goes wrong here, the results are already merged: report it and go on.
-    try:
-        status = readme.main(["README.md", "--results", str(results_dir)])
-    except Exception as error:  # noqa: BLE001 - see above
-        print(f"error: the README was not regenerated: {type(error).__name__}: {error}",
-              file=sys.stderr)
-        status = 1
-    if status != 0:
-        failures.append("the README's generated blocks (see above; `make readme` retries)")
-    else:
-        left.remove(README_VIEW)
-    _announce("Site")
-    try:
-        html_dir = build(CONFIG)
-        print(f"The site is in {html_dir}, self-contained. {BROWSE}")
-        left.remove(SITE_VIEW)
-    except Exception as error:  # noqa: BLE001 - see above
-        # SiteError's message is written for the reader; any other names its type.
-        reason = error if isinstance(error, SiteError) else f"{type(error).__name__}: {error}"
-        print(f"error: the site was not built: {reason}", file=sys.stderr)
-        failures.append("the site (`make site` retries)")
-    return failures
-
-
-def interrupted_after_merge(results_dir: Path, left: Sequence[tuple[str, str]]) -> str:
-    """What an interruption after a successful merge says: the results are kept, and which
-    views were not regenerated, with the command that makes each."""
-    merged = f"interrupted: the results were merged into {results_dir} and are kept"
-    if not left:
-        return merged + "; the README's blocks and the site were regenerated too."
-    views = " and ".join(f"{what} (`{command}` makes it)" for what, command in left)
-    return f"{merged}; not regenerated: {views}."
 
 
 def _summary(names: Sequence[str], outcomes: Sequence[Outcome], measured: set[str],
@@ -238,7 +187,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="the extra blocks are planned to end within this many minutes "
                              f"of measuring (default {MINUTES:g}); the phases and the first "
                              "blocks always run")
-    parser.add_argument("--burst", type=burst_argument, default=None, metavar="BLOCK:SECONDS",
+    parser.add_argument("--burst", type=burst.argument, default=None, metavar="BLOCK:SECONDS",
                         help="interference on purpose, for a precision record: a busy process "
                              "on every core for SECONDS from the start of first block BLOCK")
     parser.add_argument("--replica", action="store_true",
@@ -246,6 +195,13 @@ def _parser() -> argparse.ArgumentParser:
                              "one process per interpreter: about a minute each), which a full "
                              "run leaves out")
     return parser
+
+
+def _targets(args: argparse.Namespace) -> list[Target]:
+    """What the run measures: everything but the replica (unless asked for), the quick
+    figures, or what ``--bench`` names."""
+    return [target for target in select(args.bench, quick=args.quick and not args.bench)
+            if args.replica or args.bench or target.entry.measured_in != REPLICA_PHASE]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,14 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             raise ValueError(problem)
         names = configured_pythons(load_config(CONFIG))
-        details = machines.details()
+        fingerprint = host.fingerprint()
+        details = machines.details(fingerprint)
     except (ConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     full = not args.quick and not args.bench
     run = Run((STAGING if full else SCRATCH) / _stamp() / "results", full)
-    targets = [target for target in select(args.bench, quick=args.quick and not args.bench)
-               if args.replica or args.bench or target.entry.measured_in != REPLICA_PHASE]
+    targets = _targets(args)
     _announce("Expected duration")
     print(estimate.expect(targets, full, args.quick, args.minutes, details["machine"],
                           configured_results() if full else None), flush=True)
@@ -272,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: none of the interpreters in asv.conf.json can be run here; nothing to "
               "measure.", file=sys.stderr)
         return 1
-    status = measure(run, details, outcomes, targets, args.quick, args.minutes, args.burst)
+    status = measure(run, details, outcomes, targets, args.quick, args.minutes, fingerprint,
+                     args.burst)
     if status is None:
         return INTERRUPTED
     measured = run.measured()
@@ -293,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print("\n" + interrupted_after_merge(merged, left), file=sys.stderr)
         return INTERRUPTED
+    return _exit_status(status)
+
+
+def _exit_status(status: int) -> int:
+    """0 when every benchmark measured, else 2 with asv's status named."""
     if status != 0:
         print(f"error: `asv run` exited with status {status}: a benchmark failed (asv's "
               "messages are above); everything else was kept.", file=sys.stderr)

@@ -1,15 +1,24 @@
 """Merge results folders (CI jobs, or a finished run's staging folder) into ``results/``.
 
+**The rule**, for results files, benchmark descriptions, build facts and the block log alike:
+a committed record is replaced only by a record that is strictly newer and at least as
+complete; anything else is kept, and the merge says what it kept and why. For a results file,
+newer is asv's commit date, then when the run was made, and as complete is measuring every
+figure the committed file measured that the catalogue still declares, with samples where it
+kept them; for the others see
+:mod:`taskbench.jobs.descriptions` (``benchmarks.json``, merged benchmark by benchmark,
+never taken whole) and :mod:`taskbench.jobs.mergelogs`.
+
 Every incoming file is checked before anything is written: a results file must load with
 asv's own reader for the machine of the folder it sits in, under the whole name asv would
-give it, and hold numbers a run can produce (:mod:`taskbench.jobs.checks`); ``machine.json``
-must name that machine; ``interpreters.jsonl`` and ``blocks.jsonl`` must parse, the build
-facts' dates too, and each keeps the newest record of every key; machine names must be plain
-folder names. Symbolic links, and anything that would land outside ``results/``,
-are refused. A results file replaces a committed one only when its run is newer (asv's
-commit date, then when the run was made); otherwise the committed one is kept and the
-incoming one reported. A machine new to ``results/`` comes in only with some of its results,
-its ``machine.json`` landing first.
+give it, hold numbers a run can produce (:mod:`taskbench.jobs.checks`) and agree with itself
+and its name (:mod:`taskbench.jobs.consistency`); ``machine.json`` must name that machine;
+``interpreters.jsonl``, ``blocks.jsonl`` and ``runs.jsonl`` are checked line by line by
+their own modules; machine names must be plain folder names, and no name may differ only by
+case from one in ``results/`` (:mod:`taskbench.jobs.staging`). Symbolic links, folders where
+files belong, and anything that would land outside ``results/``, are refused, one line each.
+A machine new to ``results/`` comes in only with some of its results, its ``machine.json``
+landing first.
 
 A merge is one transaction (:mod:`taskbench.jobs.journal`): locked for its whole run (a
 second merge names the first and exits 2), staged beside ``results/``, never inside it, and
@@ -24,44 +33,26 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
-from taskbench import arguments, blocklog
-from taskbench.asvadapter.results import load_file, run_stamp
-from taskbench.interpreters import facts
-from taskbench.jobs import checks
+from taskbench import arguments
+from taskbench.asvadapter.results import finite, load_file, parameter, run_stamp
+from taskbench.catalogue import BY_NAME
+from taskbench.jobs import checks, descriptions, mergelogs
 from taskbench.jobs.machine import MACHINE_NAME_RULE, valid_machine_name
 from taskbench.jobs.preamble import annotate
+from taskbench.jobs.staging import Plan, Report
 from taskbench.journal import Transaction
 from taskbench.output import run
+from taskbench.validity import shown
 
-
-@dataclass
-class Report:
-    added: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # an earlier merge, rolled back first
-
-    def lines(self) -> list[str]:
-        out = [f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.kept)} kept "
-               f"(the committed file is as new or newer), {len(self.refused)} refused"]
-        out += [f"  added: {name}" for name in self.added]
-        out += [f"  replaced: {name}" for name in self.replaced]
-        out += [f"  kept: {name}" for name in self.kept]
-        out += [f"  refused: {reason}" for reason in self.refused]
-        if self.refused:
-            out.append("What was refused is left out and results/ keeps its own files: fix "
-                       "or measure it again (make bench), then merge again.")
-        out += [f"note: {note}" for note in self.notes]
-        return out
+__all__ = ["Report", "main", "merge"]
 
 
 def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
@@ -72,7 +63,10 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
         for name in dirs + names:
             if (here / name).is_symlink():
                 report.refused.append(f"{here / name}: a symbolic link")
-        if "machine.json" not in names:
+        dirs.sort()  # folders in one order on every system: the first of a clash wins
+        if "machine.json" in names:  # its folders are refused with its files, once each
+            dirs[:] = [name for name in dirs if (here / name / "machine.json").is_file()]
+        else:
             orphans = sorted(name for name in names if name != "benchmarks.json" and
                              (name.endswith(".json") or name.endswith(".jsonl")))
             if orphans:
@@ -89,7 +83,7 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
                                   "left out")
             continue
         if not isinstance(machine, str) or not valid_machine_name(machine):
-            report.refused.append(f"{here}: machine.json names {machine!r}, not "
+            report.refused.append(f"{here}: machine.json names {shown(machine)}, not "
                                   f"{MACHINE_NAME_RULE}; left out")
         elif machine != here.name:
             report.refused.append(f"{here}: machine.json names {machine!r}, but the folder is "
@@ -99,78 +93,89 @@ def _machine_dirs(incoming: Path, report: Report) -> list[tuple[Path, str]]:
     return found
 
 
-@dataclass
-class _Plan:
-    """What one merge stages: files under ``staging`` at their paths relative to ``results``."""
-
-    staging: Path
-    results: Path
-    report: Report
-    step: Callable[[str], None]
-    paths: dict[str, None] = field(default_factory=dict)  # ordered, and found in one step
-
-    def current(self, relative: str) -> Path:
-        """The copy an incoming file is compared with: one an earlier folder staged (several
-        incoming folders may hold one machine: one CI job per interpreter), else the
-        committed one."""
-        return (self.staging / relative if relative in self.paths
-                else self.results / relative)
-
-    def target(self, relative: str) -> Path:
-        (self.staging / relative).parent.mkdir(parents=True, exist_ok=True)
-        self.paths[relative] = None  # staged: it lands, in landing order
-        return self.staging / relative
+def _measured(results: Any) -> dict[str, bool]:
+    """Every figure a results file measured that the catalogue still declares, by asv's
+    name of it, and whether it kept its samples (a retired benchmark or count is no loss
+    when a newer run lacks it)."""
+    found: dict[str, bool] = {}
+    for key in results.get_all_result_keys():
+        entry = BY_NAME.get(key)
+        if entry is None:
+            continue
+        declared = set(entry.combinations())
+        grid = results.get_result_params(key) or []
+        samples = results.get_result_samples(key, grid)
+        for index, (combo, value) in enumerate(zip(itertools.product(*grid),
+                                                   results.get_result_value(key, grid))):
+            if finite(value) is not None and tuple(map(parameter, combo)) in declared:
+                found[f"{key}({', '.join(combo)})"] = bool(
+                    index < len(samples) and samples[index])
+    return found
 
 
-def _stage_results(plan: _Plan, path: Path, machine: str, relative: str) -> None:
+def _kept_because(incoming: Any, current: Path, machine: str) -> str | None:
+    """Why the committed results file stays (None: the incoming one replaces it): only a
+    run strictly newer (asv's commit date, then when it was made) that measured every
+    figure the committed one did replaces it."""
+    try:
+        committed = load_file(current, machine)
+        newer = run_stamp(incoming) > run_stamp(committed)
+    except (ValueError, TypeError):
+        return None  # the committed file cannot be read: any valid run is better
+    if not newer:
+        return "incoming run is not newer"
+    has = _measured(incoming)
+    lacking = [name for name, sampled in _measured(committed).items()
+               if name not in has or (sampled and not has[name])]
+    if lacking:
+        shown = ", ".join(lacking[:3]) + (", …" if len(lacking) > 3 else "")
+        return (f"the incoming run is newer but lacks {len(lacking)} of its figures (or "
+                f"their samples): {shown}")
+    return None
+
+
+def _stage_results(plan: Plan, path: Path, machine: str, relative: str) -> None:
     results, problem = checks.checked_results(path, machine)
     if problem is not None:
         plan.report.refused.append(f"{problem}; left out")
         return
+    clash = plan.clash(relative)
+    if clash is not None:
+        plan.report.refused.append(f"{path}: its name differs only by case from {clash} "
+                                   "(one file on macOS and Windows); left out")
+        return
     current = plan.current(relative)
+    if os.path.lexists(current) and (current.is_dir() and not current.is_symlink()):
+        plan.report.refused.append(f"{current} is a folder, not a results file: move it "
+                                   f"away, then merge again; {path} left out")
+        return
     if current.exists():
-        try:
-            committed = run_stamp(load_file(current, machine))
-        except (ValueError, TypeError):
-            committed = None
-        if committed is not None and committed >= run_stamp(results):
-            plan.report.kept.append(f"{relative} (incoming run is not newer)")
+        reason = _kept_because(results, current, machine)
+        if reason is not None:
+            plan.report.kept.append(f"{relative} ({reason})")
             return
     shutil.copy2(path, plan.target(relative))
 
 
-# The logs beside the results: the module that reads, merges and renders each, its error,
-# and what a refusal loses.
-_LOGS = {facts.FACTS_FILE: (facts, facts.FactsError, "build facts left out"),
-         blocklog.BLOCKS_FILE: (blocklog, blocklog.BlockLogError, "block log left out (its "
-                                "runs' figures are shown unpaired)")}
-
-
-def _stage_log(plan: _Plan, path: Path, relative: str) -> None:
-    """Build facts or the block log: each record kept unless the committed one is newer."""
-    module, error_type, lost = _LOGS[path.name]
-    try:
-        incoming = module.read(path)
-        existing = module.read(plan.current(relative))
-    except error_type as error:
-        plan.report.refused.append(f"{error}; {lost}")
-        return
-    merged = module.merged(existing, incoming.values())
-    if merged != existing:
-        plan.target(relative).write_text(module.render(merged), encoding="utf-8")
-
-
-def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
-    """Check one incoming machine folder and stage what should land."""
+def _plan_machine(plan: Plan, source: Path, machine: str, logs: list[tuple[Path, str]]
+                  ) -> None:
+    """Check one incoming machine folder and stage its results; its logs go to ``logs``,
+    to be merged once every results file is staged."""
     for path in sorted(source.iterdir()):
         relative = f"{machine}/{path.name}"
-        if path.is_symlink() or not path.is_file():
-            continue  # links were refused while walking; folders hold no results
+        if path.is_symlink():
+            continue  # refused while walking
+        if not path.is_file():
+            if not (path / "machine.json").is_file():  # else a machine folder of its own
+                plan.report.refused.append(f"{path}: a folder where a machine folder holds "
+                                           "files (a results file replaced by a folder?); "
+                                           "left out")
+            continue
         if path.name == "machine.json":
             if not (plan.results / relative).exists() and relative not in plan.paths:
                 shutil.copy2(path, plan.target(relative))
-        elif path.name in _LOGS:
-            _stage_log(plan, path, relative)
+        elif path.name in mergelogs.LOGS:
+            logs.append((path, relative))
         elif path.suffix != ".json":
             plan.report.refused.append(f"{path}: not a results file; left out")
         else:
@@ -178,7 +183,7 @@ def _plan_machine(plan: _Plan, source: Path, machine: str) -> None:
         plan.step("stage")
 
 
-def _drop_lone_machines(plan: _Plan) -> None:
+def _drop_lone_machines(plan: Plan) -> None:
     """A machine new to results/ comes in only with results: a machine.json (and build
     facts) whose every results file was refused would make an empty machine on the site."""
     machines = {relative.split("/")[0] for relative in plan.paths if "/" in relative}
@@ -195,31 +200,16 @@ def _drop_lone_machines(plan: _Plan) -> None:
             "are not added either")
 
 
-def _plan_benchmarks(incomings: Sequence[Path], plan: _Plan) -> None:
-    """asv's benchmarks.json: the union of every copy, incoming descriptions winning."""
-    merged: dict[str, Any] = {}
-    final = plan.results / "benchmarks.json"
-    sources = [final] if final.is_file() and not final.is_symlink() else []
-    for incoming in incomings:
-        sources += sorted(path for path in incoming.rglob("benchmarks.json")
-                          if not path.is_symlink())
-    committed: dict[str, Any] | None = None
-    for path in sources:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or not isinstance(data.get("version"), int):
-                raise ValueError("not asv's benchmarks.json")
-        except (OSError, ValueError) as error:
-            plan.report.refused.append(f"{path}: {error}; left out")
-            continue
-        if path == final:
-            committed = data
-        merged.update(data)
-    # Compared with the copy read above: reading the committed file again raised, and so
-    # stopped the whole merge, when that file was the one refused as not JSON.
-    if merged and merged != committed:
-        plan.target("benchmarks.json").write_text(json.dumps(merged, indent=4, sort_keys=True),
-                                                  encoding="utf-8")
+def _machine_problem(plan: Plan, source: Path, machine: str, root: Path) -> str | None:
+    """Why an incoming machine folder cannot land in results/, or None."""
+    target = plan.results / machine
+    if target.is_symlink() or (target.exists() and target.resolve().parent != root):
+        return f"{target}: a link or outside {plan.results}; {source} left out"
+    clash = plan.clash(machine)
+    if clash is not None:
+        return (f"{source}: machine {machine!r} differs only by case from {clash} (one "
+                "folder on macOS and Windows); left out")
+    return None
 
 
 def _landing_order(relative: str) -> tuple[int, str]:
@@ -243,18 +233,20 @@ def merge(incomings: Sequence[Path], results: Path) -> Report:
     root = results.resolve()
     with Transaction(results) as transaction:
         report.notes += transaction.notes
-        plan = _Plan(transaction.staging, results, report, transaction.step)
+        plan = Plan(transaction.staging, results, report, transaction.step)
+        logs: list[tuple[Path, str]] = []
         for incoming in incomings:
             for source, machine in _machine_dirs(incoming.resolve(), report):
-                target = results / machine
-                if target.is_symlink() or (target.exists() and
-                                           target.resolve().parent != root):
-                    report.refused.append(f"{target}: a link or outside {results}; "
-                                          f"{source} left out")
+                problem = _machine_problem(plan, source, machine, root)
+                if problem:
+                    report.refused.append(problem)
                     continue
-                _plan_machine(plan, source, machine)
+                _plan_machine(plan, source, machine, logs)
+        for path, relative in logs:
+            mergelogs.stage_log(plan, path, relative)
+            plan.step("stage")
         _drop_lone_machines(plan)
-        _plan_benchmarks([path.resolve() for path in incomings], plan)
+        descriptions.plan_benchmarks([path.resolve() for path in incomings], plan)
         paths = sorted(plan.paths, key=_landing_order)
         for relative in paths:
             if relative != "benchmarks.json":
@@ -267,8 +259,9 @@ def merge(incomings: Sequence[Path], results: Path) -> Report:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.merge", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the merge ran (refusals are listed), 2 when it could not "
-               "start (another merge running, a closed stdout), 1 when its report could not be "
+        epilog="Exit status: 0 when the merge ran and refused nothing, 2 when it refused "
+               "something (one line each: what was valid was merged) or could not start "
+               "(another merge running, a closed stdout), 1 when its report could not be "
                "printed, 141 when its reader went away.")
     parser.add_argument("paths", nargs="+", type=arguments.path,
                         metavar="INCOMING... RESULTS")
@@ -289,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
     for reason in report.refused:
         annotate(f"merge refused {reason}")
-    return 0
+    return 2 if report.refused else 0
 
 
 if __name__ == "__main__":

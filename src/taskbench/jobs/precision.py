@@ -4,8 +4,8 @@
 commits, on one machine, ``--machine`` to choose; ``--labels`` says how each was made, such
 as ``quiet`` or ``burst``) and records, for each, what the views would show: every figure of
 the classic cycle with its 95% interval from the run's model (its log standard error too),
-the values the model set aside, every version step's verdict in the engine's words, the cost
-model's estimated cycles beside the headline timing, and how long the run took. The record
+the values the model set aside, every version step's verdict in the engine's words, the
+instructions per task beside the headline timing, and how long the run took. The record
 goes to ``precision/<machine>-<A>-<B>[-<C>...].json``, written atomically; ``make readme``
 summarises every record (:mod:`taskbench.reports.precision`): the intervals against their
 targets, the steps decided in each run and how the runs agree, and the calibration of the
@@ -29,7 +29,7 @@ from typing import Any, Sequence
 
 from taskbench import arguments, blocklog, files
 from taskbench.asvadapter.config import ConfigError, results_dir
-from taskbench.catalogue import CLASSIC_SPAWN, ESTIMATED_CYCLES
+from taskbench.catalogue import CLASSIC_SPAWN, INSTRUCTIONS
 from taskbench.jobs import machine as machines
 from taskbench.reports import inference
 from taskbench.reports.classic import HEADLINE, STEPS_AT, TABLE_ROWS, judge_steps, kind_of, steps
@@ -88,11 +88,11 @@ def _steps(index: Index, machine: str) -> list[dict[str, Any]]:
 def _cost_model(index: Index, machine: str) -> dict[str, dict[str, float]]:
     entry, count = HEADLINE
     found: dict[str, dict[str, float]] = {}
-    for env in index.environments(machine, [ESTIMATED_CYCLES]):
-        cycles = index.value(machine, env, ESTIMATED_CYCLES, *CLASSIC_SPAWN)
+    for env in index.environments(machine, [INSTRUCTIONS]):
+        instructions = index.value(machine, env, INSTRUCTIONS, *CLASSIC_SPAWN)
         timing = index.estimate(machine, env, entry, count)
-        if cycles is not None and timing is not None:
-            found[env] = {"estimated_cycles": cycles, "seconds": timing.value}
+        if instructions is not None and timing is not None:
+            found[env] = {"instructions": instructions, "seconds": timing.value}
     return found
 
 
@@ -110,7 +110,8 @@ def _minutes(folder: Path, machine: str, commit: str) -> dict[str, Any]:
             "extra_blocks": sum(1 for b in blocks if b.get("stage") == "extra"),
             "block_minutes": round(sum(b.get("minutes", 0) for b in blocks), 1),
             "phase_minutes": round(sum(p.get("minutes", 0) for p in run.get("phases", [])), 1),
-            "seed": run.get("seed")}
+            "seed": run.get("seed"),
+            "references": [b["reference"] for b in blocks if "reference" in b]}
 
 
 def run_record(folder: Path, machine: str, commit: str) -> dict[str, Any]:

@@ -27,17 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from taskbench import blocklog, files
+from taskbench import blocklog, files, host
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST
 from taskbench.interpreters.names import interpreter_order
-from taskbench.jobs import machine as machines
-from taskbench.jobs.machine import RUNNER_PREFIX
 from taskbench.jobs.preamble import annotate, step_summary
 from taskbench.reports.classic import steps
 from taskbench.reports.compare import DEFAULT_EXACT_FACTOR, CompareError, compare, format_rows
 
 RUNNER_IMAGES = ("ubuntu-24.04", "macos-15", "windows-2022")
+# A runner's machine is gha-<runner image>-<arch> (the bench job's run step names it).
+RUNNER_PREFIX = "gha-"
 # Every interpreter actions/setup-python offers on all three runner images (docs/ci.md).
 CI_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15",
               "3.13t", "3.14t", "3.15t", "pypy3.10", "pypy3.11")
@@ -56,12 +56,11 @@ def runner_identity(environ: dict[str, str] | None = None) -> str:
 
 
 def runner_host(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """What is known of the runner's host, recorded once per run in its block log.
-
-    The hook for a host fingerprint (issue 26): what it adds here is recorded with every
-    run in blocks the CI jobs make."""
+    """The runner's host as its run's record in the block log names it: the host as asv's
+    ``cpu`` names it (its fingerprint's name, :mod:`taskbench.host`; the whole fingerprint
+    is in ``runs.jsonl``), and the runner image and its version."""
     environ = dict(os.environ if environ is None else environ)
-    return {"cpu": machines.cpu_model(), "image": environ.get("ImageOS", ""),
+    return {"host": host.host_label(host.fingerprint()), "image": environ.get("ImageOS", ""),
             "image_version": environ.get("ImageVersion", "")}
 
 

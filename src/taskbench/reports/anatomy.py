@@ -3,7 +3,9 @@
 For each machine and interpreter, at the newest result of each benchmark:
 
 * each spawn API and loop against the classic cycle (``SpawnAPI``, same count and kind): how
-  many times its tasks/s, paired by block, with its verdict;
+  many times its tasks/s, paired by block, with its verdict; and so for each API on rloop
+  (``OtherLoops``, at the same count) and each framework's task group (``Frameworks``,
+  against the classic cycle at its own count);
 * microseconds per task of the classic cycle, of the floor (a coroutine awaited directly, a
   ``call_soon`` callback), and the task's cost above the ``await`` floor;
 * the garbage collector's share of the cycle's CPU time, 1 - (time without it) / (time with
@@ -18,7 +20,6 @@ whose interval holds 0 is shown as within noise, never as a signed number.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from taskbench.asvadapter.results import Figure
@@ -27,8 +28,11 @@ from taskbench.catalogue import (
     CLASSIC_SPAWN,
     FIRST_CYCLE,
     FLOOR,
+    FRAMEWORK_COUNT,
+    FRAMEWORKS,
     GC_COUNTS,
     MEMORY,
+    OTHER_LOOP_SPAWN,
     PUMP,
     SPAWN_API,
     TASK_COST,
@@ -41,8 +45,21 @@ from taskbench.catalogue import (
 from taskbench.reports import inference
 from taskbench.reports.stats import Estimate, complement, difference
 from taskbench.reports.views import Index
+from taskbench.workloads.frameworks import IN_GROUP
 
 BASELINE = CLASSIC_SPAWN
+# Every way of starting tasks held against the classic cycle, by its key (spawn API and loop;
+# a framework's as (IN_GROUP, framework)): where its figure is, the count last.
+SOURCES: dict[tuple[str, str], tuple[Benchmark, Params]] = {
+    **{(api, loop): (entry, (api, loop, ANATOMY_COUNT)) for entry in (SPAWN_API, OTHER_LOOP_SPAWN)
+       for api, loop, _count in entry.combinations({"count": (ANATOMY_COUNT,)})},
+    **{(IN_GROUP, name): (FRAMEWORKS, (name, FRAMEWORK_COUNT))
+       for name, _count in FRAMEWORKS.combinations()}}
+
+
+def baseline_of(key: tuple[str, str]) -> tuple[Benchmark, Params]:
+    """The classic cycle's figure ``key``'s is held against: at the same count and kind."""
+    return SPAWN_API, (*BASELINE, SOURCES[key][1][-1])
 PUMP_COUNT = PUMP.headline["count"][0]
 WIDGETS = TEXTUAL_SHARE.headline["widgets"][0]
 MEMORY_COUNT = MEMORY.headline["count"][0]
@@ -75,6 +92,7 @@ class Anatomy:
 
     spawn: dict[tuple[str, str], Figure] = field(default_factory=dict)
     speedups: dict[tuple[str, str], Speedup] = field(default_factory=dict)
+    framework_baseline: Figure | None = None  # the classic cycle at the frameworks' count
     task_us: Estimate | None = None
     await_us: Estimate | None = None
     call_soon_us: Estimate | None = None
@@ -130,18 +148,20 @@ def gc_share(index: Index, machine: str, environment: str, count: int) -> Estima
 
 
 def _speedups(index: Index, machine: str, environment: str, result: Anatomy) -> None:
-    """Every spawn API and loop against the baseline on one interpreter: one family."""
-    for api, loop in itertools.product(*SPAWN_API.params[:2]):
-        figure = index.get(machine, environment, SPAWN_API, api, loop, ANATOMY_COUNT)
+    """Every spawn API and loop against the baseline on one interpreter: one family; each
+    framework against it at the frameworks' count: another (a table each)."""
+    for key, (entry, params) in SOURCES.items():
+        figure = index.get(machine, environment, entry, *params)
         if figure is not None and figure.value is not None:
-            result.spawn[(api, loop)] = figure
+            result.spawn[key] = figure
     others = [key for key in result.spawn if key != BASELINE]
-    for key in others:
-        verdict = within_interpreter(
-            index, machine, environment, (SPAWN_API, (*BASELINE, ANATOMY_COUNT)),
-            (SPAWN_API, (*key, ANATOMY_COUNT)), family=len(others))
-        if verdict is not None:
-            result.speedups[key] = Speedup(verdict.speedup, verdict)
+    for group in ([key for key in others if key[0] != IN_GROUP],
+                  [key for key in others if key[0] == IN_GROUP]):
+        for key in group:
+            verdict = within_interpreter(index, machine, environment, baseline_of(key),
+                                         SOURCES[key], family=len(group))
+            if verdict is not None:
+                result.speedups[key] = Speedup(verdict.speedup, verdict)
 
 
 def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
@@ -151,6 +171,8 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
 
     result = Anatomy()
     _speedups(index, machine, environment, result)
+    result.framework_baseline = index.get(machine, environment, SPAWN_API, *BASELINE,
+                                          FRAMEWORK_COUNT)
     result.task_us = microseconds(get(FIRST_CYCLE, ANATOMY_COUNT))
     result.await_us = microseconds(get(FLOOR, "await", ANATOMY_COUNT))
     result.call_soon_us = microseconds(get(FLOOR, "call_soon", ANATOMY_COUNT))
@@ -167,6 +189,7 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
 
 def anatomies(index: Index, machine: str) -> dict[str, Anatomy]:
     """The anatomy of every interpreter on ``machine`` with any anatomy figure; each
-    interpreter's spawn APIs are one family of verdicts."""
-    entries = [SPAWN_API, FLOOR, WITHOUT_GC, PUMP, TEXTUAL_TASKS, MEMORY]
+    interpreter's spawn APIs are one family of verdicts, its frameworks another."""
+    entries = [SPAWN_API, OTHER_LOOP_SPAWN, FRAMEWORKS, FLOOR, WITHOUT_GC, PUMP, TEXTUAL_TASKS,
+               MEMORY]
     return {env: anatomy(index, machine, env) for env in index.environments(machine, entries)}

@@ -1,7 +1,7 @@
 """The answer in one table: what a task costs on each interpreter of one machine.
 
 One row per interpreter, in version order: its full version and build (from the build facts
-beside the results), the headline figure (``TaskCost`` at 100,000 tasks, warm) as µs per task
+beside the results), the headline figure (``TaskCost`` at 100,000 tasks, steady) as µs per task
 with its 95% interval and as thousand tasks/s, the exact instructions per task (valgrind),
 and the verdict against the previous version of its build family in this run, or, for the
 first of a family, against the same version without the JIT or built by pyenv (paired by
@@ -30,7 +30,7 @@ from taskbench.reports.classic import (
 )
 from taskbench.reports.reference import POST_TASKS_PER_SECOND
 from taskbench.reports.stats import Estimate
-from taskbench.reports.views import MARKS, Cell, Index, Table, label, na
+from taskbench.reports.views import Cell, Index, Table, label, marked, na
 
 VERSION_STEP = "version"
 # The answer's columns, in the order a reader wants them: the cost and its verdict first.
@@ -75,21 +75,15 @@ def cost_cells(index: Index, machine: str, env: str) -> list[Cell]:
     if seconds is None:
         return [na(f"measured by benchmark version {figure.version}, not the catalogue's "
                    f"{entry.version}: not shown as the answer"), na()]
-    kind = "" if seconds.has_interval else "single"
-    title = "" if seconds.has_interval else MARKS["single"][1]
-    return [Cell(_microseconds(seconds), kind, title),
-            Cell(units.rate_number(seconds.value), kind, title)]
+    return [marked(figure, _microseconds(seconds), seconds.has_interval),
+            marked(figure, units.rate_number(seconds.value), seconds.has_interval)]
 
 
 def instructions_cell(index: Index, machine: str, env: str) -> Cell:
     figure = index.get(machine, env, INSTRUCTIONS, *CLASSIC_SPAWN)
     if figure is None or figure.value is None:
         return na(NOT_COUNTED)
-    if not figure.current:
-        return Cell(f"{figure.value:,.0f}", "older",
-                    f"counted by benchmark version {figure.version}; the catalogue declares "
-                    f"{INSTRUCTIONS.version}")
-    return Cell(f"{figure.value:,.0f}")
+    return marked(figure, f"{figure.value:,.0f}")
 
 
 def _version_steps(index: Index, machine: str, environments: list[str]
@@ -137,8 +131,29 @@ def answer_table(index: Index, machine: str,
                f"{INSTRUCTION_PAIR[0]:,} and {INSTRUCTION_PAIR[1]:,} tasks, exact (they "
                f"repeat). Verdicts: {inference.rule_text(len(steps(environments)))}; they hold "
                "for this machine and run, not across machines or days.",
-               *filter(None, [set_aside_text(index, machine, [HEADLINE])])],
+               *filter(None, [set_aside_text(index, machine, [HEADLINE])]),
+               *left_out(index, machine, environments)],
         sentences=(VERDICT, BUILD))
+
+
+def left_out(index: Index, machine: str, environments: list[str]) -> list[str]:
+    """A note naming each interpreter of ``machine`` the answer has no figure for: not a
+    row at all (no `TaskCost` figure), or a row whose figure is of another version."""
+    entry, count = HEADLINE
+    missing = [env for env in index.environments(machine) if env not in environments]
+    older = [f"{env} (version {figure.version}, not the catalogue's {entry.version})"
+             for env in environments
+             if (figure := index.get(machine, env, entry, count)) is not None
+             and not figure.current]
+    notes = []
+    if missing:
+        notes.append(f"Not in this table, with no `{entry.class_name}` figure on this "
+                     f"machine (see the other tables): {', '.join(missing)}.")
+    if older:
+        notes.append(f"n/a where `{entry.class_name}` at {count:,} tasks was measured by "
+                     f"another version of the benchmark, never compared with this one: "
+                     f"{', '.join(older)}.")
+    return notes
 
 
 def _date(milliseconds: int) -> str:

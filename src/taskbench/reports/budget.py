@@ -77,10 +77,23 @@ def budget_table(results_dir: Path, machine: str) -> tuple[str, Table] | None:
     sentence = (f"The newest full run on `{machine}` (commit `{run['commit'][:8]}`) measured "
                 f"{len(envs)} interpreters in {total:.1f} minutes: "
                 + "".join(f"the {name} phase {value:.1f}, " for name, value in phases.items())
-                + _blocks_text(run["blocks"]) + ".")
+                + _blocks_text(run["blocks"]) + "." + reference_text(run["blocks"]))
     return sentence, Table("budget", f"Where that run's {total:.0f} minutes went (asv's own "
                                      "durations, summed over interpreters and blocks)",
                            ["part", "minutes"], rows)
+
+
+def reference_text(blocks: list[blocklog.Record]) -> str:
+    """The reference workload's readings over the run's blocks: how far they spread is the
+    simplest monitor of the host (a block slowed as a whole, a change of host)."""
+    found = [float(b["reference"]) for b in blocks
+             if isinstance(b.get("reference"), (int, float)) and b["reference"] > 0]
+    if len(found) < 2:
+        return ""
+    middle = sorted(found)[len(found) // 2]
+    return (f" The reference workload, timed at the start of each of {len(found)} blocks, took "
+            f"{middle:.3f} s (median), from {100 * (min(found) / middle - 1):+.1f}% to "
+            f"{100 * (max(found) / middle - 1):+.1f}%.")
 
 
 def _blocks_text(blocks: list[blocklog.Record]) -> str:

@@ -2,7 +2,7 @@
 
 :func:`classic_chart` is the answer chart, the README's picture and the page's first chart:
 thousands of tasks per second of CPU time against the number of tasks on a log axis, one line
-per interpreter (warm, the headline benchmark) with its interval at every count, each first
+per interpreter (steady, the headline benchmark) with its interval at every count, each first
 cycle of a fresh process as hollow marks, and the post's own figures as a black reference.
 :func:`spawn_chart` shows the spawn APIs and loops at the anatomy's count.
 
@@ -81,7 +81,7 @@ def _rate_axis(axes: Axes) -> None:
 def _draw(axes: Axes, points: Points, *, colour: str, linestyle: LineStyle, marker: str,
           label: str, hollow: bool = False) -> None:
     """A line through ``points`` with a bar for each point's interval; hollow marks for a
-    first cycle, filled ones for warm figures."""
+    first cycle, filled ones for steady (warm) figures."""
     if not points:
         return
     xs = [x for x, _ in points]
@@ -187,7 +187,7 @@ def _key(figure: Drawing) -> None:
     warm, first = TASK_COST.axes[0].values, FIRST_CYCLE.axes[0].values
     handles = [
         Line2D([], [], color=KEY_COLOUR, linewidth=1.6, marker="o", markersize=5,
-               label=f"warm (after a discarded cycle), {min(warm):,} to {max(warm):,} tasks"),
+               label=f"steady (once its cycles settle), {min(warm):,} to {max(warm):,} tasks"),
         Line2D([], [], color=KEY_COLOUR, linewidth=1.0, marker="o", markersize=5,
                markerfacecolor="white",
                label=f"first cycle of a fresh process, {' and '.join(f'{c:,}' for c in first)}"),

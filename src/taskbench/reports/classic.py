@@ -4,8 +4,9 @@ sections.
 
 Every timed figure is CPU seconds per task, one per process; the views show thousand tasks
 per second (as the post did) and microseconds per task, each with its 95% interval. Two
-kinds of figure appear, each labelled where it is shown: warm (``TaskCost``) and the first
-cycle of a fresh process (``FirstCycle``, as the post's first row).
+kinds of figure appear, each labelled where it is shown: steady (``TaskCost``: warm, once the
+process's cycles have settled) and the first cycle of a fresh process (``FirstCycle``, as the
+post's first row).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
 from taskbench.reports.runmodel import OUT_OF_LINE
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import MARKS, Cell, Index, Table, figure_cell, label, na
+from taskbench.workloads.timing import steady_in_words
 
 THOUSANDS = 1_000
-KIND_LABELS = {"warm": "warm", "first": "first cycle"}
+KIND_LABELS = {"warm": "steady", "first": "first cycle"}
 # The rows of the cost table: every figure of the classic cycle, warm and first.
 TABLE_ROWS: tuple[tuple[Benchmark, int], ...] = (
     *((TASK_COST, count) for count in TASK_COST.axes[0].values),
@@ -41,7 +43,7 @@ HEADLINE = STEPS_AT[0]
 
 
 def kind_of(entry: Benchmark, count: int) -> str:
-    """``warm`` or ``first cycle``: the kind of figure, as every view labels it."""
+    """``steady`` or ``first cycle``: the kind of figure, as every view labels it."""
     return KIND_LABELS[entry.cycle_at(count)]
 
 
@@ -71,7 +73,7 @@ def classic_table(index: Index, machine: str, versions: Mapping[str, str] | None
     return Table(
         "classic", f"Thousand tasks per second of CPU time on `{machine}`, create_task + wait, "
                    "asyncio's loop: the geometric mean of separate processes with its 95% "
-                   "interval; warm: after a discarded cycle, first cycle: a fresh process's",
+                   f"interval; {steady_in_words()}; first cycle: a fresh process's",
         ["count", *(heading(env, versions) for env in environments)], rows)
 
 

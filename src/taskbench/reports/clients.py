@@ -27,7 +27,7 @@ from taskbench.catalogue import (
 )
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.stats import Estimate, estimate
-from taskbench.reports.views import Cell, Index, Table, label, na, ranged
+from taskbench.reports.views import Cell, Index, Table, label, marked, na, ranged
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,23 @@ CLIENTS: tuple[Client, ...] = (
 
 def _estimate(index: Index, machine: str, environment: str, entry: Benchmark,
               params: tuple[Any, ...]) -> Estimate | None:
+    """A figure as the sentence may use it: measured by the benchmark as declared now."""
     figure = index.get(machine, environment, entry, *params)
-    return estimate(figure) if figure is not None else None
+    return estimate(figure) if figure is not None and figure.current else None
 
 
-def _tasks_cell(found: Estimate | None) -> Cell:
-    return Cell(f"{found.value:,.2f}") if found is not None else na()
+def _cell(index: Index, machine: str, environment: str, entry: Benchmark,
+          params: tuple[Any, ...], share: bool) -> Cell:
+    """A figure of the table, marked when it is of an earlier version of its benchmark or
+    of an earlier run (shown as measured, never compared)."""
+    figure = index.get(machine, environment, entry, *params)
+    found = estimate(figure)
+    if figure is None or found is None:
+        return na()
+    if share and figure.current and not figure.earlier_run:
+        return noise_aware(found, zero=0, digits=1, suffix="%")
+    text = ranged(found, digits=1, suffix="%") if share else f"{found.value:,.2f}"
+    return marked(figure, text, found.has_interval or not share)
 
 
 def clients_table(index: Index, machine: str) -> Table:
@@ -80,10 +91,8 @@ def clients_table(index: Index, machine: str) -> Table:
     for environment in environments:
         row = [label(environment)]
         for client in CLIENTS:
-            row.append(_tasks_cell(_estimate(index, machine, environment, client.tasks,
-                                             client.params)))
-            row.append(noise_aware(_estimate(index, machine, environment, client.share,
-                                             client.params), zero=0, digits=1, suffix="%"))
+            row.append(_cell(index, machine, environment, client.tasks, client.params, False))
+            row.append(_cell(index, machine, environment, client.share, client.params, True))
         rows.append(row)
     header = ["interpreter"]
     for client in CLIENTS:

@@ -3,7 +3,8 @@
 A and B name environments as the views show them: a python name (``3.13``, ``3.14-debian``,
 ``pypy3.9``), optionally with matrix variables (``"3.14-debian PYTHON_JIT=1"``), or asv's
 environment name (``virtualenv-py3.13``); ``NAME@COMMIT`` picks that environment's results at
-a commit (a prefix of its hash) instead of its newest. For every benchmark and parameter
+a commit (a prefix of its hash, naming exactly one of its commits: an empty or ambiguous
+prefix is refused, naming the candidates) instead of its newest. For every benchmark and parameter
 both have (on one machine), it prints B's cost relative to A's, the direction taken from
 :mod:`taskbench.catalogue` (B/A for times and bytes, A/B for rates), so that above 1 always
 means B is worse.
@@ -74,11 +75,25 @@ def _matches(figure: Figure, name: str) -> bool:
 
 
 def _side(figures: list[Figure], name: str, machine: str | None) -> list[Figure]:
-    environment, _, commit = name.partition("@")
+    """The newest figures of one side; with ``NAME@COMMIT``, of the one commit the prefix
+    names (CompareError when it names none, or several: a prefix of a short hash, a
+    mistyped one, would otherwise pick the newest of them without a word)."""
+    environment, at, prefix = name.partition("@")
     chosen = [f for f in figures if _matches(f, environment)
-              and (machine is None or f.machine == machine)
-              and (not commit or f.commit.startswith(commit))]
-    return latest(chosen)
+              and (machine is None or f.machine == machine)]
+    if not at or not chosen:
+        return latest(chosen)
+    dates = {f.commit: f.date for f in chosen}
+    commits = sorted(dates, key=lambda commit: (dates[commit], commit))
+    named = [commit for commit in commits if prefix and commit.startswith(prefix.lower())]
+    if len(named) != 1:
+        candidates = named or commits
+        said = "names no commit" if not prefix else (
+            f"matches {len(named)} commits" if named else "matches none of its commits")
+        raise CompareError(
+            f"{name!r}: {said}; give {'more of' if named else 'a prefix of'} one of "
+            f"{', '.join(commit[:12] for commit in candidates)}")
+    return latest([f for f in chosen if f.commit == named[0]])
 
 
 def compare(results_dir: Path, a: str, b: str, machine: str | None = None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, GC_COUNTS, SPAWN_API
-from taskbench.reports.anatomy import WIDGETS, Anatomy, Speedup
+from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, FRAMEWORK_COUNT, GC_COUNTS
+from taskbench.reports.anatomy import SOURCES, WIDGETS, Anatomy, Speedup
 from taskbench.reports.inference import FASTER, MARGIN_PERCENT, SAME, SLOWER
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import ranged
+from taskbench.workloads.frameworks import IN_GROUP
 
 SAME_WORDS, UNDECIDED = f"the same within ±{MARGIN_PERCENT:g}%", "undecided"
 # What is said of the interpreters where a difference is not real, in this order.
@@ -85,8 +86,15 @@ SPEEDUP_SUBJECTS: dict[tuple[str, str], str] = {
     ("eager_start", CLASSIC_SPAWN[1]): "`create_task(eager_start=True)` runs it",
     ("gather", CLASSIC_SPAWN[1]): "`gather` makes tasks",
     ("TaskGroup", CLASSIC_SPAWN[1]): "`TaskGroup` makes tasks",
+    (CLASSIC_SPAWN[0], "rloop"): "rloop runs the classic cycle",
+    (IN_GROUP, "trio"): f"At {FRAMEWORK_COUNT:,} tasks, Trio's nursery (`start_soon`) makes "
+                        "tasks",
+    (IN_GROUP, "anyio-asyncio"): f"At {FRAMEWORK_COUNT:,} tasks, AnyIO's task group makes "
+                                 "tasks on asyncio",
+    (IN_GROUP, "anyio-trio"): f"At {FRAMEWORK_COUNT:,} tasks, AnyIO's task group makes tasks "
+                              "on Trio",
 }
-_UNKNOWN = set(SPEEDUP_SUBJECTS) - {combo[:2] for combo in SPAWN_API.combinations()}
+_UNKNOWN = set(SPEEDUP_SUBJECTS) - set(SOURCES)
 if _UNKNOWN:
     raise ValueError(f"findings name spawn combinations the catalogue lacks: {sorted(_UNKNOWN)}")
 

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 from taskbench.catalogue import (
     FIRST_CYCLE,
+    FRAMEWORK_INSTRUCTIONS,
     INSTRUCTION_COUNTS,
     INSTRUCTION_PAIR,
     INSTRUCTIONS,
     INSTRUCTIONS_BY_COUNT,
+    OTHER_LOOP_INSTRUCTIONS,
     REPLICA_FAULTS,
+    Benchmark,
+    Params,
 )
 from taskbench.reports.anatomy import WITH_COLLECTOR, gc_share, within_interpreter
 from taskbench.reports.anatomy_tables import noise_aware
@@ -49,24 +53,30 @@ def _count(value: float | None, digits: int = 0) -> Cell:
     return na() if value is None else Cell(f"{value:,.{digits}f}")
 
 
+# Each column of the instructions table: its heading, and where its figure is.
+COUNTED: list[tuple[str, Benchmark, Params]] = [
+    *((f"{api} ({loop})", entry, (api, loop))
+      for entry in (INSTRUCTIONS, OTHER_LOOP_INSTRUCTIONS)
+      for loop in entry.axes[1].values for api in entry.axes[0].values),
+    *((name, FRAMEWORK_INSTRUCTIONS, (name,)) for name in FRAMEWORK_INSTRUCTIONS.axes[0].values)]
+
+
 def instructions_table(index: Index, machine: str) -> Table:
-    """Instructions per task of every spawn API on every loop (valgrind; exact)."""
-    environments = index.environments(machine, [INSTRUCTIONS])
-    keys = [(api, loop) for loop in INSTRUCTIONS.axes[1].values
-            for api in INSTRUCTIONS.axes[0].values]
-    rows = []
-    for env in environments:
-        cells = []
-        for api, loop in keys:
-            cells.append(_count(index.value(machine, env, INSTRUCTIONS, api, loop)))
-        rows.append([label(env), *cells])
+    """Instructions per task of every spawn API on every loop, and of each framework's task
+    group (valgrind; exact)."""
+    environments = index.environments(
+        machine, [INSTRUCTIONS, OTHER_LOOP_INSTRUCTIONS, FRAMEWORK_INSTRUCTIONS])
+    rows = [[label(env), *(_count(index.value(machine, env, entry, *params))
+                           for _, entry, params in COUNTED)] for env in environments]
     low, high = INSTRUCTION_PAIR
     return Table("instructions", f"Instructions per task on `{machine}` (valgrind, from "
                                  f"{low:,} to {high:,} tasks; exact: "
                                  "they repeat to within a fraction of a percent)",
-                 ["interpreter", *(f"{api} ({loop})" for api, loop in keys)], rows,
-                 ["n/a: the interpreter or loop lacks the API, or valgrind cannot count it "
-                  "(asv's log says why)."])
+                 ["interpreter", *(heading for heading, _, _ in COUNTED)], rows,
+                 ["n/a: the interpreter or loop lacks the API, the loop or framework does not "
+                  "install there, or valgrind cannot count it (asv's log says why). trio, "
+                  "anyio-asyncio, anyio-trio: tasks started in the framework's task group, on "
+                  "its own loop."])
 
 
 def _fall(index: Index, machine: str, env: str) -> Estimate | None:

@@ -6,8 +6,9 @@ and link to ready-made views of asv's graphs (:mod:`taskbench.site.readymade`); 
 classic table with its intervals and chart, the replica beside the post, the anatomy, and how
 each interpreter was built: the sections of :mod:`taskbench.reports.sections`, the same the
 README renders, through a Jinja2 template with autoescaping; the charts are matplotlib SVGs.
-The page's earlier address, ``crossversion.html``, leads to it. Every file is written
-atomically.
+The page's earlier address, ``crossversion.html``, leads to it. ``history.html`` says which
+host each run had and shows every interpreter's exact counts over time with its versions
+(:mod:`taskbench.reports.history`). Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from taskbench.reports.sections import sections
 from taskbench.reports.views import read_index
 
 PAGE = "index.html"
+HISTORY_PAGE = "history.html"
 EARLIER_PAGE = "crossversion.html"  # the page's address before it became the front door
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -67,4 +69,33 @@ def write_page(results_dir: Path, html_dir: Path, views: Sequence[Any] = ()) -> 
     files.write_text(target, page)
     files.write_text(html_dir / EARLIER_PAGE,
                      templates.get_template("moved.html.j2").render(target=PAGE))
+    return target
+
+
+def write_history(results_dir: Path, html_dir: Path) -> Path:
+    """Write the hosts and the exact counts' history, machine by machine, with a chart each;
+    return the page's path."""
+    from taskbench import runfacts
+    from taskbench.asvadapter.results import load
+    from taskbench.host import named_host
+    from taskbench.reports import history
+
+    loaded = load(results_dir)
+    runs, run_problems = runfacts.read_all(results_dir)
+    newest_facts, fact_problems = facts.read_all(results_dir)
+    machines = []
+    for machine in sorted({f.machine for f in loaded.figures} | set(runs)):
+        found = history.history(loaded.figures, machine, runs.get(machine, []),
+                                newest_facts.get(machine, []))
+        hosts = {f.commit: named_host(f.cpu) for f in loaded.figures if f.machine == machine}
+        chart = f"counts-{machine}.svg"
+        files.write_text(html_dir / chart, history.counts_chart(found, machine))
+        machines.append({"machine": machine, "chart": chart,
+                         "hosts": history.hosts_table(loaded.figures, machine,
+                                                      runs.get(machine, [])),
+                         "counts": history.counts_table(found, hosts)})
+    page = environment().get_template("history.html.j2").render(
+        machines=machines, problems=loaded.problems + run_problems + fact_problems)
+    target = html_dir / HISTORY_PAGE
+    files.write_text(target, page)
     return target

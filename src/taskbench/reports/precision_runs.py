@@ -2,15 +2,17 @@
 
 A record (``kind: blocks``, written by :mod:`taskbench.jobs.precision`) holds, for each of two
 runs, every figure of the classic cycle with its 95% interval, the version steps' verdicts,
-the cost model beside the headline timing, and the run's length. What it is held to:
+the instructions per task beside the headline timing, and the run's length. What it is held to:
 
 * every CPython's interval within ±2% at 100,000 tasks and at 1 to 10,000, ±4% at 1,000,000;
 * calibration: of the figures both runs have, how many differ by less than their combined
   intervals (the two half-widths added in quadrature, on logarithms);
 * how many version, build and JIT steps are decided (faster, slower or equivalent) at the
   headline figure;
-* how well the cost model's estimated cycles rank the CPythons against the headline timing
-  (Kendall's tau, from scipy).
+* how well the instructions per task predict the headline timing over the CPythons: their
+  ranks (Kendall's tau, from scipy) and how many steps' paired intervals hold the ratio of
+  their counts (:mod:`taskbench.reports.predictors`). Records made before 2026-12 hold the
+  retired weighted sum of instructions and cache misses instead, and say so.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown
 from taskbench.reports.classic import HEADLINE
 from taskbench.reports.inference import DECIDED
+from taskbench.reports.predictors import Prediction, predict
+from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Cell, Table, label
 
 Record = Dict[str, Any]
@@ -72,16 +76,35 @@ def decided(run: Record) -> tuple[int, int]:
     return sum(step["outcome"] in DECIDED for step in at_headline), len(at_headline)
 
 
-def cost_model_tau(run: Record) -> tuple[float, int] | None:
-    """Kendall's tau between estimated cycles and the headline timing over the CPythons."""
-    from scipy import stats
+# What a run's record holds beside the timing (its "cost_model"), in words.
+COUNTED = {"instructions": "instructions per task",
+           "estimated_cycles": "the weighted sum of instructions and cache misses (retired)"}
 
-    pairs = [(found["estimated_cycles"], found["seconds"])
-             for env, found in run["cost_model"].items() if _is_cpython(env)]
-    if len(pairs) < 3:
+
+def count_prediction(run: Record) -> tuple[str, Prediction] | None:
+    """What the record holds beside the headline timing, and how well it predicts the
+    timing and the steps at the headline figure, over the CPythons."""
+    found = {env: values for env, values in run.get("cost_model", {}).items()
+             if _is_cpython(env)}
+    key = next((key for key in COUNTED if any(key in values for values in found.values())),
+               None)
+    if key is None:
         return None
-    tau = stats.kendalltau([a for a, _ in pairs], [b for _, b in pairs]).statistic
-    return float(tau), len(pairs)
+    judged = [(*step["pair"].split(" → "), Estimate(*step["speedup"]))
+              for step in run["steps"]
+              if step["figure"] == HEADLINE_FIGURE and step.get("speedup")]
+    return COUNTED[key], predict({env: values[key] for env, values in found.items()},
+                                 {env: values["seconds"] for env, values in found.items()},
+                                 judged)
+
+
+def _predicts(found: tuple[str, Prediction] | None) -> str:
+    if found is None or found[1].tau is None:
+        return "no count beside the timing"
+    counted, prediction = found
+    return (f"{counted} against the timing over the {prediction.interpreters} CPythons: "
+            f"Kendall's tau {prediction.tau:.2f}, and the ratio of the counts inside "
+            f"{prediction.inside} of {prediction.steps} steps' paired intervals")
 
 
 def _spreads(run: Record, figure: str) -> dict[str, float]:
@@ -122,12 +145,10 @@ def summary(record: Record) -> str:
     for n, run in enumerate(record["runs"], 1):
         met, total = within_targets(run)
         done, pairs = decided(run)
-        tau = cost_model_tau(run)
         text.append(f"run {n}: {_percent(met, total)} CPython figures within their target "
                     f"(±2% from 1 to 100,000 tasks, ±4% at 1,000,000); "
                     f"{_percent(done, pairs)} steps decided at {HEADLINE_FIGURE}; "
-                    + (f"estimated cycles rank the {tau[1]} CPythons with Kendall's tau "
-                       f"{tau[0]:.2f} against the timing" if tau else "no cost model") + ".")
+                    f"{_predicts(count_prediction(run))}.")
     agree, total = calibration(first, second)
     text.append(f"Calibration: {_percent(agree, total)} figures of the two runs differ by less "
                 "than their combined 95% intervals.")

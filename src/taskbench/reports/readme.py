@@ -101,6 +101,8 @@ def findings(found: list[Section]) -> str:
             parts.append(f"On `{section.machine}`, across the interpreters measured:\n\n"
                          + markdown.bullets(section.anatomy.findings))
             parts += [markdown.table(table) for table in section.anatomy.tables]
+        if section.threads is not None:
+            parts.append(markdown.table(section.threads))
     return markdown.document(parts) if parts else "No anatomy results yet: run `make bench`.\n"
 
 

@@ -17,11 +17,12 @@ from taskbench.interpreters import facts
 from taskbench.interpreters.names import parse_environment
 from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
-from taskbench.reports.anatomy_tables import cost_table, speedup_table
+from taskbench.reports.anatomy_tables import cost_table, frameworks_table, speedup_table
 from taskbench.reports.answer import answer_sentence, answer_table
 from taskbench.reports.classic import classic_table, replica_table, steps_table
 from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
+from taskbench.reports.threads import threads_table
 from taskbench.reports.views import Cell, Index, Table, label
 
 
@@ -31,6 +32,7 @@ class Anatomy:
 
     findings: list[str]
     speedups: Table
+    frameworks: Table
     costs: Table
     growth: Table
     instructions: Table
@@ -39,7 +41,8 @@ class Anatomy:
 
     @property
     def tables(self) -> list[Table]:
-        return [self.speedups, self.costs, self.growth, self.instructions, self.clients]
+        return [self.speedups, self.frameworks, self.costs, self.growth, self.instructions,
+                self.clients]
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Section:
     interpreters: list[str]  # every interpreter with a classic-table figure
     anatomy: Anatomy | None = None
     rounds: str = ""  # how the rounds ran, where not interleaved
+    threads: Table | None = None  # tasks across threads, where measured (alone, on CI)
     clients: str = ""  # the task machinery's share of real programs, in a sentence
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
 
@@ -107,7 +111,8 @@ def _anatomy(index: Index, machine: str, said: str) -> Anatomy | None:
     if not found:
         return None
     return Anatomy(sentences(found) + growth.sentences(index, machine) + ([said] if said else []),
-                   speedup_table(found, machine), cost_table(found, machine),
+                   speedup_table(found, machine), frameworks_table(found, machine),
+                   cost_table(found, machine),
                    growth.growth_table(index, machine), growth.instructions_table(index, machine),
                    clients_table(index, machine), list(found))
 
@@ -137,7 +142,7 @@ def _section(index: Index, machine: str, records: list[facts.Record]) -> Section
                    facts_table(records, machine),
                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
                    _anatomy(index, machine, clients), rounds_note(index, machine),
-                   clients=clients)
+                   clients=clients, threads=threads_table(index, machine))
 
 
 def sections(index: Index, records: dict[str, list[facts.Record]] | None = None

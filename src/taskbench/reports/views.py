@@ -17,6 +17,7 @@ from taskbench import blocklog
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import Benchmark
 from taskbench.interpreters.names import interpreter_order, noise_group
+from taskbench.reports.earlier import earlier_runs
 from taskbench.reports.runmodel import RunModel, TooFewValues, Value, fit
 from taskbench.reports.stats import Estimate, estimate
 
@@ -28,13 +29,15 @@ MARKS = {
     "single": ("‡", "one process, no interval"),
     "unpaired": ("§", "not measured in the same run's blocks: compared from each one's own "
                       "processes (Welch's t on logarithms), not paired"),
+    "earlier": ("◊", "measured in an earlier run than the newest on this machine, not in "
+                     "the same blocks as the unmarked figures"),
 }
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
-    kind: str = ""  # "", "na", "older", "single", "noise", "real", "label"
+    kind: str = ""  # "", "na", "older", "earlier", "single", "noise", "real", "label"
     title: str = ""  # longer explanation, shown on hover in HTML
 
     @property
@@ -95,9 +98,16 @@ def figure_cell(figure: Figure | None, entry: Benchmark, *, per_unit: bool = Fal
                   "not install there (the reason is in asv's log)")
     text = ranged(est.inverse() if per_unit else est, scale=scale, digits=digits,
                   suffix=suffix)
+    return marked(figure, text, est.has_interval)
+
+
+def marked(figure: Figure, text: str, has_interval: bool = True) -> Cell:
+    """A figure's text, marked: an earlier benchmark version, an earlier run, one process."""
     if not figure.current:
-        return Cell(text, "older", MARKS["older"][1])
-    if not est.has_interval:
+        return Cell(text, "older", f"benchmark version {figure.version}: {MARKS['older'][1]}")
+    if figure.earlier_run:
+        return Cell(text, "earlier", f"{MARKS['earlier'][1]} (commit {figure.commit[:8]})")
+    if not has_interval:
         return Cell(text, "single", MARKS["single"][1])
     return Cell(text)
 
@@ -112,7 +122,7 @@ class Index:
     def __init__(self, figures: Iterable[Figure],
                  block_logs: Mapping[str, dict[tuple[str, str], blocklog.Record]] | None = None):
         self._by_key: dict[tuple[str, str, str, tuple[Any, ...]], Figure] = {}
-        for f in figures:
+        for f in earlier_runs(list(figures), block_logs or {}):
             self._by_key[(f.machine, f.environment, f.benchmark, f.params)] = f
         self._block_logs = dict(block_logs or {})
         self._models: dict[tuple[str, str, tuple[Any, ...]], RunModel | None] = {}

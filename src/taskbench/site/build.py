@@ -15,7 +15,8 @@ replaces the site only once every page is written:
    (``intervals.js``, ``graphs.js``) and asv's app moves to ``asv.html``
    (:mod:`taskbench.site.asvpages`);
 4. the front page is the cross-version answer (:mod:`taskbench.reports.page`), linking to
-   ready-made views of asv's graphs (:mod:`taskbench.site.readymade`).
+   ready-made views of asv's graphs (:mod:`taskbench.site.readymade`) and to the hosts and
+   the exact counts' history (:mod:`taskbench.reports.history`).
 
 Any failure is a :class:`SiteError` naming the file to fix or delete, and saying what the
 site folder holds: the site built before, unchanged.
@@ -90,7 +91,7 @@ def _publish(config: Path, results_dir: Path, scratch: Path, staging: Path, link
 def _fit(staging: Path, results_dir: Path, published: Published, links: Links,
          subjects: dict[str, str], cache: Path) -> None:
     """Everything after asv publish: intervals, assets, scripts, the pages of the site."""
-    from taskbench.reports.page import write_page
+    from taskbench.reports.page import write_history, write_page
 
     intervals.add_intervals(staging, published.folder)
     index = asvpages.fit_index(staging)
@@ -103,6 +104,7 @@ def _fit(staging: Path, results_dir: Path, published: Published, links: Links,
     if links.project_url is None:
         write_commits_page(staging, measured_commits(index, subjects))
     write_page(results_dir, staging, readymade.ready_made(index))
+    write_history(results_dir, staging)
 
 
 def _build(config: Path, site: Path, results_dir: Path, cache: Path) -> Published:

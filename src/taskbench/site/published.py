@@ -14,6 +14,11 @@ benchmark the catalogue declares at the version it declares, and leaves out
   PyPy and tracemalloc): asv would draw an empty line for it;
 * a results file, and a machine, left with nothing.
 
+A results file from before hosts were recorded (asv's ``cpu`` names no host,
+:func:`taskbench.host.named_host`) is published with ``cpu`` saying so
+(:data:`taskbench.host.UNKNOWN_HOST`): asv draws a line per distinct ``cpu``, so such runs stay
+on a line of their own, as they were measured, and are never joined to a host's line.
+
 ``benchmarks.json`` is copied with the benchmarks that kept a figure, so that every benchmark
 in asv's grid has a graph. Before anything is copied, every ``machine.json`` and results file
 is read and every name asv turns into a graph file name is checked against the file system's
@@ -39,6 +44,7 @@ from taskbench.asvadapter.results import (
     result_paths,
 )
 from taskbench.catalogue import BY_NAME, CATALOGUE
+from taskbench.host import UNKNOWN_HOST, named_host
 from taskbench.site.vendor import SiteError
 
 BENCHMARKS_FILE = "benchmarks.json"
@@ -57,6 +63,7 @@ class Published:
     folder: Path
     files: int = 0  # results files copied
     left_out: Counter[str] = field(default_factory=Counter)  # why -> results files
+    unknown_host: int = 0  # results files published as from an unknown host
     commits: set[str] = field(default_factory=set)  # of the results copied
     undrawn: list[str] = field(default_factory=list)  # commits asv's history does not hold
 
@@ -69,6 +76,11 @@ class Published:
                          f"stays in results/):{reasons}")
         else:
             lines.append("asv's graphs show every benchmark in results/.")
+        if self.unknown_host:
+            many = self.unknown_host > 1
+            lines.append(f"{self.unknown_host} results file{'s are' if many else ' is'} from "
+                         "before hosts were recorded: drawn on lines of their own, marked "
+                         f"{UNKNOWN_HOST!r}.")
         if self.undrawn:
             lines.append(
                 f"asv's graphs leave out the results of {len(self.undrawn)} commit"
@@ -131,6 +143,8 @@ def _copy_file(path: Path, machine: str, suite: dict[str, Any], published: Publi
                ) -> tuple[Any, set[str]]:
     """One results file as asv's Results, with only what is published; the names kept."""
     results = load_file(path, machine)
+    if named_host(results.params.get("cpu")) is None:
+        results.params["cpu"] = UNKNOWN_HOST  # the copy's only: a line apart from any host's
     kept: set[str] = set()
     for key in list(results.get_all_result_keys()):
         reason = why_left_out(key, results.benchmark_version.get(key), suite)
@@ -162,6 +176,7 @@ def publishable(results_dir: Path, target: Path) -> Published:
         problems += long_names(results, path)
         if kept:
             copies.append((results, path))
+            published.unknown_host += results.params["cpu"] == UNKNOWN_HOST
             published.commits.add(results.commit_hash)
             names |= kept
     if problems:

@@ -12,7 +12,9 @@ the tools venv only.
 ``timing``         samples of units per second of CPU time, as asv's ``track_`` results
 ``replica``        the original experiment: one process, the whole table, counts ascending
 ``spawn``          the other ways to start N tasks (gather, TaskGroup, the eager APIs)
-``loops``          asyncio's event loop or uvloop
+``loops``          asyncio's event loop, uvloop or rloop
+``frameworks``     Trio's nursery, AnyIO's task group on asyncio and on Trio
+``threads``        one event loop per thread, T threads at once
 ``floor``          the same bodies without tasks: coroutines awaited directly, callbacks
 ``memory``         bytes per pending task (tracemalloc)
 ``pump``           a message pump: a task and a queue per widget

@@ -2,17 +2,27 @@
 
 Measured here with the same workload, Debian's own CPython 3.11 (built with PGO and LTO) made
 about 30% more tasks per second than pyenv's 3.11 (-O3, no PGO): the build family matters as
-much as the version. Run as a script by any interpreter, it prints one JSON object; it uses
-only the standard library and runs on Python 3.8 and PyPy.
+much as the version. The facts also name the CPU clock every timed figure reads and its tick
+as observed (:mod:`taskbench.workloads.clock`): asv's results keep only a benchmark's samples,
+so this is where a figure's clock is recorded. Run as a script by any interpreter, it prints
+one JSON object; it uses only the standard library and runs on Python 3.8 and PyPy.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import sysconfig
 from typing import Any
+
+if __name__ == "__main__" and __package__ in (None, ""):
+    # Run as a script by an interpreter taskbench is not installed in: its own source first.
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))
+
+from taskbench.workloads.clock import clock_facts  # noqa: E402  (after the path, above)
 
 
 def _config(name: str) -> str:
@@ -76,6 +86,7 @@ def build_facts() -> dict[str, Any]:
         "gil": _gil(),
         "c_asyncio": c_asyncio,
         "config_args": config_args,
+        **clock_facts(),
     }
 
 

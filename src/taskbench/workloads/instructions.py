@@ -1,10 +1,9 @@
-"""Instructions, cache misses and estimated cycles per task, counted by valgrind: a cost model
-that moves only when the code does.
+"""Instructions per task, counted by valgrind: a figure that moves only when the code does.
 
 Timings drift with the machine; these counts repeat. :func:`count_phases` runs this
-interpreter once under ``valgrind --tool=cachegrind`` with its cache simulation, on caches of
-a fixed geometry (:data:`CACHES`, so that the counts do not depend on the machine's own
-CPU), and, inside it, every requested phase: a
+interpreter once under ``valgrind --tool=cachegrind`` without its cache simulation (only
+instructions are counted: nothing reads cache misses any more, and the simulation took
+about twice the CPU time), and, inside it, every requested phase: a
 phase is one workload at one count on a fresh event loop (``new_event_loop``,
 ``run_until_complete``, ``close``). Phases are kept apart by forking: for each phase the
 process forks a reference child that exits at once, then a child that runs the phase and exits;
@@ -14,11 +13,10 @@ Interpreter start-up is paid once, not once per phase. A figure per task is the 
 between two phases of different counts divided by the difference of the counts, so that the
 loop's own set-up cancels as well.
 
-The estimated cycles weigh each event by what it roughly costs a modern core: an instruction
-one cycle, a first-level miss served by the next level ten, a last-level miss served by
-memory a hundred (:data:`MISS_CYCLES`). A model, not a measurement: it ranks interpreters
-by what their code does, and the precision record says how well that agrees with the
-timings.
+Cache misses on simulated caches, and a weighted sum of them with the instructions
+(instructions + 10 × first-level + 100 × last-level misses, shown as "estimated cycles"),
+were counted too until they were found to predict the version steps' timings no better than
+instructions alone (docs/method.md).
 
 What makes the counts repeat: a fixed environment (its size moves the heap, and sets of tasks
 hash by address), a fixed hash seed, an empty working directory (it is first on ``sys.path``),
@@ -26,13 +24,18 @@ a collected heap and a warm-up of 1,000 tasks of each workload before any phase 
 specialisation, free lists, the JIT's traces), and byte code compiled beforehand by a native
 run of the same phases into a cache of its own (an unpacked interpreter without ``.pyc``
 files would otherwise compile the standard library inside the count). Two counts of the same
-code are then identical; a different layout of the same code (another commit, another
-environment) moves per-task figures by up to about 0.8%, which is why ``compare`` judges
-them by a factor of 1.01. PyPy is not counted: its JIT makes the figure depend on history.
+code are then identical. What makes them the same on every host (glibc's functions pinned,
+the interpreter run through a root of fixed length) is :mod:`taskbench.workloads.countenv`'s.
+A different layout of the same code (another commit) still moves per-task figures by up to
+about 0.8%, which is why ``compare`` judges them by a factor of 1.01. PyPy is not counted:
+its JIT makes the figure depend on history.
 
 Usage inside an environment (what :func:`count_phases` runs under valgrind)::
 
     python -m taskbench.workloads.instructions create_task+wait/asyncio/1000/on ...
+
+A phase names a spawn API and a loop, or :data:`IN_GROUP` and a framework of
+:mod:`taskbench.workloads.frameworks` (``start_soon/trio/1000/on``), run by its own ``run``.
 """
 
 from __future__ import annotations
@@ -44,14 +47,16 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from typing import Dict, Sequence, Tuple
 
 from taskbench.workloads import Unavailable
+from taskbench.workloads.countenv import count_root, environment
 from taskbench.workloads.cycle import collector
+from taskbench.workloads.frameworks import IN_GROUP, check_framework, framework
 from taskbench.workloads.loops import loop_factory
 from taskbench.workloads.spawn import check_spawn_api, spawn_workload
+from taskbench.workloads.timing import Runner, Workload, on_loop
 
 Phase = Tuple[str, str, int, str]  # api, loop, count, collector ("on" or "off")
 WARM_UP = 1_000
@@ -66,16 +71,18 @@ def _parse(text: str) -> Phase:
     return api, loop, int(count), collector
 
 
+def _workload(api: str, loop: str) -> tuple[Workload, Runner]:
+    if api == IN_GROUP:
+        return framework(loop)
+    return spawn_workload(api), on_loop(loop_factory(loop))
+
+
 def _run(phase: Phase) -> None:
     api, loop, count, gc_setting = phase
-    workload, factory = spawn_workload(api), loop_factory(loop)
+    workload, runner = _workload(api, loop)
     gc.collect()
     with collector(gc_setting == "on"):
-        event_loop = factory()
-        try:
-            completed = event_loop.run_until_complete(workload(count))
-        finally:
-            event_loop.close()
+        completed = runner(lambda: workload(count))
     if completed != count:
         raise RuntimeError(f"{completed} of {count} finished")
 
@@ -108,9 +115,13 @@ def run_phases(phases: Sequence[Phase]) -> dict[str, object]:
 
 
 def available(api: str, loop: str) -> str | None:
-    """Why ``api`` on ``loop`` cannot run here, or None when it can."""
+    """Why ``api`` on ``loop`` (a framework, for :data:`IN_GROUP`) cannot run here, or None
+    when it can."""
     try:
-        check_spawn_api(api, loop_factory(loop))
+        if api == IN_GROUP:
+            check_framework(loop)
+        else:
+            check_spawn_api(api, loop_factory(loop))
     except Unavailable as reason:
         return str(reason)
     return None
@@ -130,39 +141,17 @@ def why_not_counted() -> str | None:
     return None
 
 
-# Settings that change what the interpreter runs (an asv matrix sets PYTHON_JIT), kept.
-PASS_THROUGH = ("PYTHON_JIT", "PYTHON_GIL")
-
-
-def _environment(pycache: str) -> dict[str, str]:
-    fixed = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0",
-             "PYTHONPYCACHEPREFIX": pycache}
-    fixed.update({name: os.environ[name] for name in PASS_THROUGH if name in os.environ})
-    return fixed
-
-
-# The simulated caches: 32 KiB 8-way first-level caches, an 8 MiB 16-way last level, 64-byte
-# lines, whatever the machine's own CPU has.
-CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64")
-# Cycles an instruction, a first-level miss and a last-level miss are taken to cost.
-MISS_CYCLES = (1, 10, 100)
+# Cachegrind counts instructions (its event "Ir") with or without simulating caches, and the
+# simulation is what takes most of its time.
+VALGRIND = ("valgrind", "--tool=cachegrind", "--cache-sim=no")
 Events = Dict[str, int]
 
 
 @dataclass(frozen=True)
 class Cost:
-    """Per task: instructions, first-level and last-level cache misses (reads and writes,
-    code and data), and the cycles they are estimated to cost."""
+    """Per task: the instructions executed."""
 
     instructions: float
-    l1_misses: float
-    ll_misses: float
-
-    @property
-    def estimated_cycles(self) -> float:
-        weights = MISS_CYCLES
-        return (weights[0] * self.instructions + weights[1] * self.l1_misses
-                + weights[2] * self.ll_misses)
 
 
 def _read_events(path: str) -> Events:
@@ -176,27 +165,24 @@ def _read_events(path: str) -> Events:
     raise RuntimeError(f"{path} holds no summary line")
 
 
-def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[Events]:
-    """The events (cachegrind's ``Ir``, ``I1mr``, ``D1mr`` ...) each phase caused, counted in
-    one valgrind process.
+def count_phases(phases: Sequence[Phase], python: str = sys.executable,
+                 tunables: str | None = None) -> list[Events]:
+    """The events (cachegrind's ``Ir``: instructions) each phase caused, counted in one
+    valgrind process, in the environment :mod:`~taskbench.workloads.countenv` makes the
+    same on every host (``tunables``: another ``GLIBC_TUNABLES`` than the pinned one).
 
     Raises:
         RuntimeError: when valgrind or a phase fails, with what it said.
     """
-    command = [python, "-m", "taskbench.workloads.instructions", *map(spec, phases)]
-    with tempfile.TemporaryDirectory(prefix="taskbench-instructions-") as work:
-        env = _environment(os.path.join(work, "pycache"))
-        # `-m` puts the working directory first on sys.path, and what it lists moves the heap
-        # (one unrelated file there moved counts by 0.4%): an empty folder of its own.
-        empty = os.path.join(work, "cwd")
-        os.mkdir(empty)
+    with count_root(python) as (interpreter, empty, pycache):
+        command = [interpreter, "-m", "taskbench.workloads.instructions", *map(spec, phases)]
+        env = environment(pycache, tunables)
         native = subprocess.run(command, env=env, capture_output=True, text=True, cwd=empty)
         if native.returncode != 0:
             raise RuntimeError(f"the phases failed natively: {native.stderr.strip()[-800:]}")
-        out = os.path.join(work, "cachegrind.out")
+        out = os.path.join(os.path.dirname(empty), "cachegrind.out")
         counted = subprocess.run(
-            ["valgrind", "--tool=cachegrind", "--cache-sim=yes", *CACHES,
-             f"--cachegrind-out-file={out}.%p", *command],
+            [*VALGRIND, f"--cachegrind-out-file={out}.%p", *command],
             env=env, capture_output=True, text=True, cwd=empty)
         if counted.returncode != 0:
             raise RuntimeError(f"valgrind failed: {counted.stderr.strip()[-800:]}")
@@ -208,10 +194,7 @@ def count_phases(phases: Sequence[Phase], python: str = sys.executable) -> list[
 
 def per_task(low: Events, high: Events, low_count: int, high_count: int) -> Cost:
     """The cost per task between two phases of one workload at different counts."""
-    def each(*names: str) -> float:
-        return sum(high[name] - low[name] for name in names) / (high_count - low_count)
-
-    return Cost(each("Ir"), each("I1mr", "D1mr", "D1mw"), each("ILmr", "DLmr", "DLmw"))
+    return Cost((high["Ir"] - low["Ir"]) / (high_count - low_count))
 
 
 def main(argv: Sequence[str]) -> int:

@@ -129,7 +129,7 @@ def calibrate(tasks: int) -> dict[str, Any]:
     count = max(1, min(tasks, MAX_CALIBRATION))
     plain: list[float] = []
     hooked: list[float] = []
-    # After the first pair (warm: a discarded run first) the process is warm: each later
+    # After the first pair (warm: runs until they settle first) the process is warm: each later
     # run is the first of its call only.
     for pair in range(1 if count >= ONE_RUN_FROM else CALIBRATION_PAIRS):
         cycle = WARM if pair == 0 else FIRST

@@ -17,7 +17,10 @@ they import their framework). Three hooks, each where asyncio leaves a door open
    No factory is installed where the program sets none: a factory changes what
    ``create_task`` does (3.13.0 renames every task it makes to "None").
 3. **``asyncio._set_running_loop``** notes each loop that runs and its class, so that a
-   program that never runs a loop is told apart from one whose loop runs no task.
+   program that never runs a loop is told apart from one whose loop runs no task. A loop
+   counts once however often it runs, and whichever threads run loops at the same time:
+   the loops seen are kept by weak reference (a loop class without weak references counts
+   each run, but for the same loop running again in the same thread).
 
 asyncio and uvloop are hooked when the program imports them (an import hook watches for
 them), so a program that never imports asyncio is seen as such. The one thing a program can
@@ -32,6 +35,7 @@ from __future__ import annotations
 import importlib.abc
 import itertools
 import sys
+import threading
 import weakref
 from typing import Any, Callable
 
@@ -44,7 +48,9 @@ _reads = 0
 _factory_depth = 0
 _made_in_factory: list[Any] = []
 _loops: dict[str, int] = {}
-_last_loop: Callable[[], Any] | None = None
+_seen_loops: weakref.WeakSet[Any] = weakref.WeakSet()
+_seen_lock = threading.Lock()  # threads may start loops at the same moment
+_last_unreferenced = threading.local()  # per thread: the last loop without weak references
 _restore: list[Callable[[], None]] = []
 _notes: list[str] = []
 
@@ -153,15 +159,17 @@ def _hook_factories(loop_class: Any) -> None:
 
 
 def _note_loop(loop: Any) -> None:
-    global _last_loop
-    if _last_loop is not None and _last_loop() is loop:
-        return
     kind = f"{type(loop).__module__}.{type(loop).__qualname__}"
-    _loops[kind] = _loops.get(kind, 0) + 1
-    try:
-        _last_loop = weakref.ref(loop)
-    except TypeError:  # a loop class without weak references: each run counts as a loop
-        _last_loop = None
+    with _seen_lock:
+        try:
+            if loop in _seen_loops:
+                return
+            _seen_loops.add(loop)
+        except TypeError:  # a loop class without weak references
+            if getattr(_last_unreferenced, "loop", None) == id(loop):
+                return
+            _last_unreferenced.loop = id(loop)
+        _loops[kind] = _loops.get(kind, 0) + 1
 
 
 def _hook_asyncio(asyncio: Any) -> None:
