@@ -96,7 +96,9 @@ def rounds_note(index: Index, machine: str) -> str:
     environments (the Windows runner) measured outside blocks: asv ran their rounds back to
     back. Measured in blocks (every CI job since issue 31), each block is one process per
     figure, interleaved across interpreters, as anywhere."""
-    if not any(name.startswith("existing-") and not index.in_blocks(machine, name)
+    run = index.run(machine)
+    ordered = {env for block in (run or {}).get("blocks", []) for env in block.get("order", [])}
+    if not any(name.startswith("existing-") and name not in ordered
                for name in index.env_names(machine)):
         return ""
     return ("Rounds on this machine were not interleaved: each benchmark's rounds ran back "

@@ -216,10 +216,6 @@ class Index:
             return None
         return dict(zip(blocks, figure.samples))
 
-    def in_blocks(self, machine: str, env_name: str) -> bool:
-        """Whether the block log of ``machine`` describes a run of ``env_name`` in blocks."""
-        return any(env == env_name for _, env in self._block_logs.get(machine, {}))
-
     def get(self, machine: str, environment: str, entry: Benchmark, *params: Any
             ) -> Figure | None:
         return self._by_key.get((machine, environment, entry.name, tuple(params)))
