@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_python
-from taskbench.share import find_interpreter, program_spec
+from taskbench.share import find_interpreter, program_spec, typed_interpreter
 
 PROGRAMS = ROOT / "tests" / "programs"
 
@@ -128,7 +128,10 @@ def test_a_failing_programs_traceback_starts_at_the_program(tmp_path: Path) -> N
     (["--", "-x", "y"], "give script.py ARGS, -m module ARGS or -c CODE"),
     (["--", "no-such-file.py"], "can't open file 'no-such-file.py'"),
     (["app.py", "--port", "0"], "the program and its arguments go after --"),
-    (["--", "python3", "script.py"], "without the interpreter"),
+    (["--", "python9.99", "app.py"], "no 'python9.99' on PATH"),
+    (["--", "/no/such/python3", "app.py"], "'/no/such/python3' is not an interpreter"),
+    (["--", sys.executable, "-X", "dev", "app.py"], "passes no interpreter options on"),
+    (["--python", "3.13", "--", sys.executable, "-c", "pass"], "given twice"),
     (["--processes", "2", "--", "x.py"], "must be 3 to 100"),
     (["--python", "3.99", "--", str(PROGRAMS / "asyncio_run.py")], "no interpreter"),
     (["--python", "cpython", "--", str(PROGRAMS / "asyncio_run.py")],
@@ -178,6 +181,40 @@ def test_ctrl_c_stops_the_program_and_reports_what_was_measured(tmp_path: Path) 
     assert int(row(out, "tasks created").split()[0].replace(",", "")) > 10
     assert "no interval: 1 process" in row(out, "task share of CPU time")
     assert err.strip().splitlines()[-1].startswith("interrupted: the table holds")
+
+
+def _seen_interpreter(tmp_path: Path) -> Path:
+    """A script that records the interpreter it ran under, then stops (one process)."""
+    script = tmp_path / "which.py"
+    script.write_text("import json, sys\n"
+                      "json.dump(sys.executable, open(sys.argv[1], 'w'))\nsys.exit(7)\n")
+    return script
+
+
+@pytest.mark.parametrize("typed", ["name on PATH", "path"])
+def test_the_command_may_begin_with_its_interpreter_as_typed(tmp_path: Path, typed: str
+                                                              ) -> None:
+    # A stand-in "python3" the program must run under, not share's own interpreter: the
+    # program sees it as sys.executable (a virtualenv's python must stay that virtualenv's).
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "python3").symlink_to(sys.executable)
+    record = tmp_path / "seen.json"
+    word = "python3" if typed == "name on PATH" else str(folder / "python3")
+    result = run_python("-m", "taskbench", "share", "--", word,
+                        str(_seen_interpreter(tmp_path)), str(record), timeout=300,
+                        env={"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 7, result.stderr
+    assert json.loads(record.read_text()) == str(folder / "python3")
+
+
+def test_a_script_whose_name_begins_with_python_is_the_program(tmp_path: Path) -> None:
+    script = tmp_path / "python_app.py"
+    script.write_text("")
+    assert typed_interpreter([str(script), "x"]) == (None, [str(script), "x"])
+    found, rest = typed_interpreter([sys.executable, "-m", "pytest"])
+    assert found is not None and found.executable == sys.executable
+    assert rest == ["-m", "pytest"]
 
 
 def test_program_spec_reads_the_three_forms(tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ TASK_COST = Benchmark(
     "bench_create_wait.TaskCost.track_seconds_per_task",
     "create_task + wait: CPU seconds per task, steady (warm, once its cycles settle)",
     (Axis("count", STARTUP_COUNTS + (ANATOMY_COUNT,)),), "seconds", "lower", "task-cost-2",
-    cycle=WARM, blocks=Blocks(5, 16, 2.0), headline={"count": (ANATOMY_COUNT,)},
+    cycle=WARM, blocks=Blocks(3, 16, 2.0), headline={"count": (ANATOMY_COUNT,)},
     quick={"count": (1_000,)}, seconds=1.2)
 FIRST_CYCLE = Benchmark(
     "bench_create_wait.FirstCycle.track_seconds_per_task",

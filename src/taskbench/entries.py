@@ -39,9 +39,10 @@ class Axis:
 @dataclass(frozen=True)
 class Blocks:
     """How many interleaved blocks measure a sampled figure (:mod:`taskbench.jobs.blocks`):
-    at least ``least``; then, while its 95% interval on some interpreter is wider than
-    ±``percent`` (when a target is set), one more, up to ``most``. A block measures every
-    interpreter once, one process each, so every sample is paired by block."""
+    ``least`` first blocks, each measuring every interpreter once, one process each, so that
+    every sample is paired by block; then the extra blocks the plan grants
+    (:mod:`taskbench.jobs.blockplan`: to decide a step, or to narrow a CPython headline
+    figure wider than ±``percent``), up to ``most`` in all."""
 
     least: int = 3
     most: int = 3

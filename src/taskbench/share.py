@@ -2,7 +2,8 @@
 
 It runs an asyncio program (``script.py ARGS``, ``-m module ARGS`` such as ``-m pytest``, or
 ``-c CODE``) unchanged, ``--processes`` times (three at least) under the interpreter that
-runs taskbench, or under each ``--python NAME`` from ``.pythons/bin`` (names as in
+runs taskbench, under the one the command begins with as typed (``python app.py``,
+``.venv/bin/python app.py``), or under each ``--python NAME`` from ``.pythons/bin`` (names as in
 ``asv.conf.json``; ``"3.14-debian PYTHON_JIT=1"`` sets the variable) or ``--python PATH``
 (an interpreter whose environment has the program's dependencies), round after round so
 that a drift of the machine touches every interpreter alike. In each process the hooks of
@@ -31,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import statistics
@@ -51,6 +53,9 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
         "from taskbench.workloads.shareboot import main; main(sys.argv[2:], sys.argv[1])")
 INTERRUPTED = 130
+# The first word of a command that names an interpreter rather than the program: python,
+# python3, python3.13, python3.13t, pypy3, python3-dbg, python.exe (a script is ``*.py``).
+INTERPRETER_WORD = re.compile(r"(?:python|pypy)[0-9.]*[a-z]?(?:-[a-z]+)?(?:\.exe)?")
 
 
 @dataclass
@@ -88,12 +93,33 @@ def program_spec(command: Sequence[str]) -> tuple[str, str, list[str]]:
         return ("module" if first == "-m" else "code"), rest[0], rest[1:]
     if first.startswith("-"):
         raise ValueError(f"{first!r}: give script.py ARGS, -m module ARGS or -c CODE")
-    if Path(first).name.startswith(("python", "pypy")) and rest:
-        raise ValueError(f"give the program without the interpreter ({' '.join(rest[:1])} "
-                         "...): share runs it under its own, or under each --python NAME")
     if not Path(first).is_file():
         raise ValueError(f"can't open file {first!r}: no such file")
     return "script", first, rest
+
+
+def typed_interpreter(command: Sequence[str]) -> tuple[Interpreter | None, list[str]]:
+    """The interpreter a command begins with, as typed (``python app.py``, ``python3 -m
+    pytest``, ``.venv/bin/python app.py``: a name found on ``PATH`` as a shell finds it, or a
+    path, never resolved, so that a virtualenv's python stays one), and the rest; (None, the
+    command) when it begins with the program. ValueError when the interpreter cannot be run
+    or is followed by options of its own, which share does not pass on."""
+    if not command or not INTERPRETER_WORD.fullmatch(Path(command[0]).name):
+        return None, list(command)
+    word, rest = command[0], list(command[1:])
+    if os.sep in word or (os.altsep and os.altsep in word):
+        if not (os.path.isfile(word) and os.access(word, os.X_OK)):
+            raise ValueError(f"{word!r} is not an interpreter that can be run")
+        executable = word
+    else:
+        found = shutil.which(word)
+        if found is None:
+            raise ValueError(f"no {word!r} on PATH (give its path, or --python NAME)")
+        executable = found
+    if rest and rest[0].startswith("-") and rest[0] not in ("-m", "-c"):
+        raise ValueError(f"{rest[0]!r} after {word}: share passes no interpreter options "
+                         "on; give script.py ARGS, -m module ARGS or -c CODE after it")
+    return Interpreter(word, executable), rest
 
 
 def find_interpreter(name: str) -> Interpreter:
@@ -215,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench share",
         usage="python -m taskbench share [--processes P] [--python NAME ...] -- "
-              "(script.py | -m module | -c code) [ARGS ...]",
+              "[INTERPRETER] (script.py | -m module | -c code) [ARGS ...]",
         description="Run an asyncio program unchanged, count every task it creates on "
                     "every event loop, and say what share of its CPU time the task "
                     "machinery explains.",
@@ -242,8 +268,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(stray)} (the program and its "
                      "arguments go after --)")
     try:
-        spec = program_spec(arguments[split + 1:])
-        interpreters = [find_interpreter(name) for name in dict.fromkeys(args.python)]
+        typed, command = typed_interpreter(arguments[split + 1:])
+        if typed is not None and args.python:
+            raise ValueError(f"the interpreter is given twice, {typed.label} before the "
+                             f"program and --python {args.python[0]}: give one")
+        spec = program_spec(command)
+        interpreters = [typed] if typed is not None else \
+            [find_interpreter(name) for name in dict.fromkeys(args.python)]
         import scipy.stats  # noqa: F401  (checked up front: the intervals need it)
     except ValueError as error:
         parser.error(str(error))

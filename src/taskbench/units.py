@@ -46,6 +46,11 @@ def rate_text(seconds_per_task: float) -> str:
     return f"{rate_number(seconds_per_task)}K tasks/s"
 
 
+def tasks_text(value: float) -> str:
+    """``3.01``: tasks per unit of a program's work (a widget, a request), in every view."""
+    return f"{value:,.2f}"
+
+
 def duration_text(seconds: float) -> str:
     """``about 5 minutes``, ``about 40 seconds``: a duration as a command announces it, to the
     precision an estimate has (seconds to the nearest 5 from ten seconds, whole minutes from

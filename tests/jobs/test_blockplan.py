@@ -146,3 +146,18 @@ def test_the_time_cap_grants_needs_in_priority_order_and_pairs_together() -> Non
     assert found.blocks == layout(found.granted)
     everything = plan(candidates, price, seconds_left=100)
     assert not everything.refused and len(everything.blocks) == 4
+
+
+def test_the_plan_judges_the_steps_the_views_show_whatever_order_the_model_keeps() -> None:
+    # The model keeps its interpreters sorted as text (3.10 before 3.9); the steps are by
+    # version: 3.9 → 3.10, never 3.10 → 3.8 or 3.13 → 3.8.
+    names = {f"virtualenv-py{v}": v for v in ("3.8", "3.9", "3.10")}
+    # 3.9 → 3.10 1.5% apart with 1.2% of noise: undecided after 5 blocks, within 16.
+    by_env = _measured({"3.8": 1.3e-5, "3.9": 1e-5, "3.10": 1e-5 / 1.015}, 5, 0.012, seed=2)
+    unreachable: list[str] = []
+    found = needs({CALL: by_env}, names, JUDGED, JUDGED, steps, unreachable)
+    said = {n.why.split(" at ")[0] for n in found if n.reason == DECIDE} | {
+        why.split(" at ")[0] for why in unreachable}
+    assert said and said <= {"3.8 → 3.9", "3.9 → 3.10"} and "3.9 → 3.10" in said
+    assert steps(["3.10", "3.8", "3.9", "pypy3.11", "pypy3.9"]) == steps(
+        ["3.8", "3.9", "3.10", "pypy3.9", "pypy3.11"])

@@ -176,7 +176,7 @@ def test_the_cap_leaves_out_what_does_not_fit_and_says_so(
         draw.gauss(0, 0.015)))
     clock = iter(range(0, 100_000, 60))  # every reading a minute later
     monkeypatch.setattr(blocks.time, "monotonic", lambda: float(next(clock)))
-    run = run_blocks(tmp_path, "box", FOUR, select([r"TaskCost.*\(100000\)$"]), minutes=5,
+    run = run_blocks(tmp_path, "box", FOUR, select([r"TaskCost.*\(100000\)$"]), minutes=2,
                      seed=3)
     assert run.stages == ["first"] * TASK_COST.blocks.least
     assert "past the time cap (not measured): 3.12 → 3.13" in capsys.readouterr().out
@@ -193,7 +193,8 @@ def test_the_record_says_which_block_each_sample_came_from_and_how_the_run_was_m
     assert runs["seed"] == 9 and [p["name"] for p in runs["phases"]] == ["counts"]
     assert [b["stage"] for b in runs["blocks"]] == ["first"] * len(run.folders)
     assert [b["order"] for b in runs["blocks"]] == run.orders
-    assert [b["reference"] for b in runs["blocks"]] == [1.0, 1.001, 1.002, 1.003, 1.004]
+    assert [b["reference"] for b in runs["blocks"]] == [
+        1.0 + n / 1000 for n in range(TASK_COST.blocks.least)]
     for env in ENVIRONMENTS:
         (entry,) = [r for (commit, name), r in records.items() if name == env]
         # The counts phase's figure is not paired by block; the timed one is, block by block.
@@ -266,8 +267,9 @@ def test_a_figure_that_fails_in_one_block_is_named_and_the_rest_kept(
     run = run_blocks(tmp_path, "box", ENVIRONMENTS, select([r"TaskCost.*\(1000\)$"]),
                      minutes=60, seed=1)
     call = TASK_COST.call_name((1_000,))
-    assert sorted(run.measured[call][ENVIRONMENTS[1]]) == [0, 2, 3, 4]
-    assert sorted(run.measured[call][ENVIRONMENTS[0]]) == [0, 1, 2, 3, 4]
+    blocks = list(range(TASK_COST.blocks.least))
+    assert sorted(run.measured[call][ENVIRONMENTS[1]]) == [b for b in blocks if b != 1]
+    assert sorted(run.measured[call][ENVIRONMENTS[0]]) == blocks
     assert f"block 2: 3.13 {call}" in capsys.readouterr().out
 
 
@@ -283,3 +285,13 @@ def test_a_reference_that_cannot_run_is_said_and_the_block_goes_on(
     assert run.references == [None] * TASK_COST.blocks.least
     assert len(run.folders) == TASK_COST.blocks.least
     assert "the reference workload did not run (no interpreter)" in capsys.readouterr().out
+
+
+def test_a_quick_try_out_is_one_asv_run_holding_every_figure(
+        fake_asv: type[FakeAsv], tmp_path: Path) -> None:
+    targets = select([r"TaskCost.*\(1000\)$", r"MemoryPerTask.*\(1000\)$",
+                      r"TextualStartup.track_task_share_percent"])
+    run = run_blocks(tmp_path, "box", ENVIRONMENTS, targets, minutes=60, quick=True, seed=1)
+    (only,) = fake_asv.calls
+    assert all(name in only["bench"][0] for name in ("TaskCost", "MemoryPerTask", "Textual"))
+    assert fake_asv.setups == [] and run.phases == [] and run.stages == ["first"]

@@ -57,3 +57,17 @@ def test_the_burst_starts_with_its_block_and_is_recorded(
     log = record(run, "box", tmp_path / "results")
     (found,) = [r for (_, env), r in blocklog.read(log).items() if env == ""]
     assert found["burst"] == {"block": 3, "seconds": 30.0}
+
+
+def test_a_burst_past_the_first_blocks_is_refused_before_anything_runs() -> None:
+    from taskbench.catalogue import select
+    from taskbench.jobs.blockplan import first_blocks
+    from taskbench.jobs.burst import beyond
+
+    count = first_blocks(select())
+    assert beyond(Burst(count, 30), select(), False) == beyond(None, select(), False) == ""
+    assert f"this run has {count} first blocks" in beyond(Burst(count + 1, 30), select(), False)
+    assert "this run has 1 first block," in beyond(Burst(2, 30), select(quick=True), True)
+    result = run_python("-m", "taskbench.jobs.main", "--quick", "--burst", "2:30")
+    assert result.returncode == 2 and "--burst 2:30: this run has 1 first block" in result.stderr
+    assert "Traceback" not in result.stderr and "Interpreters" not in result.stdout

@@ -163,3 +163,14 @@ def test_help_documents_the_exit_status() -> None:
     result = run_python("-m", "taskbench", "compare", "--help")
     assert result.returncode == 0
     assert "1 when it is worse somewhere" in " ".join(result.stdout.split())
+
+
+def test_a_value_that_is_not_a_time_exits_two_naming_it(world: Path) -> None:
+    from conftest import set_sample
+
+    set_sample(world / "box" / f"{'a' * 8}-virtualenv-py3.13.json", TASK_COST.name,
+               TASK_COST.axes[0].values.index(100_000), 2, 0.0)
+    result = run_python("-m", "taskbench", "compare", "3.12", "3.13", "--results", str(world))
+    assert result.returncode == 2, result.stdout
+    assert "3.13 in block 2: 0.0 is not a time" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -21,9 +21,9 @@ from taskbench.catalogue import (
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import frameworks_table, speedup_table
+from taskbench.reports.bodies import findings
 from taskbench.reports.classic import kind_of
 from taskbench.reports.findings import sentences
-from taskbench.reports.readme import findings
 from taskbench.reports.sections import sections
 from taskbench.reports.threads import threads_table
 from taskbench.reports.views import Index, Table, read_index

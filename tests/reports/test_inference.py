@@ -146,3 +146,21 @@ def test_a_bound_near_one_gets_a_third_decimal_so_it_never_reads_as_one() -> Non
 def test_margin_is_three_percent() -> None:
     assert inference.MARGIN_PERCENT == 3.0
     assert math.exp(inference.margin()) == pytest.approx(EDGE)
+
+
+def test_a_bound_at_the_margin_gets_a_third_decimal_so_same_and_undecided_never_read_alike(
+        ) -> None:
+    # Both intervals print as 1.03× slower to 1.03× faster with two decimals.
+    inside = _verdict(SAME, 1.0, 1 / 1.0296, 1.0296)
+    across = _verdict(UNDECIDED, 1.0, 1 / 1.0296, 1.0304, 20)
+    assert words(inside) == "same within ±3% (1.0296× slower to 1.0296× faster)"
+    assert words(across).startswith("undecided (1.0296× slower to 1.0304× faster;")
+    assert words(_verdict(UNDECIDED, 1.0, 1 / 1.0351, 1.02, 20)).startswith(
+        "undecided (1.04× slower to 1.02× faster;")
+
+
+def test_faster_or_slower_always_says_which() -> None:
+    found = words(_verdict(FASTER, 1.0004, 1.0002, 1.0006))
+    assert found == "1.0004× faster (1.0002–1.0006×)"
+    assert words(_verdict(SLOWER, 1 / 1.0004, 1 / 1.0006, 1 / 1.0002)).startswith(
+        "1.0004× slower")

@@ -16,15 +16,17 @@ def test_the_page_answers_first_and_shows_every_interpreter(world: Path, tmp_pat
     html_dir = tmp_path / "html"
     page = write_page(world, html_dir).read_text()
     sections = page.split('<section id="box">', 1)[1]
-    assert sections.index('class="answer"') < sections.index('class="steps"') < \
-        sections.index('class="classic"')
+    assert sections.index('class="plain"') < sections.index('class="answer"') < \
+        sections.index("answer-box.svg") < sections.index("classic-box.svg") < \
+        sections.index('class="steps"') < sections.index('class="classic"')
+    assert "<strong>What a task costs</strong> on <code>box</code>" in page
     for env in ("3.8", "3.12", "3.13"):
         assert f"<th>{env}</th>" in page
     assert re.search(r"<td class=\"\">100 \(\d+–\d+\)</td>", page)  # a figure and its interval
     assert 'class="older"' in page and 'class="real"' in page and 'class="noise"' in page
     assert 'href="asv.html#/"' in page  # asv's graphs, one click away
     assert "url=index.html" in (html_dir / "crossversion.html").read_text()  # the old address
-    for chart in ("classic-box.svg", "spawn-apis-box.svg"):
+    for chart in ("answer-box.svg", "classic-box.svg", "spawn-apis-box.svg"):
         svg = (html_dir / chart).read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         assert chart in page

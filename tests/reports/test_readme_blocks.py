@@ -12,11 +12,20 @@ import pytest
 from conftest import ROOT, run_python, write_results
 from taskbench import files
 from taskbench.catalogue import ECHO_SHARE, ECHO_TASKS, TASK_COST
-from taskbench.reports import readme
+from taskbench.reports import bodies, readme
 from taskbench.reports.sections import Section, sections
 
 BLOCKS = ("answer", "benchmarks", "budget", "crossversion", "findings", "interpreters",
-          "precision")
+          "needs", "precision")
+
+
+@pytest.fixture
+def world(world: Path) -> Path:
+    """The made-up results, with build facts of one interpreter: every block has its data."""
+    (world / "box" / "interpreters.jsonl").write_text(json.dumps(
+        {"python": "3.12", "version": "3.12.7", "implementation": "CPython", "source": "pyenv",
+         "recorded_at": "2026-01-01T00:00:00+00:00"}) + "\n")
+    return world
 
 
 def _readme(path: Path) -> Path:
@@ -27,18 +36,40 @@ def _readme(path: Path) -> Path:
 
 def test_every_block_is_regenerated_by_one_command(world: Path, tmp_path: Path) -> None:
     target = _readme(tmp_path / "README.md")
+    assert readme.main([str(target), "--results", str(world)]) == 0
+    text = target.read_text()
+    assert "| 3.12 | 3.12.7 |" in text
+    assert "\nold\n" not in text and text.startswith("intro\n") and text.endswith("outro\n")
+    assert "| count | 3.8 | 3.12 (3.12.7) | 3.13 |" in text
+    assert "uvloop runs the classic cycle" in text
+    assert "**What a task costs** on `box`" in text
+    assert "a full run's blocks took 8.0 minutes" in text  # the world's 8 blocks of a minute
+    for picture in ("answer-box.svg", "counts-box.svg"):
+        assert f"(docs/{picture})" in text
+        assert (tmp_path / "docs" / picture).read_text().startswith("<?xml")
+    assert readme.main([str(target), "--results", str(world), "--check"]) == 0
+
+
+def test_a_block_whose_results_are_missing_is_kept_and_named_not_emptied(
+        world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = _readme(tmp_path / "README.md")
     none = tmp_path / "none"
     none.mkdir()
-    assert readme.main([str(target), "--results", str(world), "--precision", str(none)]) == 0
+    assert readme.main([str(target), "--results", str(world), "--precision", str(none)]) == 1
     text = target.read_text()
-    assert "\nold\n" not in text and text.startswith("intro\n") and text.endswith("outro\n")
-    assert "| count | 3.8 | 3.12 | 3.13 |" in text
-    assert "uvloop runs the classic cycle" in text
-    assert "No precision record yet" in text
-    assert "(docs/answer-box.svg)" in text
-    assert (tmp_path / "docs" / "answer-box.svg").read_text().startswith("<?xml")
+    assert "<!-- precision:begin -->\nold\n<!-- precision:end -->" in text
+    assert "| count | 3.8 | 3.12 (3.12.7) | 3.13 |" in text  # the others are regenerated
+    err = capsys.readouterr().err
+    assert f"the precision block of {target} was not regenerated (no precision record in " \
+           f"{none}): it is kept as it was" in err
     assert readme.main([str(target), "--results", str(world), "--precision", str(none),
-                        "--check"]) == 0
+                        "--check"]) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert readme.main([str(target), "--results", str(empty)]) == 1
+    err = capsys.readouterr().err
+    assert "the answer block" in err and f"no figure of the classic cycle in {empty}" in err
+    assert "**What a task costs** on `box`" in target.read_text()  # the old answer stays
 
 
 def test_blocks_live_in_the_readme_and_the_docs_beside_it(world: Path, tmp_path: Path) -> None:
@@ -50,8 +81,9 @@ def test_blocks_live_in_the_readme_and_the_docs_beside_it(world: Path, tmp_path:
     page.write_text("".join(f"<!-- {name}:begin -->\nold\n<!-- {name}:end -->\n"
                             for name in BLOCKS if name != "answer"))
     assert readme.main([str(target), "--results", str(world)]) == 0
-    assert "| interpreter | µs per task (95% interval) | K tasks/s |" in target.read_text()
-    assert "\nold\n" not in page.read_text() and "| count | 3.8 | 3.12 | 3.13 |" in \
+    assert "| interpreter | compared with | steady, 100,000 tasks: µs per task |" in \
+        target.read_text()
+    assert "\nold\n" not in page.read_text() and "| count | 3.8 | 3.12 (3.12.7) | 3.13 |" in \
         page.read_text()
     picture = docs / "answer-box.svg"
     picture.write_text(picture.read_text() + "<!-- edited by hand -->\n")
@@ -132,7 +164,7 @@ def _dropping(keep: Callable[[str], bool]) -> Callable[..., list[Section]]:
 
 def test_a_block_that_would_leave_out_an_interpreter_is_refused(
         world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readme, "sections", _dropping(lambda env: False))
+    monkeypatch.setattr(bodies, "sections", _dropping(lambda env: False))
     with pytest.raises(readme.ReadmeError, match="would leave out 3.8, 3.12, 3.13"):
         readme.generate(world)
 
@@ -147,7 +179,7 @@ def test_an_interpreter_is_found_by_whole_names_not_inside_a_longer_name(
                                          for env in section.classic.header]
         return found
 
-    monkeypatch.setattr(readme, "sections", jit_instead)
+    monkeypatch.setattr(bodies, "sections", jit_instead)
     with pytest.raises(readme.ReadmeError, match="would leave out 3.8 on"):
         readme.generate(world)
 
@@ -225,4 +257,21 @@ def test_the_answer_says_what_share_of_a_real_program_its_tasks_are(tmp_path: Pa
     write_results(results, {TASK_COST: {(100_000,): [4e-6, 4.1e-6, 4.2e-6]}, **echo})
     bodies = readme.generate(results, tmp_path).bodies
     assert "of an asyncio streams echo server's CPU time" in bodies["answer"]
-    assert "[Per interpreter](docs/figures.md)" in bodies["answer"]
+    assert "No: in the one real program measured" in bodies["answer"]
+    assert "the clients per interpreter and why a task costs what it costs](docs/figures.md)" \
+        in bodies["answer"]
+
+
+@pytest.mark.parametrize("bad", [0.0, -1e-5])
+def test_a_value_that_is_not_a_time_is_named_and_nothing_is_written(
+        world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: float) -> None:
+    from conftest import set_sample
+
+    target = _readme(tmp_path / "README.md")
+    before = target.read_bytes()
+    set_sample(world / "box" / f"{'a' * 8}-virtualenv-py3.13.json", TASK_COST.name,
+               TASK_COST.axes[0].values.index(100_000), 2, bad)
+    assert readme.main([str(target), "--results", str(world)]) == 1
+    err = capsys.readouterr().err
+    assert "not regenerated" in err and f"3.13 in block 2: {bad!r} is not a time" in err
+    assert target.read_bytes() == before

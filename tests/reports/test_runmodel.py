@@ -161,3 +161,14 @@ def test_a_series_missing_from_a_block_keeps_the_others_paired() -> None:
     model = fit(values)
     assert model.used["s4"] == 5 and model.used["s0"] == 6
     assert model.speedup("s0", "s4").has_interval
+
+
+def test_values_that_leave_no_degrees_of_freedom_are_too_few_not_nan_intervals() -> None:
+    from taskbench.reports.runmodel import TooFewValues
+
+    # Four values, four parameters (two levels, two block effects): nothing is left to
+    # estimate a spread from, and an interval of nan must not reach a reader as one.
+    one_block_of_b = [Value("a", b, 1e-5 * (1 + 0.01 * b)) for b in range(3)] + [
+        Value("b", 0, 0.9e-5)]
+    with pytest.raises(TooFewValues, match="no degrees of freedom"):
+        fit(one_block_of_b)

@@ -13,7 +13,7 @@ from taskbench.catalogue import TASK_COST
 from taskbench.reports import markdown
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, speedup_table
-from taskbench.reports.answer import COST, answer_table
+from taskbench.reports.answer import WARM, answer_table
 from taskbench.reports.classic import (
     classic_table,
     replica_table,
@@ -189,9 +189,9 @@ def test_a_figure_from_an_earlier_run_is_marked_wherever_it_is_shown(
     assert [cell.kind for cell in warm[1:]] == ["earlier", ""]
     assert "aaaaaaaa" in warm[1].title
     answer = answer_table(index, "box")
-    assert [row[COST].kind for row in answer.rows] == ["earlier", ""]
+    assert [row[WARM].kind for row in answer.rows] == ["earlier", ""]
     text = markdown.table(answer)
-    assert "| 3.12 | 10.05 (" in text and ")◊ |" in text
+    assert "| 3.12 | none: first of its family here | 10.05 (" in text and ")◊ |" in text
     assert "◊: measured in an earlier run than the newest on this machine" in text
 
 
@@ -215,4 +215,31 @@ def test_an_interpreter_missing_from_the_newest_run_is_never_paired_with_it(
     model = index.model("box", TASK_COST, 100_000)
     assert model is not None and set(model.series) == {"3.11", "3.12"}  # the newest run only
     row = next(row for row in steps_table(index, "box").rows if row[0].text == "3.12 → 3.13")
+    assert row[2].kind == "unpaired" and row[2].text.endswith(", unpaired")
+
+
+def test_an_interpreter_left_by_an_earlier_run_at_the_same_commit_is_never_paired(
+        tmp_path: Path) -> None:
+    # An earlier run at this commit measured 3.11 (its block 3 slow); the newest run measured
+    # 3.12 and 3.13 only. 3.11's blocks are another run's: its figure is marked ◊ and must not
+    # enter the newest run's model, be set aside against its blocks, or be called paired.
+    folder = tmp_path / "results"
+    slow_third = [1.1e-5 * f for f in (1, 1.01, 1.2, 0.99, 1)]
+    write_results(folder, {TASK_COST: {(100_000,): slow_third}}, python="3.11", started=1000)
+    for python, seconds in (("3.12", 1e-5), ("3.13", 9e-6)):
+        write_results(folder, {TASK_COST: {(100_000,): [seconds * f for f in
+                                                        (1, 1.01, 0.99, 1.02, 1)]}},
+                      python=python, started=2000)
+    call = TASK_COST.call_name((100_000,))
+    blocklog.write(folder / "box" / blocklog.BLOCKS_FILE, [
+        *({"commit": "a" * 40, "env_name": f"virtualenv-py{python}", "run": run,
+           "figures": {call: [0, 1, 2, 3, 4]}}
+          for python, run in (("3.11", 1000), ("3.12", 2000), ("3.13", 2000))),
+        {"commit": "a" * 40, "env_name": "", "run": 2000,
+         "blocks": [{"order": ["virtualenv-py3.12", "virtualenv-py3.13"], "minutes": 1.0}] * 5}])
+    index, problems = read_index(folder)
+    assert not problems
+    model = index.model("box", TASK_COST, 100_000)
+    assert model is not None and model.series == ("3.12", "3.13") and not model.set_aside
+    row = next(row for row in steps_table(index, "box").rows if row[0].text == "3.11 → 3.12")
     assert row[2].kind == "unpaired" and row[2].text.endswith(", unpaired")

@@ -195,3 +195,21 @@ def test_github_actions_variables_link_the_project_and_its_commits(
     assert index["show_commit_url"] == "https://github.com/owner/taskbench/commit/"
     assert not (site / "commits.html").exists()
     assert 'id="project-name" href="#"' in (site / "asv.html").read_text()
+
+
+def test_a_value_that_is_not_a_time_stops_the_build_by_name(project: SimpleNamespace) -> None:
+    from conftest import set_sample, write_block_log
+    from taskbench import blocklog
+
+    results = project.repo / "results"
+    path = results / "box" / f"{project.commits[-1][:8]}-virtualenv-py3.10.json"
+    good = path.read_bytes()
+    log = write_block_log(results)
+    set_sample(path, TASK_COST.name, TASK_COST.axes[0].values.index(100_000), 2, 0.0)
+    try:
+        _fails_and_keeps_the_site(project, project.root / "cache",
+                                  re.escape("3.10 in block 2: 0.0 is not a time"))
+    finally:
+        path.write_bytes(good)
+        log.unlink()
+    assert not (results / "box" / blocklog.BLOCKS_FILE).exists()

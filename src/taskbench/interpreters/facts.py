@@ -36,7 +36,7 @@ from taskbench.validity import FUTURE_SLACK, number, shown, text_problem
 
 FACTS_FILE = "interpreters.jsonl"
 FACT_COLUMNS = [
-    ("python", "asv name"), ("version", "version"), ("implementation", "implementation"),
+    ("python", "asv name"), ("version", "Python version"), ("implementation", "implementation"),
     ("source", "obtained from"), ("optimisation", "-O"), ("pgo", "PGO"), ("lto", "LTO"),
     ("jit", "JIT"), ("gil", "GIL"), ("c_asyncio", "C asyncio"), ("compiler", "compiler"),
     ("clock", "CPU clock"),

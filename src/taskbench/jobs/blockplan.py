@@ -61,17 +61,21 @@ def in_phase(targets: Sequence[Target], phase: str) -> list[Target]:
 
 
 def first_blocks(targets: Sequence[Target], quick: bool = False) -> int:
-    """How many blocks give every timed figure its least (one for a quick run)."""
+    """How many blocks give every timed figure its least; a quick try-out is one block
+    holding every figure it measures, phases and all (one asv run: a try-out compares
+    nothing, and each asv run costs every environment its start)."""
+    if quick:
+        return 1 if targets else 0
     timed = in_phase(targets, BLOCKS)
-    if not timed:
-        return 0
-    return 1 if quick else max(target.entry.blocks.least for target in timed)
+    return max((target.entry.blocks.least for target in timed), default=0)
 
 
 def in_first_block(target: Target, block: int, quick: bool = False) -> bool:
-    """Whether a timed target is measured in first block ``block`` (0-based)."""
-    return target.entry.measured_in == BLOCKS and (
-        block == 0 if quick else block < target.entry.blocks.least)
+    """Whether a target is measured in first block ``block`` (0-based): a timed one up to
+    its least; in a quick try-out, every one in the one block."""
+    if quick:
+        return block == 0
+    return target.entry.measured_in == BLOCKS and block < target.entry.blocks.least
 
 
 def orders(environments: Sequence[str], blocks: int, seed: int) -> list[list[str]]:
@@ -212,7 +216,9 @@ def needs(measured: Measured, names: Mapping[str, str], targets: Sequence[Target
 
 def layout(granted: Sequence[Need]) -> list[dict[str, list[str]]]:
     """Extra blocks from needs: block k holds every (interpreter, figure) that needs k or
-    more values; needs of one pair add up only across reasons that are not the same kind."""
+    more values. Needs of one interpreter and figure for different reasons do not add up
+    (each was sized from the values kept, so a value set aside is already counted as
+    missing): the largest counts; only values set aside add up, one block each."""
     more: dict[tuple[str, str], int] = {}
     remeasured: dict[tuple[str, str], int] = {}
     for need in granted:

@@ -134,10 +134,8 @@ def _counts(folder: Path, machine: str, environments: Sequence[str], calls: Sequ
 
 
 def run_phases(folder: Path, machine: str, environments: Sequence[str],
-               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG,
-               quick: bool = False) -> None:
-    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`);
-    a quick try-out runs the clients once each."""
+               targets: Sequence[Target], run: BlockRun, config: Path = CONFIG) -> None:
+    """Every phase with targets, before the blocks (see :mod:`taskbench.jobs.blockplan`)."""
     for phase in blockplan.PHASES:
         chosen = [t.call for t in blockplan.in_phase(targets, phase)]
         if not chosen:
@@ -150,7 +148,7 @@ def run_phases(folder: Path, machine: str, environments: Sequence[str],
         else:
             run.phases.append((phase, folder / phase))
             run.statuses.append(_asv(folder / phase, machine, environments, chosen, config,
-                                     rounds=1 if quick or phase == REPLICA_PHASE else ROUNDS))
+                                     rounds=1 if phase == REPLICA_PHASE else ROUNDS))
         run.phase_minutes[phase] = (time.monotonic() - began) / 60
         print(f"Phase {phase}: {run.phase_minutes[phase]:.1f} minutes ({run.spent():.1f} "
               "so far).", flush=True)
@@ -268,8 +266,9 @@ def run_blocks(folder: Path, machine: str, environments: Sequence[str],
     run = BlockRun(seed=seed_source() if seed is None else seed, burst=burst)
     print(f"Block orders drawn from seed {run.seed} (recorded in the block log).", flush=True)
     try:
-        run_phases(folder, machine, environments, targets, run, config, quick)
-        if any(t.entry.measured_in == BLOCKS for t in targets):
+        if not quick:
+            run_phases(folder, machine, environments, targets, run, config)
+        if quick or any(t.entry.measured_in == BLOCKS for t in targets):
             _first_blocks(folder, machine, environments, targets, run, minutes, quick, config)
             if not quick:
                 _extra_blocks(folder, machine, targets, run, minutes, config)

@@ -14,6 +14,10 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from taskbench.catalogue import Target
 
 # A busy loop that stops itself: it never outlives its time, even if this process dies.
 _HOG = ("import time\n"
@@ -48,6 +52,18 @@ def parse(text: str) -> Burst:
         raise ValueError(f"--burst {text!r}: the block counts from 1, the seconds are above "
                          "0 and at most 600")
     return found
+
+
+def beyond(burst: Burst | None, targets: Sequence[Target], quick: bool) -> str:
+    """Why ``burst`` cannot happen in a run of ``targets`` (its block is not among the first
+    blocks, where it would start), or "" when it can."""
+    from taskbench.jobs.blockplan import first_blocks
+
+    count = first_blocks(targets, quick)
+    if burst is None or burst.block <= count:
+        return ""
+    return (f"--burst {burst.block}:{burst.seconds:g}: this run has {count} first "
+            f"block{'s' if count != 1 else ''}, and a burst starts with one of them")
 
 
 def argument(text: str) -> Burst:

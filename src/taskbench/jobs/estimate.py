@@ -49,13 +49,12 @@ def guess(chosen: Sequence[Target], environments: int) -> float:
 def phase_guess(targets: Sequence[Target], phase: str, environments: int,
                 quick: bool = False) -> float:
     """A phase's guess: the counts on two cores at once (the larger half), the clients in
-    :data:`ROUNDS` processes each (one in a quick try-out)."""
-    chosen = blockplan.in_phase(targets, phase)
+    :data:`ROUNDS` processes each; none in a quick try-out, which has no phases."""
+    chosen = [] if quick else blockplan.in_phase(targets, phase)
     if phase == COUNTS:
         return guess(chosen, math.ceil(environments / 2))
     if phase == CLIENTS and chosen:
-        rounds = 1 if quick else ROUNDS
-        return environments * (ENV_SECONDS + rounds * sum(t.entry.seconds for t in chosen))
+        return environments * (ENV_SECONDS + ROUNDS * sum(t.entry.seconds for t in chosen))
     return guess(chosen, environments)
 
 

@@ -207,7 +207,7 @@ def _targets(args: argparse.Namespace) -> list[Target]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.monotonic()
-    problem = check_patterns(args.bench)
+    problem = check_patterns(args.bench) or burst.beyond(args.burst, _targets(args), args.quick)
     try:
         if problem:
             raise ValueError(problem)

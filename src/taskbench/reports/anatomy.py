@@ -43,7 +43,7 @@ from taskbench.catalogue import (
     Params,
 )
 from taskbench.reports import inference
-from taskbench.reports.stats import Estimate, complement, difference
+from taskbench.reports.stats import Estimate, complement, difference, estimate
 from taskbench.reports.views import Index
 from taskbench.workloads.frameworks import IN_GROUP
 
@@ -183,7 +183,10 @@ def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
     result.bytes_per_task = get(MEMORY, MEMORY_COUNT)
     result.pump_us = microseconds(get(PUMP, PUMP_COUNT))
     result.textual_tasks = get(TEXTUAL_TASKS, WIDGETS)
-    result.textual_share = get(TEXTUAL_SHARE, WIDGETS)
+    # A share is not a time: from its own processes, as the clients' view shows it.
+    measured = index.get(machine, environment, TEXTUAL_SHARE, WIDGETS)
+    result.textual_share = estimate(measured) if measured is not None and measured.current \
+        else None
     return result
 
 

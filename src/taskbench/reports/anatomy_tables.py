@@ -27,6 +27,7 @@ from taskbench.reports.anatomy import (
 from taskbench.reports.classic import kind_of, verdict_cell
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import MARKS, Cell, Table, figure_cell, label, na, ranged
+from taskbench.units import tasks_text
 from taskbench.workloads.frameworks import IN_GROUP
 
 UNPAIRED = "unpaired: the interval of every value the two intervals allow"
@@ -108,7 +109,7 @@ def cost_table(found: dict[str, Anatomy], machine: str) -> Table:
               for count in GC_COUNTS),
             Cell(f"{a.bytes_per_task.value:,.0f}") if a.bytes_per_task else na(),
             noise_aware(a.pump_us, zero=0, digits=2),
-            Cell(f"{a.textual_tasks.value:.1f}") if a.textual_tasks else na(),
+            Cell(tasks_text(a.textual_tasks.value)) if a.textual_tasks else na(),
             noise_aware(a.textual_share, zero=0, digits=1, suffix="%"),
         ])
     return Table(

@@ -18,6 +18,7 @@ print Markdown start without it.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, List, Tuple
 
@@ -38,6 +39,7 @@ WIDTH = 9.2  # inches: the README's 880 CSS px
 TEXT_SIZE = 10.0  # points: axis labels
 SMALL_SIZE = 9.0  # points: ticks, keys, the names at the lines' ends
 NOTE_SIZE = 8.0
+NOTE_WIDTH = 110  # characters of a note's line at NOTE_SIZE inside the plot
 RATE_WORDS = "tasks per second of CPU time"
 INTERVAL_WORDS = (f"points: geometric means of separate processes; "
                   f"bars: their {CONFIDENCE:.0%} confidence intervals")
@@ -51,13 +53,13 @@ Points = List[Tuple[float, Estimate]]  # count (or position), thousands of tasks
 End = Tuple[str, str, Tuple[float, float]]  # a line's name, its colour, its last point
 
 
-def _figure(width: float, height: float) -> Drawing:
+def blank_figure(width: float, height: float) -> Drawing:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _svg(figure: Drawing) -> str:
+def svg_document(figure: Drawing) -> str:
     import matplotlib
 
     buffer = io.StringIO()
@@ -106,8 +108,11 @@ class Unshown:
         if environment not in found:
             found.append(environment)
 
-    def lines(self) -> list[str]:
-        return [f"{reason}: {', '.join(envs)}" for reason, envs in self.by_reason.items()]
+    def lines(self, width: int = NOTE_WIDTH) -> list[str]:
+        """One line per reason, wrapped to ``width`` characters: a line as long as fourteen
+        interpreters' names widened the layout until the plot collapsed."""
+        return [wrapped for reason, envs in self.by_reason.items()
+                for wrapped in textwrap.wrap(f"{reason}: {', '.join(envs)}", width)]
 
 
 def _rates(index: Index, machine: str, env: str, entry: Benchmark, unshown: Unshown
@@ -133,7 +138,7 @@ def _rates(index: Index, machine: str, env: str, entry: Benchmark, unshown: Unsh
 
 def classic_figure(index: Index, machine: str) -> Drawing:
     """The answer chart as a matplotlib figure, laid out (what :func:`classic_chart` saves)."""
-    figure = _figure(WIDTH, 6.2)
+    figure = blank_figure(WIDTH, 6.2)
     axes = figure.subplots()
     ends: list[End] = []
     unshown = Unshown()
@@ -166,7 +171,7 @@ def classic_figure(index: Index, machine: str) -> Drawing:
 
 def classic_chart(index: Index, machine: str) -> str:
     """The answer chart of ``machine`` as an SVG document: the README's picture."""
-    return _svg(classic_figure(index, machine))
+    return svg_document(classic_figure(index, machine))
 
 
 def _count_axis(axes: Axes) -> None:
@@ -227,7 +232,7 @@ def spawn_chart(found: dict[str, Anatomy], machine: str) -> str:
     loop (filled: asyncio's; hollow: uvloop), side by side at each interpreter, with
     intervals. No line joins two interpreters: they are not a series."""
     environments = list(found)
-    figure = _figure(WIDTH, 6.0)
+    figure = blank_figure(WIDTH, 6.0)
     axes = figure.subplots()
     loops = SPAWN_API.axes[1].values
     series = [(api, loop) for api in SPAWN_API.axes[0].values for loop in loops]
@@ -247,5 +252,5 @@ def spawn_chart(found: dict[str, Anatomy], machine: str) -> str:
     axes.set_title(f"Spawn APIs at {ANATOMY_COUNT:,} tasks on {machine}: {RATE_WORDS}\n"
                    f"{INTERVAL_WORDS}", fontsize=TEXT_SIZE)
     figure.legend(loc="outside right upper", frameon=False, fontsize=SMALL_SIZE)
-    return _svg(figure)
+    return svg_document(figure)
 

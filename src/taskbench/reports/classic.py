@@ -22,7 +22,7 @@ from taskbench.catalogue import (
     TASK_COST,
     Benchmark,
 )
-from taskbench.interpreters.names import parse_environment
+from taskbench.interpreters.names import interpreter_order, parse_environment
 from taskbench.reports import inference
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
 from taskbench.reports.runmodel import OUT_OF_LINE
@@ -96,8 +96,10 @@ def replica_table(index: Index, machine: str, versions: Mapping[str, str] | None
 
 def steps(environments: Sequence[str]) -> list[tuple[str, str, str]]:
     """Pairs worth comparing, with what differs: consecutive versions of one build family,
-    the same version built two ways, and a matrix setting (the JIT) on against off."""
-    parsed = {env: parse_environment(env) for env in environments}
+    the same version built two ways, and a matrix setting (the JIT) on against off; by
+    version whatever order ``environments`` come in (a model keeps its series as text sorts
+    them, 3.10 before 3.9)."""
+    parsed = {env: parse_environment(env) for env in sorted(environments, key=interpreter_order)}
     families: dict[tuple[str, str], list[str]] = {}
     for env, (wanted, settings) in parsed.items():
         families.setdefault((wanted.family if wanted else env, settings), []).append(env)
@@ -174,5 +176,5 @@ def steps_table(index: Index, machine: str, versions: Mapping[str, str] | None =
                  "with the interval each verdict is read from",
         ["A → B", "what differs", *(f"{count:,} tasks ({kind_of(entry, count)})"
                                     for entry, count in STEPS_AT)], rows,
-        notes=[inference.rule_text(len(pairs)) + ".",
+        notes=[f"{inference.rule_text(len(pairs))}. {inference.direction_text()}.",
                *filter(None, [set_aside_text(index, machine, STEPS_AT)])], text_columns=2)

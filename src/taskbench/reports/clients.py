@@ -28,6 +28,7 @@ from taskbench.catalogue import (
 from taskbench.reports.anatomy_tables import noise_aware
 from taskbench.reports.stats import Estimate, estimate
 from taskbench.reports.views import Cell, Index, Table, label, marked, na, ranged
+from taskbench.units import tasks_text
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ CLIENTS: tuple[Client, ...] = (
 
 def _estimate(index: Index, machine: str, environment: str, entry: Benchmark,
               params: tuple[Any, ...]) -> Estimate | None:
-    """A figure as the sentence may use it: measured by the benchmark as declared now."""
+    """A figure as the sentence may use it: measured by the benchmark as declared now, with
+    the interval of its own processes. A share or a count of tasks is not a time: the run's
+    model sets aside values slower than its fit as interference, which says nothing of a
+    share (interference during the program lowers it, during the cycle raises it), so these
+    figures keep to their own processes, in every view."""
     figure = index.get(machine, environment, entry, *params)
     return estimate(figure) if figure is not None and figure.current else None
 
@@ -79,7 +84,7 @@ def _cell(index: Index, machine: str, environment: str, entry: Benchmark,
         return na()
     if share and figure.current and not figure.earlier_run:
         return noise_aware(found, zero=0, digits=1, suffix="%")
-    text = ranged(found, digits=1, suffix="%") if share else f"{found.value:,.2f}"
+    text = ranged(found, digits=1, suffix="%") if share else tasks_text(found.value)
     return marked(figure, text, found.has_interval or not share)
 
 
@@ -118,6 +123,12 @@ def _shares(client: Client, index: Index, machine: str) -> dict[str, Estimate]:
     return found
 
 
+def shares(index: Index, machine: str) -> list[tuple[Client, str, Estimate]]:
+    """Every client's task share on every interpreter measured on ``machine``."""
+    return [(client, env, found) for client in CLIENTS
+            for env, found in _shares(client, index, machine).items()]
+
+
 def _clause(client: Client, index: Index, machine: str) -> str | None:
     shares = _shares(client, index, machine)
     if not shares:
@@ -130,8 +141,8 @@ def _clause(client: Client, index: Index, machine: str) -> str | None:
     counts = sorted({found.value for env in shares if (found := _estimate(
         index, machine, env, client.tasks, client.params)) is not None})
     if counts:
-        made = f"{counts[0]:,.2f}" if counts[0] == counts[-1] else \
-            f"{counts[0]:,.2f} to {counts[-1]:,.2f}"
+        made = tasks_text(counts[0]) if counts[0] == counts[-1] else \
+            f"{tasks_text(counts[0])} to {tasks_text(counts[-1])}"
         details.append(f"{made} tasks per {client.unit}")
     alone = [env for env, est in shares.items() if not est.has_interval]
     if alone:

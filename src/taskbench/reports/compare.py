@@ -35,6 +35,7 @@ from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import BY_NAME, EXACT, REPLICA_KIND, SAMPLED, Benchmark
 from taskbench.reports import inference
+from taskbench.reports.runmodel import ModelError
 from taskbench.reports.views import Index, read_index
 
 # Exact counts repeat; a different memory layout of the same code moves instructions per
@@ -212,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rows, notes = compare(args.results or results_dir(), args.a, args.b, args.machine)
-    except (CompareError, ConfigError) as error:
+    except (CompareError, ConfigError, ModelError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.only != "all":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from taskbench.catalogue import ANATOMY_COUNT, CLASSIC_SPAWN, FRAMEWORK_COUNT, GC_COUNTS
-from taskbench.reports.anatomy import SOURCES, WIDGETS, Anatomy, Speedup
+from taskbench.reports.anatomy import SOURCES, Anatomy, Speedup
 from taskbench.reports.inference import FASTER, MARGIN_PERCENT, SAME, SLOWER
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import ranged
@@ -119,25 +119,6 @@ def sentences(found: dict[str, Anatomy]) -> list[str]:
     if memory:
         lines.append(f"A pending task holds {_span(memory, lambda v: f'{v:,.0f}')} bytes "
                      "(CPython; tracemalloc, exact).")
-    tasks = [a.textual_tasks.value for a in found.values() if a.textual_tasks]
-    shares = {env: a.textual_share for env, a in found.items() if a.textual_share}
-    if tasks and shares:
-        lines.append(
-            f"Textual starts {_span(tasks, lambda v: f'{v:.1f}')} tasks per widget, whose "
-            f"machinery explains {_span([s.value for s in shares.values()], _pct)} of its "
-            f"start-up CPU time at {WIDGETS:,} widgets (widest interval: "
-            f"{_widest(list(shares.values()))}).")
+    # Textual's tasks and their share: the clients' sentence says them, with the others.
     return [line for line in lines if line]
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
-
-
-def _widest(estimates: list[Estimate]) -> str:
-    with_interval = [est for est in estimates if est.has_interval]
-    if not with_interval:
-        return "none measured"
-    widest = max(with_interval, key=lambda est: est.high - est.low)  # type: ignore[operator]
-    return ranged(widest, digits=1, suffix="%")
 

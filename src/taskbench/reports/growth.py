@@ -15,6 +15,8 @@ extra instructions are counted) is time per instruction: memory, caches and page
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from taskbench.catalogue import (
     FIRST_CYCLE,
     FRAMEWORK_INSTRUCTIONS,
@@ -120,6 +122,30 @@ def growth_table(index: Index, machine: str) -> Table:
          f"page faults per task at {LARGE:,} (replica)"], rows,
         ["Instructions are exact counts; the tasks/s lost and the GC shares carry the "
          "intervals of the figures they come from."])
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What grows with N on one interpreter, beside how much its tasks/s fall: the share of
+    tasks/s lost from the smallest to the largest first-cycle count, a task's instructions
+    up to the larger count over up to the smaller (collector on), the collector's share at
+    the largest count it is measured at, and page faults per task at the largest count."""
+
+    fall: Estimate | None
+    instructions: float | None
+    collector: Estimate | None
+    faults: float | None
+
+
+COLLECTOR_AT = max(WITH_COLLECTOR)
+
+
+def scale(index: Index, machine: str, env: str) -> Scale:
+    """:class:`Scale` of ``env`` on ``machine`` (None where a figure is missing)."""
+    return Scale(_fall(index, machine, env),
+                 _growth(_exact(index, machine, env, "on", TO_SMALL),
+                         _exact(index, machine, env, "on", TO_LARGE)),
+                 gc_share(index, machine, env, COLLECTOR_AT), _faults(index, machine, env, LARGE))
 
 
 def _growths(index: Index, machine: str, collector: str) -> list[float]:

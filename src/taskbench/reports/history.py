@@ -162,12 +162,19 @@ def hosts_table(figures: Sequence[Figure], machine: str, runs: Sequence[dict[str
 def counts_chart(found: dict[str, list[Point]], machine: str) -> str:
     """The counts as an SVG line chart: one line per interpreter over the runs, broken where
     the counting method changed, each version written where it first shows and changes."""
-    from taskbench.reports.charts import NOTE_SIZE, SMALL_SIZE, TEXT_SIZE, WIDTH, _figure, _svg
+    from taskbench.reports.charts import (
+        NOTE_SIZE,
+        SMALL_SIZE,
+        TEXT_SIZE,
+        WIDTH,
+        blank_figure,
+        svg_document,
+    )
     from taskbench.reports.chartstyle import look
 
     runs = _runs(found)
     where = {run: n for n, run in enumerate(runs)}
-    drawing = _figure(WIDTH, 5.0)
+    drawing = blank_figure(WIDTH, 5.0)
     axes = drawing.add_subplot()
     for env in sorted(found, key=interpreter_order):
         style, shown = look(env), None
@@ -194,4 +201,4 @@ def counts_chart(found: dict[str, list[Point]], machine: str) -> str:
     axes.grid(True, color="#e0e0e0", linewidth=0.6)
     if found:
         axes.legend(fontsize=NOTE_SIZE, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return _svg(drawing)
+    return svg_document(drawing)

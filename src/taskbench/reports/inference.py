@@ -185,9 +185,19 @@ def _bounds(verdict: Verdict) -> tuple[float, float]:
             high if high is not None else verdict.speedup.value)
 
 
-def _digits(*values: float) -> int:
-    """Two decimals, or three where two would print a bound as 1.00."""
-    return 3 if any(round(v if v >= 1 else 1 / v, 2) == 1.0 for v in values) else 2
+def _digits(*values: float, margin_side: bool = False) -> int:
+    """Two decimals, or three where two would print a bound as 1.00 (more for faster or
+    slower, whose bounds are never 1); with ``margin_side`` (the same, or undecided), more
+    where a bound would print as the margin's edge (1.03) without being it, so that the
+    two never show the same printed interval."""
+    sizes = [v if v >= 1 else 1 / v for v in values]
+    edge = 1 + MARGIN_PERCENT / 100
+    digits = 3 if any(round(size, 2) == 1.0 for size in sizes) else 2
+    while digits < 6 and any(size != edge and round(size, digits) == round(edge, digits)
+                             if margin_side else size != 1 and round(size, digits) == 1.0
+                             for size in sizes):
+        digits += 1
+    return digits
 
 
 def words(verdict: Verdict, *, against: str = "", with_blocks: bool = True) -> str:
@@ -197,7 +207,7 @@ def words(verdict: Verdict, *, against: str = "", with_blocks: bool = True) -> s
     ``1.22× faster than 3.10 (…)``, ``same as 3.10 within ±3% (…)``, ``undecided against 3.10
     (…)``. The range is the simultaneous interval the verdict was read from."""
     low, high = _bounds(verdict)
-    digits = _digits(low, high)
+    digits = _digits(low, high, margin_side=verdict.outcome in (SAME, UNDECIDED))
     if verdict.outcome in (FASTER, SLOWER):
         than = f" than {against}" if against else ""
         shown = (low, high) if verdict.outcome == FASTER else (1 / high, 1 / low)
@@ -214,6 +224,14 @@ def words(verdict: Verdict, *, against: str = "", with_blocks: bool = True) -> s
     return f"undecided{f' against {against}' if against else ''} ({span}{more})"
 
 
+def brief(verdict: Verdict) -> str:
+    """A verdict without its range, for a sentence that points to the table holding it:
+    ``1.22× faster``, ``1.08× slower``, ``same within ±3%``, ``undecided``."""
+    if verdict.outcome in (FASTER, SLOWER):
+        return factor(verdict.speedup.value, _digits(*_bounds(verdict)))
+    return f"same within ±{MARGIN_PERCENT:g}%" if verdict.outcome == SAME else UNDECIDED
+
+
 def rule_text(family: int) -> str:
     """The rule in one sentence, for the note under a table of verdicts."""
     return (f"B against A, paired block by block within one run; the range is a simultaneous "
@@ -221,6 +239,12 @@ def rule_text(family: int) -> str:
             f"verdict is read from it: faster or slower when it excludes 1×, the same when it "
             f"lies within ±{MARGIN_PERCENT:g}%, undecided otherwise, with the blocks that "
             f"would decide it {POWER:.0%} of the time")
+
+
+def direction_text() -> str:
+    """Which way × reads, in one sentence, for the note under a table of verdicts."""
+    return ("× reads one way: \"1.22× faster\" is B making 1.22 times A's tasks per second, "
+            "\"1.08× slower\" is B taking 1.08 times A's CPU time per task")
 
 
 def judge_pairs(index: Index, machine: str, pairs: Sequence[tuple[str, str]],

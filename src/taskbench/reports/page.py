@@ -1,9 +1,10 @@
 """The cross-version page, the site's front door (``index.html``): the section model rendered
 as HTML.
 
-Its first lines answer what a task costs on each Python here and which differences are real,
-and link to ready-made views of asv's graphs (:mod:`taskbench.site.readymade`); then the
-classic table with its intervals and chart, the replica beside the post, the anatomy, and how
+Its first lines answer in three sentences, then in the answer table (both settings, each
+step's verdict) and the answer chart, with the count chart below it, and link to ready-made
+views of asv's graphs (:mod:`taskbench.site.readymade`); then the version steps, the fixed
+bases, the classic table with its intervals, the replica beside the post, the anatomy, and how
 each interpreter was built: the sections of :mod:`taskbench.reports.sections`, the same the
 README renders, through a Jinja2 template with autoescaping; the charts are matplotlib SVGs.
 The page's earlier address, ``crossversion.html``, leads to it. ``history.html`` says which
@@ -21,7 +22,7 @@ from markupsafe import Markup, escape
 
 from taskbench import files
 from taskbench.interpreters import facts
-from taskbench.reports import charts
+from taskbench.reports import answerchart, charts
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.reference import POST_URL
 from taskbench.reports.sections import sections
@@ -34,8 +35,10 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 def inline_code(text: str) -> Markup:
-    """Escape ``text`` and show its `code` spans as <code>."""
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+    """Escape ``text`` and show its `code` spans as <code> and its **strong** words as
+    <strong>, the only markup of the sections' sentences."""
+    coded = re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text)))
+    return Markup(re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", coded))
 
 
 def environment() -> Any:
@@ -55,6 +58,9 @@ def write_page(results_dir: Path, html_dir: Path, views: Sequence[Any] = ()) -> 
     by_machine, fact_problems = facts.read_all(results_dir)
     found = sections(index, by_machine)
     for section in found:
+        section.charts["answer"] = f"answer-{section.machine}.svg"
+        files.write_text(html_dir / section.charts["answer"],
+                         answerchart.answer_chart(index, section.machine))
         section.charts["classic"] = f"classic-{section.machine}.svg"
         files.write_text(html_dir / section.charts["classic"],
                          charts.classic_chart(index, section.machine))

@@ -1,22 +1,15 @@
 """``make readme``: regenerate every generated block of the README and of ``docs/``.
 
-=================  ===========================================================================
-``answer``         what a task costs on each interpreter, its verdict, and the chart
-                   (written beside the documents as ``docs/answer-<machine>.svg``)
-``benchmarks``     what the suite measures, from :mod:`taskbench.catalogue`
-``budget``         where the newest full run's time went (:mod:`taskbench.reports.budget`)
-``crossversion``   which differences are real, every figure of the classic cycle, the replica
-``findings``       why a task costs what it costs: the anatomy's findings and tables
-``interpreters``   how each interpreter was built, from the build facts beside the results
-``precision``      how far figures move between two runs (from ``precision/``)
-=================  ===========================================================================
-
-The documents are the README and every ``docs/*.md`` beside it; each block lives in
-exactly one of them, wherever its markers are. Nothing is written when the results cannot
-all be read (a block would silently lose an interpreter), or when a block would not show an
-interpreter the results hold: the command says why and exits 1. ``--check`` writes nothing
-and exits 1 when a document or picture differs from what the results give (the golden test
-runs it). Every file is written atomically.
+What each block says is made by :mod:`taskbench.reports.bodies` (its docstring lists them);
+this module finds the blocks in the documents, replaces them and writes what changed. The
+documents are the README and every ``docs/*.md`` beside it; each block lives in exactly one
+of them, wherever its markers are. Nothing is written when the results cannot all be read (a
+block would silently lose an interpreter), or when a block would not show an interpreter the
+results hold: the command says why and exits 1. A block whose results are missing (no figure
+to answer with, no block log, no precision record) is kept as it was, never emptied; the
+command names it, says why, writes the others and exits 1. ``--check`` writes nothing and
+exits 1 when a document or picture differs from what the results give, or a block cannot be
+regenerated (the golden test runs it). Every file is written atomically.
 
 Usage::
 
@@ -27,133 +20,34 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from taskbench import arguments, files
 from taskbench.asvadapter.config import ConfigError, results_dir
-from taskbench.catalogue import BLOCKS, CATALOGUE, CLIENTS, COUNTS, REPLICA_PHASE, ROUNDS
-from taskbench.interpreters import facts
 from taskbench.journal import recover
-from taskbench.reports import budget, markdown
-from taskbench.reports.precision import PRECISION_DIR, PrecisionError, markdown_section
-from taskbench.reports.sections import Section, sections
-from taskbench.reports.views import Cell, Index, Table, label, read_index
+from taskbench.reports import markdown
+from taskbench.reports.bodies import DOCS, Generated, ReadmeError, generate
+from taskbench.reports.precision import PRECISION_DIR
+from taskbench.reports.runmodel import ModelError
 
-DOCS = "docs"  # beside the README: the pages it links to, and the answer's pictures
-
-
-class ReadmeError(Exception):
-    """A block cannot be generated without losing data; the message says why."""
-
-
-@dataclass
-class Generated:
-    """Every block's body, and the pictures they show (file name in ``docs/`` -> SVG)."""
-
-    bodies: dict[str, str]
-    pictures: dict[str, str] = field(default_factory=dict)
-
-
-def picture_name(machine: str) -> str:
-    return f"answer-{machine}.svg"
-
-
-def answer(found: list[Section], index: Index, pictures: dict[str, str]) -> str:
-    """The first screen: per machine, the answer table, where it was measured, the chart."""
-    from taskbench.reports import charts
-
-    parts: list[str] = []
-    for section in found:
-        if not section.interpreters:
-            continue
-        name = picture_name(section.machine)
-        pictures[name] = charts.classic_chart(index, section.machine)
-        parts += [markdown.table(section.answer_table), section.answer]
-        if section.clients:
-            parts.append(f"{section.clients} [Per interpreter]({DOCS}/figures.md).")
-        parts.append(f"![Thousand tasks/s against the task count, one line per interpreter, "
-                     f"on {section.machine}]({DOCS}/{name})")
-        if section.rounds:
-            parts.append(section.rounds)
-    return markdown.document(parts) if parts else "No results yet: run `make bench`.\n"
-
-
-def crossversion(found: list[Section]) -> str:
-    parts: list[str] = []
-    for section in found:
-        if section.interpreters:
-            parts += [markdown.table(section.steps), markdown.table(section.classic),
-                      markdown.table(section.replica)]
-    return markdown.document(parts) if parts else "No results yet: run `make bench`.\n"
-
-
-def interpreters(found: list[Section]) -> str:
-    parts = [markdown.table(section.facts) for section in found if section.facts.rows]
-    return markdown.document(parts) if parts else "No build facts yet: run `make bench`.\n"
-
-
-def findings(found: list[Section]) -> str:
-    parts: list[str] = []
-    for section in found:
-        if section.anatomy is not None:
-            parts.append(f"On `{section.machine}`, across the interpreters measured:\n\n"
-                         + markdown.bullets(section.anatomy.findings))
-            parts += [markdown.table(table) for table in section.anatomy.tables]
-        if section.threads is not None:
-            parts.append(markdown.table(section.threads))
-    return markdown.document(parts) if parts else "No anatomy results yet: run `make bench`.\n"
-
-
-def _values(values: tuple[object, ...]) -> str:
-    shown = [f"{value:,}" if isinstance(value, int) else str(value) for value in values]
-    return ", ".join(shown) if len(shown) <= 6 else f"{', '.join(shown[:5])} … {shown[-1]}"
-
-
-def benchmarks() -> str:
-    """The catalogue as a table: the list of what is measured cannot drift from it."""
-    kinds = {BLOCKS: "per-process values in interleaved blocks, the run's model, 95% interval",
-             CLIENTS: f"{ROUNDS} processes in the clients phase, 95% interval",
-             COUNTS: "exact count", REPLICA_PHASE: "one process (with --replica)"}
-    rows = [[label(f"`{entry.class_name}.{entry.method}`"), Cell(entry.title),
-             Cell(entry.unit), Cell(entry.better or "not a cost"),
-             Cell("; ".join(f"{axis.name}: {_values(axis.values)}" for axis in entry.axes)),
-             Cell(kinds[entry.measured_in])] for entry in CATALOGUE]
-    return markdown.table(Table("benchmarks", "The benchmarks (declared in "
-                                "`src/taskbench/catalogue.py`)",
-                                ["benchmark", "what", "unit", "better", "parameters",
-                                 "figure"], rows, text_columns=6))
-
-
-def generate(results: Path, precision_dir: Path = PRECISION_DIR) -> Generated:
-    """Every block's body and picture, or ReadmeError when a block would lose data."""
-    index, problems = read_index(results)
-    records, fact_problems = facts.read_all(results)
-    if problems or fact_problems:
-        raise ReadmeError("the results cannot all be read, so the blocks would lose what "
-                          "they hold:\n  " + "\n  ".join(problems + fact_problems))
-    found = sections(index, records)
-    for section in found:
-        lost = section.missing()
-        if lost:
-            raise ReadmeError(f"the README would leave out {', '.join(lost)} on "
-                              f"{section.machine}, which the results hold")
-    pictures: dict[str, str] = {}
-    bodies = {"answer": answer(found, index, pictures), "benchmarks": benchmarks(),
-              "crossversion": crossversion(found), "findings": findings(found),
-              "interpreters": interpreters(found),
-              "budget": budget.markdown_section(results, index.machines())}
-    try:
-        bodies["precision"] = markdown_section(precision_dir)
-    except PrecisionError as error:
-        raise ReadmeError(str(error)) from None
-    return Generated(bodies, pictures)
+__all__ = ["DOCS", "Generated", "ReadmeError", "generate", "main"]
 
 
 def documents(readme: Path) -> list[Path]:
     """The README and every page of ``docs/`` beside it."""
     return [readme, *sorted((readme.parent / DOCS).glob("*.md"))]
+
+
+def kept_messages(texts: dict[Path, str], kept: dict[str, str]) -> list[str]:
+    """What is said of each block that cannot be regenerated: which, where, and why."""
+    said = []
+    for name, reason in kept.items():
+        holders = [str(path) for path, text in texts.items() if f"<!-- {name}:begin -->" in text]
+        where = f" of {', '.join(holders)}" if holders else ""
+        said.append(f"the {name} block{where} was not regenerated ({reason}): it is kept as "
+                    "it was")
+    return said
 
 
 def updated(texts: dict[Path, str], bodies: dict[str, str]) -> dict[Path, str]:
@@ -264,21 +158,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         generated = generate(results, args.precision)
         wanted = {**updated(texts, generated.bodies),
                   **_pictures(args.readme, generated.pictures)}
-    except (OSError, ConfigError, ReadmeError, markdown.MarkerError) as error:
+    except (OSError, ConfigError, ReadmeError, markdown.MarkerError, ModelError) as error:
         print(f"error: {args.readme} not regenerated: {error}", file=sys.stderr)
         return 1
     stale = _stale(texts, wanted)
+    kept = kept_messages(texts, generated.kept)
     if args.check:
+        for message in kept:
+            print(f"error: {message}", file=sys.stderr)
         if stale:
             print(f"stale, not matching the results: {', '.join(map(str, stale))}: run "
                   "`make readme` and commit the result", file=sys.stderr)
+        if stale or kept:
             return 1
         print(f"{args.readme} and its docs match the results")
         return 0
+    status = _write(stale, wanted) if stale else 0
     if not stale:
         print(f"{args.readme} and its docs were already up to date")
-        return 0
-    return _write(stale, wanted)
+    for message in kept:
+        print(f"error: {message}", file=sys.stderr)
+    return 1 if kept else status
 
 
 if __name__ == "__main__":

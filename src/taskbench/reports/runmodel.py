@@ -283,6 +283,9 @@ def fit(values: Sequence[Value], groups: Mapping[str, str] | None = None) -> Run
             result, spreads = _weighted_fit(logs, _design(kept, series, blocks, False), labels)
         else:
             position = tested
+    if result.df_resid < 1:
+        raise TooFewValues(f"{len(kept)} values of {len(series)} series in {len(blocks)} "
+                           "blocks leave no degrees of freedom for a spread")
     used = {name: sum(1 for value in kept if value.series == name) for name in series}
     return RunModel(tuple(series), tuple(blocks), group_of, used, tuple(set_aside), spreads,
                     float(result.df_resid), position, np.asarray(result.params),

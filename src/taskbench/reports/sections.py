@@ -1,11 +1,12 @@
 """The section model: what the README and the cross-version page say about one machine.
 
 A :class:`Section` is built once from the results (:func:`sections`) and rendered twice: to
-Markdown for the README's generated blocks (:mod:`taskbench.reports.readme`) and to HTML for
+Markdown for the README's generated blocks (:mod:`taskbench.reports.bodies`) and to HTML for
 the cross-version page (:mod:`taskbench.reports.page`), so the two cannot disagree. Its
-sentences are plain text (a `code` span is the only markup, which both renderers show as
-code); its tables are :class:`taskbench.reports.views.Table` view models. Before anything is
-rendered, :meth:`Section.missing` checks that every interpreter the results hold is shown.
+sentences are plain text (a `code` span and **strong** words are the only markup, which both
+renderers show alike); its tables are :class:`taskbench.reports.views.Table` view models.
+Before anything is rendered, :meth:`Section.missing` checks that every interpreter the results
+hold is shown.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from taskbench.interpreters.names import parse_environment
 from taskbench.reports import growth
 from taskbench.reports.anatomy import anatomies
 from taskbench.reports.anatomy_tables import cost_table, frameworks_table, speedup_table
-from taskbench.reports.answer import answer_sentence, answer_table
+from taskbench.reports.answer import answer_table, bases_table, measured_text, post_sentence
 from taskbench.reports.classic import classic_table, replica_table, steps_table
 from taskbench.reports.clients import clients_sentence, clients_table
 from taskbench.reports.findings import sentences
+from taskbench.reports.plain import reversals
+from taskbench.reports.plain import sentences as plain_sentences
 from taskbench.reports.threads import threads_table
 from taskbench.reports.views import Cell, Index, Table, label
 
@@ -50,7 +53,7 @@ class Section:
     """Everything said about one machine, in the order a reader meets it."""
 
     machine: str
-    answer: str
+    answer: str  # the post's one figure measured as one here, beside it
     answer_table: Table
     steps: Table
     classic: Table
@@ -62,6 +65,10 @@ class Section:
     threads: Table | None = None  # tasks across threads, where measured (alone, on CI)
     clients: str = ""  # the task machinery's share of real programs, in a sentence
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> file name
+    plain: list[str] = field(default_factory=list)  # the answer in three plain sentences
+    reversals: list[str] = field(default_factory=list)  # why a step reverses, or not known
+    measured: str = ""  # "at commit `0bcf81ed` (2026-11-30)"
+    bases: Table | None = None  # every interpreter against fixed bases
 
     def missing(self) -> list[str]:
         """Interpreters the results hold that a table leaves out (should be none)."""
@@ -138,13 +145,14 @@ def _section(index: Index, machine: str, records: list[facts.Record]) -> Section
     named = _by_name(records)
     full = versions(index.environments(machine), named)
     clients = clients_sentence(index, machine) or ""  # said in the answer and the findings
-    return Section(machine, answer_sentence(index, machine),
-                   answer_table(index, machine, named), steps_table(index, machine, full),
-                   classic_table(index, machine, full), replica_table(index, machine, full),
-                   facts_table(records, machine),
+    return Section(machine, post_sentence(index, machine), answer_table(index, machine),
+                   steps_table(index, machine, full), classic_table(index, machine, full),
+                   replica_table(index, machine, full), facts_table(records, machine),
                    index.environments(machine, [TASK_COST, FIRST_CYCLE]),
                    _anatomy(index, machine, clients), rounds_note(index, machine),
-                   clients=clients, threads=threads_table(index, machine))
+                   clients=clients, threads=threads_table(index, machine),
+                   plain=plain_sentences(index, machine), reversals=reversals(index, machine),
+                   measured=measured_text(index, machine), bases=bases_table(index, machine))
 
 
 def sections(index: Index, records: dict[str, list[facts.Record]] | None = None

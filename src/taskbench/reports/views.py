@@ -137,10 +137,11 @@ class Index:
         return blocklog.newest_run(records)
 
     def in_run(self, machine: str, environment: str, entry: Benchmark, *params: Any) -> bool:
-        """Whether the figure was measured in blocks by the newest run on ``machine``."""
+        """Whether the newest run on ``machine`` measured the figure in its blocks."""
         run = self.run(machine)
         figure = self.get(machine, environment, entry, *params)
-        return (run is not None and figure is not None and figure.commit == run["commit"]
+        return (run is not None and figure is not None and not figure.earlier_run
+                and figure.commit == run["commit"]
                 and self.by_block(machine, environment, entry, *params) is not None)
 
     def run_values(self, machine: str, entry: Benchmark, *params: Any) -> list[Value]:

@@ -43,6 +43,7 @@ from taskbench.asvadapter.history import (
     first_parent_commits,
 )
 from taskbench.journal import recover
+from taskbench.reports.runmodel import ModelError
 from taskbench.site import asvpages, intervals, readymade
 from taskbench.site.links import (
     Links,
@@ -135,7 +136,7 @@ def build(config: Path = CONFIG, cache: Path | None = None) -> Path:
         raise SiteError(str(error)) from None
     try:
         published = _build(config, site, results_dir, cache or default_cache())
-    except ConfigError as error:
+    except (ConfigError, ModelError) as error:
         raise SiteError(f"{error}; {kept_note(site)}") from None
     except SiteError as error:
         raise SiteError(f"{error}\n{kept_note(site)}") from None
