@@ -1,7 +1,8 @@
 # The two commands of the README: `make bench` (the main job) and `make test`.
 VENV_PYTHON := .venv/bin/python
 
-.PHONY: bench test test-fast test-slow venv browser valgrind pythons site preview readme lint
+.PHONY: bench test test-fast test-slow venv browser valgrind pythons test-pythons site preview \
+	readme lint
 
 venv:
 	@tools/venv.sh
@@ -9,15 +10,18 @@ venv:
 bench: venv valgrind
 	$(VENV_PYTHON) -m taskbench.jobs.main $(ARGS)
 
-# Everything, both tiers in one pytest run (real asv runs, the browser, rehearsals too).
-test: venv browser
+# Everything, both tiers in one pytest run (real asv runs, the browser, rehearsals too), with
+# all the tests need installed or gathered first: the browser, valgrind, the interpreters. A
+# test that would skip for want of one of them fails instead, and the few skips left are
+# named in the run's last lines (tests/conftest.py).
+test: venv browser valgrind test-pythons
 	$(VENV_PYTHON) -m pytest $(ARGS)
 
 # For everyday work: pure functions and fake results, under a minute.
 test-fast: venv
 	$(VENV_PYTHON) -m pytest -m "not slow" $(ARGS)
 
-test-slow: venv browser
+test-slow: venv browser valgrind test-pythons
 	$(VENV_PYTHON) -m pytest -m slow $(ARGS)
 
 browser:
@@ -28,6 +32,12 @@ valgrind:
 
 pythons: venv
 	$(VENV_PYTHON) -m taskbench.interpreters $(ARGS)
+
+# The interpreters the tests run across (share, spawn), gathered as `make pythons` gathers
+# them, without the ARGS meant for pytest; after the first time the download cache makes it
+# a matter of seconds.
+test-pythons: venv
+	$(VENV_PYTHON) -m taskbench.interpreters
 
 site: venv
 	$(VENV_PYTHON) -m taskbench.site

@@ -1,7 +1,12 @@
-"""Shared fixtures: a repository root, a way to run this Python, and fake results.
+"""Shared fixtures: a repository root, a way to run this Python, and fake results; and the
+rule that no test skips for want of what the Makefile provides.
 
 Fake results are written by asv's own ``Results`` class, so every test reads files that asv
 itself would write; no test reads the committed numbers as expected values.
+
+No test skips for want of what ``make test`` installs or gathers first: such a skip is a
+failure, and the skips that remain are named in the run's last lines (``tests/skips.py``,
+whose hooks are this file's).
 """
 
 from __future__ import annotations
@@ -18,13 +23,13 @@ from typing import Any, Callable, Iterator, Mapping, Tuple
 
 import pytest
 
+from skips import NEEDS, PROVIDED, needs, pytest_runtest_makereport, pytest_terminal_summary
 from taskbench.asvadapter.history import configured_repo, drawn_history
 from taskbench.catalogue import Benchmark
 
+__all__ = ["NEEDS", "PROVIDED", "needs", "pytest_runtest_makereport", "pytest_terminal_summary"]
 ROOT = Path(__file__).resolve().parent.parent
 Values = Mapping[Tuple[Any, ...], Any]  # params -> samples (list), a value, or None
-
-
 def run_python(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None,
                timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run this interpreter with ``args`` and capture its output as text."""

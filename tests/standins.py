@@ -7,6 +7,10 @@
   depth, a ``--depth`` fetch of only the ref or commit; then the checkout: ``-B BRANCH
   refs/remotes/origin/BRANCH`` for a branch, the bare commit for a commit id (detached, no
   local branch at all), ``refs/remotes/pull/N/merge`` for a pull request (detached).
+* :class:`GitHubApi` stands in for the one call of GitHub's REST API the workflows make
+  (``POST /repos/{owner}/{repo}/pulls``, opening a pull request), on a local port: it
+  answers as told (201 with the pull request's address, or an error GitHub gives) and keeps
+  each request.
 * :class:`ArtifactStore` is one workflow run's artifacts, as upload-artifact v6 and
   download-artifact v7 keep them: a directory's files under it (hidden ones left out, as
   ``include-hidden-files: false`` does), nothing uploaded when no file is found, a second
@@ -18,9 +22,12 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 import shutil
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +187,37 @@ class ArtifactStore:
             shutil.copytree(self.folder / name, path if single else path / name,
                             dirs_exist_ok=True)
         return matched
+
+
+class GitHubApi:
+    """GitHub's API for opening a pull request, on a local port (see the module docstring)."""
+
+    def __init__(self, status: int = 201, reply: dict[str, Any] | None = None) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status, self.reply = status, reply or {"html_url": "https://example.invalid/pull/1"}
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                api.requests.append({"path": self.path, "body": body,
+                                     "authorization": self.headers["Authorization"]})
+                data = json.dumps(api.reply).encode()
+                self.send_response(api.status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def environment(self) -> dict[str, str]:
+        """What a runner sets for the API: its address."""
+        return {"GITHUB_API_URL": f"http://127.0.0.1:{self.server.server_port}"}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

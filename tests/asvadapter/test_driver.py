@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from taskbench.asvadapter.driver import AsvDriver, head_commit
+from taskbench.asvadapter import driver as driver_module
+from taskbench.asvadapter.driver import EXISTING, AsvDriver, existing_name, head_commit
 from taskbench.catalogue import ROUNDS
 
 
@@ -31,6 +33,42 @@ def test_an_existing_environment_gets_a_commit_instead_of_a_range() -> None:
                                      environments=["existing:/py"])
     assert "HEAD^!" not in args and "--set-commit-hash=abc" in args
     assert args[args.index("-E") + 1] == "existing:/py"
+
+
+def test_existing_environments_measure_the_checkout_and_spawn_where_nothing_forks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The blocks ask for HEAD^! and asv's forkserver; on Windows asv refuses both.
+    asked = {"environments": ["existing:/a", "existing:/b"], "launch_method": "forkserver"}
+    args = AsvDriver().run_arguments(machine="box", **asked)
+    assert "HEAD^!" not in args and f"--set-commit-hash={head_commit()}" in args
+    assert "--launch-method=forkserver" in args
+    monkeypatch.setattr(driver_module, "CAN_FORK", False)
+    args = AsvDriver().run_arguments(machine="box", **asked)
+    assert "--launch-method=spawn" in args
+    mixed = AsvDriver().run_arguments(machine="box", environments=["existing:/a", "py3.12"])
+    assert mixed[:2] == ["run", "HEAD^!"]  # asv itself says what is wrong with a mix
+
+
+def test_an_existing_environment_named_as_asv_names_it_is_given_to_asv_by_its_path(
+        tmp_path: Path) -> None:
+    from asv import environment
+    from asv.config import Config
+
+    python = sys.executable
+    (tmp_path / "asv.conf.json").write_text(json.dumps(
+        {"version": 1, "repo": str(ROOT), "branches": ["main"]}))
+    asv_own = environment.ExistingEnvironment(Config.load(str(tmp_path / "asv.conf.json")),
+                                              python, {}, {}).name
+    assert existing_name(python) == asv_own  # without starting the interpreter
+    with AsvDriver(ROOT / "asv.conf.json", results_dir=tmp_path / "r",
+                   settings_overrides={EXISTING: [python]}) as driver:
+        args = driver.run_arguments(machine="box", environments=[asv_own])
+        assert args[args.index("-E") + 1] == f"existing:{python}"
+        assert "HEAD^!" not in args and "--set-commit-hash" in " ".join(args)
+        # asv itself is given the copy of the configuration that lists the interpreter.
+        copied = AsvDriver(driver.config_file())
+        assert copied.specs([asv_own, "virtualenv-py3.12"]) == [f"existing:{python}",
+                                                                "virtualenv-py3.12"]
 
 
 def test_without_overrides_asv_reads_the_real_configuration() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import crlf
 from conftest import ROOT, write_results
 from standins import checkout
 from taskbench.asvadapter.history import HistoryError, drawn_history, first_parent_commits
@@ -74,6 +75,25 @@ def test_a_commit_id_checkout_has_no_main_and_the_drawn_history_has_it(
                                                                     origin["measured"]]
     assert not history.exists()  # scratch only: the checkout itself gained no branch
     assert git(workspace, "for-each-ref", "refs/heads").stdout == ""
+
+
+def test_the_history_is_drawn_with_windows_line_endings_in_force(
+        origin: dict[str, str | Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 31: on Windows every text-mode write says "\\r\\n", and git reads an alternates
+    file or ``update-ref --stdin`` with a "\\r" left on each line ("objects\\r does not
+    exist", "expected SP"): the CI job's Windows mode, which draws this history, exited 2."""
+    workspace = tmp_path / "detached"
+    checkout(Path(origin["bare"]), workspace, {"ref": origin["results"], "fetch-depth": 0},
+             GITHUB)
+    probe = tmp_path / "probe"
+    crlf.translate(monkeypatch.setattr)
+    probe.write_text("a\n", encoding="utf-8")
+    assert probe.read_bytes() == b"a\r\n"  # the translation is in force
+    with drawn_history(workspace, ["main"]) as history:
+        alternates = (history / "objects" / "info" / "alternates").read_bytes()
+        assert alternates.endswith(b"objects\n") and b"\r" not in alternates
+        assert first_parent(history, "main") == [origin["results"], origin["measured"]]
+        assert git(history, "rev-list", "-n", "1", "v1").stdout.strip() == origin["measured"]
 
 
 def test_a_shallow_checkout_is_deepened_from_its_remote(origin: dict[str, str | Path],

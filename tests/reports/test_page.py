@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import write_results
+from conftest import write_block_log, write_results
 from taskbench.catalogue import TASK_COST
 from taskbench.reports.page import write_page
 
@@ -65,6 +65,10 @@ def test_a_machine_measured_in_existing_environments_says_its_rounds_were_not_in
     linux = page.split('<section id="linux-box">', 1)[1].split("</section>", 1)[0]
     assert "were not interleaved" in windows and "<code>existing</code>" in windows
     assert "were not interleaved" not in linux
+    write_block_log(folder, "windows-box")  # issue 31: the Windows job measures in blocks
+    page = write_page(folder, tmp_path / "html2").read_text()
+    windows = page.split('<section id="windows-box">', 1)[1].split("</section>", 1)[0]
+    assert "were not interleaved" not in windows
 
 
 def test_code_spans_in_table_headings_are_shown_as_code(world: Path, tmp_path: Path) -> None:

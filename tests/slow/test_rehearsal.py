@@ -12,20 +12,33 @@ setup-python hands every job a fresh venv of this machine's interpreter, as a fr
 has nothing installed, so that every install step runs exactly as the workflow writes it;
 the Pages actions check the site and keep it as its artifact.
 
+Each runner is handed every interpreter of the workflow, but setup-python's stand-in installs
+only :data:`OFFERED` (two versions this machine has; ``tests.yml`` sets both up on GitHub), and
+fails for the others as setup-python does for a version it cannot find: the job measures the
+two in interleaved blocks and names the rest as missing, as a runner would whose setup-python
+failed for some.
+
 The scenario, on a snapshot of the working tree:
 
-1. a quick run by hand: the plan (a try-out); the Linux job on 3.12 with one benchmark made
-   to fail (asv's ``ASV_PYTHONPATH``); the Windows job, the workflow's own, with
-   ``runner.os`` Windows and ``--windows-mode`` added (this is not Windows); figures in the
-   job summaries, ``tryout-*`` artifacts, no merge, nothing pushed;
+1. a quick run by hand: the plan (a try-out); the Linux job with one benchmark made to fail
+   (asv's ``ASV_PYTHONPATH``); the Windows job, the workflow's own, with ``runner.os``
+   Windows, ``--windows-mode`` added (this is not Windows) and Windows' line endings in force
+   for every Python it starts (``tests/crlf.py``, through a ``sitecustomize``): every
+   text-mode write and pipe says ``"\r\n"``; figures in the job summaries, ``tryout-*``
+   artifacts, no merge, nothing pushed;
 2. a run by hand for a ref that does not exist: the plan fails saying so, nothing measured;
 3. a scheduled run. Its bench jobs' hour of measuring is stood in for by the try-out's
    folders, uploaded by the bench job's own upload step under the names it gives a published
    run (Linux twice: a partial first attempt, then the re-run), beside a truncated artifact;
-   the merge job pushes while another commit lands between its fetch and its push; the site
-   is built from the pushed commit (a detached checkout) and deployed;
+   the merge job pushes while another commit lands between its fetch and its push, says
+   which interpreters each runner missed and that every version step is paired within one
+   runner; the site is built from the pushed commit (a detached checkout) and deployed;
 4. a scheduled run whose every bench job failed before uploading: nothing to merge;
-5. a pull request's relative benchmark.
+5. a scheduled run onto a protected main (run before the third, while main has no results
+   yet): the push is refused, the job says what to do in one line and keeps the results in
+   the artifact its summary names (the pull request it can open instead is tested in
+   ``tests/jobs/test_publish.py``, against a stand-in for GitHub's API);
+6. a pull request's relative benchmark.
 """
 
 from __future__ import annotations
@@ -44,13 +57,15 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, needs
 from standins import ActionFailed, ArtifactStore, checkout
+from taskbench import blocklog
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import MEMORY, TASK_COST
 from taskbench.host import fingerprint, host_label
 from taskbench.interpreters.sources import newest_pyenv_release, pyenv_root
 from taskbench.jobs.machine import cpu_model
+from taskbench.jobs.runners import CI_PYTHONS, FREE_THREADED, PAIRED, step_pairing
 from taskbench.jobs.summary import TRYOUT
 from test_workflows import Expressions, flow, text_of
 
@@ -58,8 +73,16 @@ pytestmark = pytest.mark.slow
 ARCH = {"x86_64": "X64", "aarch64": "ARM64", "arm64": "ARM64"}.get(platform.machine(), "X64")
 MACHINE, WINDOWS = f"gha-ubuntu-24.04-{ARCH.lower()}", "gha-windows-2022-x64"
 FACTS = "interpreters.jsonl"
-LINUX, WINDOWS_MATRIX = ({"os": "ubuntu-24.04", "python": "3.12"},
-                         {"os": "windows-2022", "python": "3.12"})
+LINUX, WINDOWS_MATRIX = {"os": "ubuntu-24.04"}, {"os": "windows-2022"}
+# The interpreters setup-python's stand-in installs (the tools' 3.12 among them); it fails
+# for every other version the workflow asks for. One version step: 3.11 -> 3.12.
+OFFERED = ("3.11", "3.12")
+NOT_FOUND = "The version '{}' with architecture '{}' was not found for this operating system."
+CRLF = ("import sys\nsys.path.insert(0, {tests!r})\nimport crlf\ncrlf.translate()\n"
+        "# Windows' line endings for every Python of the rehearsal's Windows job\n")
+DECLINE = ("#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = refs/heads/main ]; then\n"
+           "    echo 'error: GH006: Protected branch update failed for refs/heads/main.' >&2\n"
+           "    exit 1\n  fi\ndone\n")
 FAULT = ("try:  # the rehearsal's fault: MemoryPerTask fails, every other benchmark runs\n"
          "    import taskbench.workloads.memory as memory\n"
          "    memory.bytes_per_pending_task = None\nexcept ImportError:\n    pass\n")
@@ -72,7 +95,7 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def key_values(path: Path) -> dict[str, str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()  # "\r\n" as GitHub reads it too
     assert not [line for line in lines if "<<" in line.split("=")[0]], "not rehearsed"
     return dict(line.split("=", 1) for line in lines if "=" in line)
 
@@ -127,7 +150,8 @@ class Rehearsal:
         found = next((str(c) for c in candidates if c and Path(c).exists() and subprocess.run(
             [str(c), "-c", ""], capture_output=True, check=False).returncode == 0), None)
         if found is None:
-            pytest.skip(f"no Python {version} here to stand in for setup-python")
+            pytest.skip(needs("interpreters", f"no Python {version} here to stand in for "
+                                             "setup-python"))
         if not venv.exists():
             subprocess.run([found, "-m", "venv", str(venv)], check=True)
         return venv / "bin" / "python"
@@ -146,6 +170,7 @@ class Rehearsal:
                 "GITHUB_SHA": github["sha"], "GITHUB_RUN_ID": github["run_id"],
                 "GITHUB_RUN_ATTEMPT": "1", "GITHUB_EVENT_NAME": github["event_name"],
                 "GITHUB_JOB": job, "RUNNER_OS": runner_os, "RUNNER_ARCH": ARCH,
+                "RUNNER_NAME": f"rehearsal runner {self.jobs}",
                 "RUNNER_TEMP": str(workspace.parent / "temp")}
 
     def job(self, name: str, job: str, github: dict[str, Any], store: ArtifactStore, *,
@@ -157,7 +182,8 @@ class Rehearsal:
         workspace = self.tmp / f"job{self.jobs}-{job}" / "workspace"
         (workspace.parent / "temp").mkdir(parents=True)
         contexts = {"github": github, "matrix": matrix or {}, "inputs": inputs or {},
-                    "needs": needs or {}, "steps": {}, "runner": {"os": runner_os, "arch": ARCH}}
+                    "needs": needs or {}, "steps": {}, "runner": {"os": runner_os, "arch": ARCH},
+                    "vars": github.get("vars", {})}
         ev = Expressions(contexts, ok=all(n["result"] == "success" for n in contexts["needs"]
                                           .values()))
         image = {"Linux": "ubuntu-", "Windows": "windows-"}[runner_os]
@@ -182,7 +208,7 @@ class Rehearsal:
                     outputs = self.stand_in(step["uses"], given, workspace, paths, github, store)
                 except ActionFailed as error:
                     self.log.append(f"{label}: failed: {error}")
-                    ev.ok, outcome = False, "failure"
+                    outcome = "failure"
                 if after_checkout and step["uses"].startswith("actions/checkout@"):
                     after_checkout(workspace)
             else:
@@ -205,9 +231,11 @@ class Rehearsal:
                 envs.update(key_values(files["GITHUB_ENV"]))
                 paths[:0] = reversed(files["GITHUB_PATH"].read_text().split())
                 outputs = key_values(files["GITHUB_OUTPUT"])
-                summaries.append(files["GITHUB_STEP_SUMMARY"].read_text())
+                summaries.append(files["GITHUB_STEP_SUMMARY"].read_bytes().decode())
                 if done.returncode != 0:
-                    ev.ok, outcome = False, "failure"
+                    outcome = "failure"
+            if outcome == "failure" and step.get("continue-on-error") is not True:
+                ev.ok = False
             if "id" in step:
                 contexts["steps"][step["id"]] = {"outputs": outputs, "outcome": outcome}
         return {"result": "success" if ev.ok else "failure", "workspace": workspace,
@@ -222,6 +250,8 @@ class Rehearsal:
             checkout(self.origin, workspace, given, github)
         elif action == "actions/setup-python":  # a fresh runner: its own tool cache
             version = str(given["python-version"])
+            if version not in OFFERED:
+                raise ActionFailed(NOT_FOUND.format(version, ARCH.lower()))
             python = self.python(version, workspace.parent / "toolcache" / version)
             paths.insert(0, str(python.parent))
             return {"python-version": version, "python-path": str(python)}
@@ -258,10 +288,13 @@ def quick_run(r: Rehearsal) -> dict[str, Any]:
     github, store = github_of(r, "workflow_dispatch", "4242", inputs), r.store("4242")
     plan = r.job("benchmarks.yml", "plan", github, store, inputs=inputs)
     (r.tmp / "fault" / "sitecustomize.py").write_text(FAULT)
+    (r.tmp / "crlf").mkdir()
+    (r.tmp / "crlf" / "sitecustomize.py").write_text(CRLF.format(tests=str(ROOT / "tests")))
     bench = r.job("benchmarks.yml", "bench", github, store, inputs=inputs, matrix=LINUX,
                   needs={"plan": plan}, env={"ASV_PYTHONPATH": str(r.tmp / "fault")})
     windows = r.job("benchmarks.yml", "bench", github, store, inputs=inputs, runner_os="Windows",
-                    matrix=WINDOWS_MATRIX, needs={"plan": plan}, spec=windows_job())
+                    matrix=WINDOWS_MATRIX, needs={"plan": plan}, spec=windows_job(),
+                    env={"PYTHONPATH": str(r.tmp / "crlf")})
     merge = r.job("benchmarks.yml", "merge", github, store, inputs=inputs,
                   needs={"plan": plan, "bench": bench})
     return {"plan": plan, "bench": bench, "windows": windows, "merge": merge, "store": store,
@@ -292,7 +325,7 @@ def stand_in_uploads(r: Rehearsal, tryout: ArtifactStore, github: dict[str, Any]
               if s.get("uses", "").startswith("actions/upload-artifact@")]
     spec = {"runs-on": "${{ matrix.os }}", "steps": upload}
     for matrix, runner_os, attempts in ((LINUX, "Linux", 2), (WINDOWS_MATRIX, "Windows", 1)):
-        folder = tryout.folder / f"tryout-{matrix['os']}-{matrix['python']}"
+        folder = tryout.folder / f"tryout-{matrix['os']}"
         for partial in [True] * (attempts - 1) + [False]:  # a failed first attempt, a re-run
             job = r.job("benchmarks.yml", "bench", github, store, spec=spec, matrix=matrix,
                         needs={"plan": plan}, runner_os=runner_os,
@@ -305,9 +338,9 @@ def scheduled_run(r: Rehearsal, tryout: ArtifactStore) -> dict[str, Any]:
     plan = r.job("benchmarks.yml", "plan", github, store)
     stand_in_uploads(r, tryout, github, store, plan)
     broken = store.folder / "results-ubuntu-24.04-truncated"
-    shutil.copytree(store.folder / "results-ubuntu-24.04-3.12", broken)
+    shutil.copytree(store.folder / "results-ubuntu-24.04", broken)
     for path in [*(broken / MACHINE).glob("*-py3.12.json"), broken / MACHINE / FACTS]:
-        path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+        path.write_bytes(path.read_bytes()[:-3])  # cut inside its last line
     elsewhere, landed = r.tmp / "elsewhere", r.tmp / "landed"
     subprocess.run(["git", "clone", "-q", str(r.origin), str(elsewhere)], check=True)
     git(elsewhere, "commit", "-q", "--allow-empty", "-m", "pushed while the benchmarks ran")
@@ -341,6 +374,24 @@ def empty_run(r: Rehearsal) -> dict[str, Any]:
             "log": r.tail(4000)}
 
 
+def protected_run(r: Rehearsal, tryout: ArtifactStore) -> dict[str, Any]:
+    """A scheduled run onto a main that refuses the bot's push (GitHub's GH006)."""
+    hook = r.origin / "hooks" / "pre-receive"
+    hook.write_text(DECLINE)
+    hook.chmod(0o755)
+    before = git(r.origin, "rev-parse", "main")
+    github, store = github_of(r, "schedule", "4247", None), r.store("4247")
+    try:
+        plan = r.job("benchmarks.yml", "plan", github, store)
+        stand_in_uploads(r, tryout, github, store, plan)
+        merge = r.job("benchmarks.yml", "merge", github, store,
+                      needs={"plan": plan, "bench": {"result": "success", "outputs": {}}})
+    finally:
+        hook.unlink()
+    return {"merge": merge, "store": store, "before": before,
+            "after": git(r.origin, "rev-parse", "main")}
+
+
 @pytest.fixture(scope="module")
 def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
     return Rehearsal(tmp_path_factory.mktemp("rehearsal"))
@@ -349,49 +400,82 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
 @pytest.fixture(scope="module")
 def run(rehearsal: Rehearsal) -> dict[str, Any]:
     started = time.monotonic()
-    assert "3.12" in flow("benchmarks.yml")["jobs"]["bench"]["strategy"]["matrix"]["python"]
+    asked = [found.get("with", {}).get("python-version")
+             for found in flow("benchmarks.yml")["jobs"]["bench"]["steps"]]
+    assert set(OFFERED) <= set(asked) and set(FREE_THREADED) <= set(asked)
     quick = quick_run(rehearsal)
     bad = bad_ref_run(rehearsal)
+    protected = protected_run(rehearsal, quick["store"])  # before results land on main
     scheduled = scheduled_run(rehearsal, quick["store"])
     empty = empty_run(rehearsal)
     return {"quick": quick, "bad": bad, "scheduled": scheduled, "empty": empty,
-            "seconds": time.monotonic() - started}
+            "protected": protected, "seconds": time.monotonic() - started}
 
 
 def test_a_job_whose_benchmark_fails_still_uploads_what_it_measured(
         rehearsal: Rehearsal, run: dict[str, Any]) -> None:
     log, quick = rehearsal.tail(10**9), run["quick"]
     assert quick["bench"]["result"] == "failure", rehearsal.tail()
-    assert re.search(r"benchmarks.yml bench: run the suite \(\d+ s, status 2\)", log)  # asv's
+    # asv's status 2: a benchmark failed (and interpreters are missing) on the runner
+    assert re.search(r"benchmarks.yml bench: run the suite on every interpreter, in "
+                     r"interleaved blocks \(\d+ s, status 2\)", log)
     assert "upload what was measured, even when a benchmark failed: skipped" not in log
-    figures = load(quick["store"].folder / "tryout-ubuntu-24.04-3.12").figures
-    values = {f.benchmark: f.value for f in figures if f.params in ((1_000,), ("1000",))}
-    assert values[TASK_COST.name] and values[MEMORY.name] is None, values
-    machine = json.loads((quick["store"].folder / "tryout-ubuntu-24.04-3.12" / MACHINE /
+    figures = load(quick["store"].folder / "tryout-ubuntu-24.04").figures
+    for python in OFFERED:
+        values = {f.benchmark: f.value for f in figures
+                  if f.python == python and f.params in ((1_000,), ("1000",))}
+        assert values[TASK_COST.name] and values[MEMORY.name] is None, values
+    machine = json.loads((quick["store"].folder / "tryout-ubuntu-24.04" / MACHINE /
                           "machine.json").read_text())
-    facts = json.loads((quick["store"].folder / "tryout-ubuntu-24.04-3.12" / MACHINE / FACTS)
-                       .read_text())
-    assert facts["cpu"] == cpu_model()  # the host's model, beside the results
+    facts = [json.loads(line) for line in (quick["store"].folder / "tryout-ubuntu-24.04" /
+                                           MACHINE / FACTS).read_text().splitlines()]
+    assert {f["cpu"] for f in facts} == {cpu_model()}  # the host's model, beside the results
     assert machine["cpu"] == host_label(fingerprint())  # and the host named: a line its own
+
+
+def test_each_runner_measures_its_interpreters_in_one_run_of_interleaved_blocks(
+        rehearsal: Rehearsal, run: dict[str, Any]) -> None:
+    log = rehearsal.tail(10**9)
+    for artifact, machine in (("tryout-ubuntu-24.04", MACHINE),
+                              ("tryout-windows-2022", WINDOWS)):
+        folder = run["quick"]["store"].folder / artifact / machine
+        records = blocklog.read(folder / blocklog.BLOCKS_FILE)
+        (own,) = [record for (_, env), record in records.items() if env == ""]
+        assert len(own["blocks"]) == 1 and sorted(own["blocks"][0]["order"]) == sorted(
+            environment for environment in {f.env_name for f in load(folder.parent).figures})
+        assert len({record["runner"] for record in records.values()}) == 1
+        # The interpreters setup-python could not install are named, with why.
+        assert set(own["missing"]) == set(CI_PYTHONS) - set(OFFERED), own["missing"]
+        assert NOT_FOUND.format("3.13t", ARCH.lower()) in log
+        assert own["missing"]["3.13t"] == "actions/setup-python installed no interpreter for it"
+    for version in FREE_THREADED:  # the free-threaded builds are asked for on every runner
+        assert f"interpreter {version}: failed: {NOT_FOUND.format(version, ARCH.lower())}" in log
 
 
 def test_a_quick_run_is_a_tryout_shown_in_summaries_and_never_merged(
         rehearsal: Rehearsal, run: dict[str, Any]) -> None:
     quick = run["quick"]
     assert quick["plan"]["outputs"] == {"commit": rehearsal.commit, "publish": "false"}
-    assert quick["store"].names() == ["tryout-ubuntu-24.04-3.12", "tryout-windows-2022-3.12"]
+    assert quick["store"].names() == ["tryout-ubuntu-24.04", "tryout-windows-2022"]
     for job in (quick["bench"], quick["windows"]):
         assert TRYOUT in job["summary"] and TASK_COST.name in job["summary"], job["summary"]
+        assert "| benchmark | parameters | 3.11 | 3.12 |" in job["summary"]
     assert quick["merge"]["result"] == "skipped" and quick["main"] == rehearsal.commit
 
 
-def test_the_windows_job_installs_as_written_and_names_its_results_after_the_interpreter(
+def test_the_windows_job_runs_with_windows_line_endings_and_names_results_after_interpreters(
         rehearsal: Rehearsal, run: dict[str, Any]) -> None:
-    assert run["quick"]["windows"]["result"] == "success", rehearsal.tail()
-    assert "valgrind, for the instruction counts: skipped" in rehearsal.tail(10**9)
-    folder = run["quick"]["store"].folder / "tryout-windows-2022-3.12"
-    assert (folder / WINDOWS / f"{rehearsal.commit[:8]}-existing-py3.12.json").is_file()
-    assert {(f.python, f.env_name) for f in load(folder).figures} == {("3.12", "existing-py3.12")}
+    windows = run["quick"]["windows"]
+    # Measured, though the missing interpreters make it a failure, as they would on GitHub.
+    assert windows["result"] == "failure" and "valgrind, for the instruction counts: skipped" \
+        in rehearsal.tail(10**9)
+    assert "\r\n" in windows["summary"]  # written in text mode: Windows' "\r\n" was in force
+    assert "could not be made" not in rehearsal.tail(10**9)  # git read what the job wrote
+    folder = run["quick"]["store"].folder / "tryout-windows-2022"
+    for python in OFFERED:
+        assert (folder / WINDOWS / f"{rehearsal.commit[:8]}-existing-py{python}.json").is_file()
+    assert {(f.python, f.env_name) for f in load(folder).figures} == {
+        (python, f"existing-py{python}") for python in OFFERED}
 
 
 def test_a_ref_that_does_not_exist_stops_the_run_before_anything_is_measured(
@@ -415,12 +499,28 @@ def test_the_merge_lands_on_a_main_that_moved_and_loses_nothing(
         assert re.search(f"refused: .*results-ubuntu-24.04-truncated/{MACHINE}/{name}", log), name
     for machine, artifact in ((MACHINE, "ubuntu-24.04"), (WINDOWS, "windows-2022")):
         # The re-run's upload replaced its first attempt's, which held no results file.
-        uploaded = scheduled["store"].folder / f"results-{artifact}-3.12" / machine
-        assert list(uploaded.glob("*-py3.12.json"))
+        uploaded = scheduled["store"].folder / f"results-{artifact}" / machine
+        assert len(list(uploaded.glob("*-py3.1[12].json"))) == 2
         for path in uploaded.iterdir():
             committed = subprocess.run(["git", "-C", str(origin), "show", f"main:results/"
                                         f"{machine}/{path.name}"], capture_output=True).stdout
             assert committed == path.read_bytes() or path.name == FACTS, path
+
+
+def test_a_merge_of_two_runners_artifacts_pairs_every_version_step_within_one_runner(
+        rehearsal: Rehearsal, run: dict[str, Any], tmp_path: Path) -> None:
+    landed = tmp_path / "landed"
+    subprocess.run(["git", "clone", "-q", str(rehearsal.origin), str(landed)], check=True)
+    pairing = step_pairing(landed / "results")
+    assert {step.machine for step in pairing} == {MACHINE, WINDOWS}
+    assert [(step.a, step.b) for step in pairing] == [("3.11", "3.12")] * 2
+    crossed = [step for step in pairing if step.status != PAIRED]
+    assert crossed == [], crossed  # 0 cross-runner pairs
+    log = rehearsal.tail(10**9)
+    assert f"2 of 2 version steps on {MACHINE}, {WINDOWS} are {PAIRED}." in log
+    assert "macos-15: no results at all" in log  # no artifact from that runner in this run
+    assert re.search(f"{MACHINE}: no results for 3.8 .*3.13t \\(actions/setup-python "
+                     "installed no interpreter for it\\)", log)
 
 
 def test_the_site_is_built_from_the_pushed_commit_checked_out_detached(
@@ -433,7 +533,11 @@ def test_the_site_is_built_from_the_pushed_commit_checked_out_detached(
     assert git(workspace, "for-each-ref", "refs/heads") == ""  # detached, no branch: as on GitHub
     site = scheduled["store"].folder / "github-pages-1"
     assert MACHINE in (site / "index.html").read_text()  # the front door is the answer
-    assert run["seconds"] < 600, f"the rehearsal took {run['seconds']:.0f} s"
+    slowest = sorted(re.findall(r"^--- (.*) \((\d+) s, status", rehearsal.tail(10**9), re.M),
+                     key=lambda found: -int(found[1]))[:8]
+    # Each runner builds two asv environments and a protected main is rehearsed too (issue
+    # 31): about 5.5 minutes of CPU time, 12 minutes on this 2-core machine while others ran.
+    assert run["seconds"] < 900, f"the rehearsal took {run['seconds']:.0f} s: {slowest}"
 
 
 def test_a_run_whose_every_job_failed_before_uploading_has_nothing_to_merge(
@@ -441,6 +545,20 @@ def test_a_run_whose_every_job_failed_before_uploading_has_nothing_to_merge(
     empty = run["empty"]
     assert empty["merge"]["result"] == "success" and empty["before"] == empty["after"]
     assert "Nothing to merge" in empty["log"] and not empty["merge"]["outputs"]["commit"]
+
+
+def test_a_protected_main_keeps_the_results_and_says_what_to_do(
+        rehearsal: Rehearsal, run: dict[str, Any]) -> None:
+    protected = run["protected"]
+    assert protected["before"] == protected["after"]  # main refused the push
+    assert protected["merge"]["result"] == "failure", rehearsal.tail()
+    summary = protected["merge"]["summary"]
+    assert "unpushed-results" in summary and "TASKBENCH_RESULTS_VIA=pull-request" in summary
+    assert "main is protected and refused the bot's push" in summary
+    assert protected["store"].names() == ["results-ubuntu-24.04", "results-windows-2022",
+                                          "unpushed-results"]
+    kept = protected["store"].folder / "unpushed-results"
+    assert {f.machine for f in load(kept / "results-ubuntu-24.04").figures} == {MACHINE}
 
 
 def test_a_pull_request_gets_its_relative_benchmark(rehearsal: Rehearsal) -> None:

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT
-from taskbench.jobs.ci import ASV_RUNNER
+from conftest import ROOT, needs
+from taskbench.jobs.existing import ASV_RUNNER
 
 pytestmark = pytest.mark.slow
 
@@ -99,7 +99,7 @@ def expected_tasks(program: str, probe: dict[str, Any]) -> int | None:
     return None
 
 
-@pytest.mark.skipif(not NAMES, reason="no .pythons/bin here: run `make pythons`")
+@pytest.mark.skipif(not NAMES, reason=needs("interpreters", "none in .pythons/bin"))
 @pytest.mark.parametrize("name", NAMES)
 def test_share_measures_every_kind_of_program_where_it_runs(name: str) -> None:
     python = client_env(name)
@@ -133,7 +133,7 @@ SIDE_BY_SIDE = [name for name in ("3.8", "3.14-debian PYTHON_JIT=1", "pypy3.11")
                 if name.split()[0] in NAMES]
 
 
-@pytest.mark.skipif(not SIDE_BY_SIDE, reason="no .pythons/bin here: run `make pythons`")
+@pytest.mark.skipif(not SIDE_BY_SIDE, reason=needs("interpreters", "none in .pythons/bin"))
 def test_python_runs_interpreters_side_by_side() -> None:
     names = SIDE_BY_SIDE
     result = _run([sys.executable, "-m", "taskbench", "share",
@@ -159,7 +159,7 @@ print(json.dumps(counts))
 """
 
 
-@pytest.mark.skipif(not NAMES, reason="no .pythons/bin here: run `make pythons`")
+@pytest.mark.skipif(not NAMES, reason=needs("interpreters", "none in .pythons/bin"))
 @pytest.mark.parametrize("name", NAMES)
 def test_the_servers_tasks_per_unit_are_whole_and_repeat(name: str) -> None:
     python = client_env(name)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import needs
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +68,8 @@ def _interpreters() -> dict[str, Path]:
 INTERPRETERS = _interpreters()
 
 
-@pytest.mark.skipif(not INTERPRETERS, reason="no pyenv or .pythons interpreters here")
+@pytest.mark.skipif(not INTERPRETERS, reason=needs("interpreters", "none from pyenv or in "
+                                                                 ".pythons/bin"))
 @pytest.mark.parametrize("name", sorted(INTERPRETERS))
 def test_each_api_runs_exactly_where_the_interpreter_has_it(name: str) -> None:
     executable = INTERPRETERS[name]

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from conftest import needs
 from taskbench.workloads import instructions
 from taskbench.workloads.instructions import (
     available,
@@ -48,7 +49,7 @@ def test_the_phases_run_in_children_and_a_failed_phase_is_named() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason=needs("valgrind"))
 def test_two_counts_are_identical_and_per_task_grows_with_the_count() -> None:
     phases = [("create_task+wait", "asyncio", count, "on") for count in (500, 1_000, 3_000)]
     first, second = count_phases(phases), count_phases(phases)

@@ -3,11 +3,12 @@ of its own, their tasks per unit of work exact and the same from run to run."""
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 import pytest
 
-from conftest import run_python
+from conftest import needs, run_python
 from taskbench.workloads import Unavailable
 from taskbench.workloads.loopback import (
     aiohttp_requests,
@@ -18,7 +19,8 @@ from taskbench.workloads.loopback import (
 
 
 def test_an_aiohttp_server_makes_the_same_whole_number_of_tasks_per_request() -> None:
-    pytest.importorskip("aiohttp")
+    if importlib.util.find_spec("aiohttp") is None:
+        pytest.skip(needs("clients", "aiohttp"))
     first, second = aiohttp_requests(200), aiohttp_requests(200)
     assert first.units == 200
     assert first.tasks == second.tasks and first.tasks >= 200  # a task per request at least

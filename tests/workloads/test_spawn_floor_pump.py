@@ -14,6 +14,7 @@ import pytest
 import taskbench.workloads.cycle
 import taskbench.workloads.floor
 import taskbench.workloads.spawn
+from conftest import needs
 from taskbench.workloads import Unavailable
 from taskbench.workloads.floor import FLOORS, floor_workload
 from taskbench.workloads.loops import LOOPS, loop_factory
@@ -96,7 +97,7 @@ def test_eager_start_is_probed_on_the_loop_itself() -> None:
             check_spawn_api("eager_start")
 
 
-@pytest.mark.skipif(not HAS_UVLOOP, reason="uvloop is not installed here")
+@pytest.mark.skipif(not HAS_UVLOOP, reason=needs("clients", "uvloop"))
 def test_uvloop_is_a_real_uvloop() -> None:
     loop = loop_factory("uvloop")()
     try:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 import pytest
 
+from conftest import needs
 from taskbench.workloads import Unavailable
 from taskbench.workloads.asvenv import client_files, pins
 from taskbench.workloads.textual_app import check_textual, start_app, task_share
 
 
 def test_a_headless_app_mounts_every_widget_and_starts_tasks_for_them() -> None:
-    pytest.importorskip("textual")
+    if importlib.util.find_spec("textual") is None:
+        pytest.skip(needs("clients", "textual"))
     small = start_app(20)
     large = start_app(200)
     assert small.mounted == 20 and large.mounted == 200

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,23 @@ from taskbench.catalogue import ROUNDS
 from taskbench.workloads.asvinstall import BUILDER
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
+# asv's own test for its forkserver (asv.runner.get_spawner): Windows has neither.
+CAN_FORK = hasattr(os, "fork") and hasattr(socket, "AF_UNIX")
+# The configuration's interpreters measured as asv's existing environments (a CI runner on
+# Windows, taskbench.jobs.ci): asv names such an environment after the executable's path,
+# but resolves no existing environment by that name (only ``existing:PATH``), so the driver
+# gives asv the one for the other wherever an environment is named.
+EXISTING = "taskbench_existing"
+
+
+def existing_name(python: str) -> str:
+    """asv's name of the existing environment of the interpreter ``python`` (asv 0.6's
+    ``ExistingEnvironment.name``), found without starting the interpreter."""
+    from asv import environment, util
+
+    executable = os.path.abspath(util.which(python))
+    return str(environment.get_env_name("existing", executable.replace(os.path.sep, "_"),
+                                        {}, {}))
 
 
 def head_commit() -> str:
@@ -147,7 +165,20 @@ class AsvDriver:
                       environments: Sequence[str] = (), bench: Sequence[str] = (),
                       quick: bool = False, rounds: int = ROUNDS,
                       launch_method: str | None = None) -> list[str]:
-        """The arguments of ``asv run`` for one measurement (see the module docstring)."""
+        """The arguments of ``asv run`` for one measurement (see the module docstring).
+
+        Requests asv would refuse are made as asv takes them: an existing environment named
+        by asv's name for it is given as ``existing:PATH`` (:data:`EXISTING`); a range for
+        environments that are all ``existing`` ones (asv measures no range there) measures the
+        checked-out commit, given as ``--set-commit-hash``; and the ``forkserver`` launch
+        method where the platform cannot fork (Windows) is asv's ``spawn``, a process started
+        per benchmark."""
+        environments = self.specs(environments)
+        if range_spec == "HEAD^!" and environments and all(
+                spec.startswith("existing:") for spec in environments):
+            range_spec, set_commit_hash = None, set_commit_hash or head_commit()
+        if launch_method == "forkserver" and not CAN_FORK:
+            launch_method = "spawn"
         args = ["run"] + ([range_spec] if range_spec is not None else [])
         args += [f"--machine={machine}", "--show-stderr", "--record-samples"]
         if set_commit_hash is not None:
@@ -155,6 +186,20 @@ class AsvDriver:
         if launch_method is not None:
             args.append(f"--launch-method={launch_method}")
         return args + _selection(environments, bench, quick, rounds)
+
+    def specs(self, environments: Sequence[str]) -> list[str]:
+        """``environments`` as asv takes them: ``existing:PATH`` for asv's name of an existing
+        environment the configuration lists (:data:`EXISTING`), the rest as they are."""
+        if not any(env.startswith("existing-") for env in environments):
+            return list(environments)
+        listed = {**self.settings, **self.settings_overrides}.get(EXISTING, [])
+        named = {}
+        for python in listed if isinstance(listed, list) else []:
+            try:
+                named[existing_name(str(python))] = f"existing:{python}"
+            except OSError:  # not there: asv says so for the spec itself
+                continue
+        return [named.get(env, env) for env in environments]
 
     def run(self, *, capture: bool = False, timeout: float | None = None,
             prefix: str | None = None, **arguments: Any) -> subprocess.CompletedProcess[str]:
@@ -179,7 +224,7 @@ class AsvDriver:
         shares one cache folder, which two creations at once can corrupt). asv 0.6 exits 1
         and prints its list of environments whatever happens, so neither is shown; what it
         says of an environment it could not create is, and ``asv run`` says it again."""
-        done = self.call("setup", *[option for spec in environments
+        done = self.call("setup", *[option for spec in self.specs(environments)
                                     for option in ("-E", spec)], capture=True)
         for line in (done.stdout + done.stderr).splitlines():
             if not line.startswith("[<asv."):

@@ -22,7 +22,9 @@ was built, under the branch name ``asv.conf.json`` gives; any further configured
 the local branch of that name or else the remote-tracking one. A shallow checkout is first
 deepened from its remote (``git fetch --unshallow``): only objects are added to it.
 No library does this; it is a handful of plumbing commands. Used by the site's build and by
-the CI job's Windows mode.
+the CI job's Windows mode. What git reads (the ``alternates`` file, ``update-ref``'s input) is
+written as bytes ending in ``"\n"``, never through a text-mode stream: on Windows that would
+end each line with ``"\r\n"``, which git does not strip.
 """
 
 from __future__ import annotations
@@ -123,12 +125,15 @@ def drawn_history(repo: Path, branches: Sequence[str]) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="taskbench-history-") as temporary:
         scratch = Path(temporary) / "history.git"
         git(Path(temporary), "init", "--quiet", "--bare", str(scratch))
-        (scratch / "objects" / "info" / "alternates").write_text(f"{objects}\n",
-                                                                  encoding="utf-8")
+        # Bytes, not text: on Windows a text-mode write or pipe ends each line with "\r\n",
+        # and git keeps the "\r" ("objects\r does not exist", "expected SP but got").
+        (scratch / "objects" / "info" / "alternates").write_bytes(
+            f"{objects}\n".encode())
         updates = "".join(f"update {ref} {target}\n" for ref, target in refs)
         done = subprocess.run(["git", "-C", str(scratch), "update-ref", "--stdin"],
-                              input=updates, capture_output=True, text=True, check=False)
+                              input=updates.encode(), capture_output=True, check=False)
         if done.returncode != 0:
-            raise HistoryError(f"the history for asv publish could not be made: {done.stderr}")
+            raise HistoryError("the history for asv publish could not be made: "
+                               + done.stderr.decode("utf-8", errors="replace"))
         git(scratch, "symbolic-ref", "HEAD", f"refs/heads/{branches[0]}")
         yield scratch

@@ -1,171 +1,258 @@
-"""One job of the benchmark workflow: the suite on one interpreter, under a stable machine name.
+"""One job of the benchmark workflow: every interpreter of one runner, measured in interleaved
+blocks under a stable machine name.
 
-``actions/setup-python`` puts one interpreter on the runner; this names it the way the suite
-names interpreters (``3.12``, ``3.13t``, ``pypy3.10`` …), records the runner as an asv machine,
-runs the suite on the checked-out commit into a results folder of the job's own (``--out``,
-holding only this job's files, so that the merge never meets stale copies) and records the
-interpreter's build facts there, with the runner's CPU model, and the run's record: which host
-the runner was (its fingerprint, whose name the machine's ``cpu`` carries, so that each
-runner's host is a line of its own, see :mod:`taskbench.jobs.machine`) and the interpreter's
-version (:mod:`taskbench.runfacts`). What it measured goes into the
-job's summary on the run's page (:mod:`taskbench.jobs.summary`); ``--tryout`` says there
-that none of it will be published.
+A GitHub-hosted runner is a fresh host for every job, so the workflow runs one job per
+operating system and hands it every interpreter ``actions/setup-python`` installed there
+(``--python NAME=PATH`` each; an empty PATH where setup-python could not install it). The job
+records the runner as an asv machine, each interpreter's build facts with the host's CPU model,
+and the run's record: which host the runner was (its fingerprint, whose name the machine's
+``cpu`` carries, so that each runner's host is a line of its own, see
+:mod:`taskbench.jobs.machine`) and the interpreters' versions (:mod:`taskbench.runfacts`); it
+then measures them all in its phases and interleaved blocks, as ``make bench`` does
+(:func:`taskbench.jobs.blocks.run_blocks`, then :func:`taskbench.jobs.runrecord.record`), so that
+every version step is paired by block within one host; the replica of the post's script (its
+table: the macOS runner's is the M1 one) is measured too, as ``make bench --replica`` would.
+Each record of the block log then says which runner measured it, and the run's record which
+interpreters it could not measure, and why (:mod:`taskbench.jobs.runners`). Everything lands
+in the job's own folder (``--out``, the artifact); what it measured is shown in the job's
+summary (:mod:`taskbench.jobs.summary`), where ``--tryout`` says that none of it will be
+published. Cancelled or timed out, the job still combines the phases and blocks that finished.
 
-On Linux and macOS asv builds a virtualenv from a named executable in ``.pythons/bin``, as the
-main job does. On Windows, where such a wrapper cannot be run, the interpreter itself is asv's
-``existing`` environment, which needs what asv otherwise does for it: the commit given with
-``--set-commit-hash`` (asv refuses a range there and saves nothing without it, and then
-resolves every configured branch by name, which a detached checkout has not: see
-:mod:`taskbench.asvadapter.history`), and taskbench,
-asv_runner and the pinned clients installed into the interpreter. asv names such an
-environment after the executable's path and records the bare version (``3.13`` for a 3.13t,
-``3.10`` for PyPy 3.10), which would put it on CPython's graph line and start a new line at
-every patch release; so the job then gives the results file the interpreter's own name,
-before it is uploaded: the measurements are untouched.
+On Linux and macOS asv builds a virtualenv from a named executable in ``.pythons/bin``, as
+the main job does. On Windows, where such a wrapper cannot be run, each interpreter itself is
+an ``existing`` environment, with taskbench, asv_runner and the pinned clients installed into
+it; asv then measures the checked-out commit and spawns a process per benchmark (see
+:mod:`taskbench.asvadapter.driver`), and resolves every configured branch by name, which a
+detached checkout has not (:mod:`taskbench.asvadapter.history`). asv names such an
+environment after the executable's path and records the bare version (``3.13`` for a 3.13t),
+which would put it on CPython's graph line; so the results files of each phase and block are
+given the interpreter's own name (``existing-py3.13t``) before they are combined
+(:mod:`taskbench.jobs.existing`).
 
 Usage::
 
-    python -m taskbench.jobs.ci --name 3.13t --python /path/to/python3.13t \\
-        --machine gha-ubuntu-24.04-x64 --out ci-results [--quick] [--tryout] [--windows-mode]
+    python -m taskbench.jobs.ci --python 3.12=/path/to/python3.12 --python 3.13t= ... \\
+        --machine gha-ubuntu-24.04-x64 --out ci-results [--minutes 75] [--quick] [--tryout]
+        [--windows-mode]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import datetime
 import os
-import subprocess
+import signal
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Iterator, Sequence
 
-from taskbench import arguments, files, host, runfacts
-from taskbench.asvadapter.config import CONFIG, ConfigError
-from taskbench.asvadapter.driver import AsvDriver, head_commit
-from taskbench.asvadapter.history import configured_repo, drawn_history
-from taskbench.catalogue import quick_patterns
+from taskbench import arguments, host, runfacts
+from taskbench.arguments import bounded
+from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
+from taskbench.asvadapter.driver import EXISTING, AsvDriver, existing_name, head_commit
+from taskbench.asvadapter.history import HistoryError, configured_repo, drawn_history
+from taskbench.catalogue import select
 from taskbench.interpreters import facts
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST, build_facts
 from taskbench.interpreters.sources import link_executable
+from taskbench.jobs import estimate, existing, runners
 from taskbench.jobs import machine as machines
+from taskbench.jobs.blocks import BlockRun, run_blocks
 from taskbench.jobs.preamble import (
     interpreter_argument,
     machine_argument,
     step_summary,
     use_provisioned,
+    warn,
 )
+from taskbench.jobs.runrecord import record
 from taskbench.jobs.summary import summary
-from taskbench.workloads import asvinstall
 
-# What asv would install into an environment it builds, for the existing one on Windows.
-ASV_RUNNER = "asv_runner==0.3.2"
-
-
-def prepare_existing(python: Path) -> int:
-    """Install asv_runner, taskbench and the pinned clients into ``python`` itself;
-    taskbench's wheel built by this Python, as asv's install step does."""
-    for command in ([str(python), "-m", "pip", "install", "--quiet", ASV_RUNNER],
-                    [str(python), str(asvinstall.SCRIPT), str(Path.cwd())],
-                    [str(python), "-m", "taskbench.workloads.asvenv"]):
-        result = subprocess.run(command, check=False,
-                                env={**os.environ, asvinstall.BUILDER: sys.executable})
-        if result.returncode != 0:
-            print(f"error: `{' '.join(command)}` failed", file=sys.stderr)
-            return result.returncode
-    return 0
+# The measuring time a runner's extra blocks are planned within (the phases and the first
+# blocks always run: for 13 interpreters the catalogue guesses 52 minutes of them, the
+# replica of the post's table included); with the set-up (13 interpreters, their asv
+# environments) and the combining, a runner takes about 90 minutes.
+MINUTES = 75.0
+# The blocks' own folders, outside the job's results folder (which is the artifact).
+BLOCKS = Path(".asv") / "ci-blocks"
+Interpreters = dict[str, Path]
 
 
-def name_existing_results(machine_dir: Path, name: str) -> list[Path]:
-    """Give the ``existing`` environment's results file the interpreter's own name."""
-    renamed = []
-    for path in sorted(machine_dir.glob("*-existing-*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        # As asv names its own environments: virtualenv-py3.13t, virtualenv-pypy3.10.
-        env_name = f"existing-{name}" if name.startswith("pypy") else f"existing-py{name}"
-        data["env_name"] = env_name
-        data["python"] = name
-        data.setdefault("params", {})["python"] = name
-        target = path.with_name(f"{data['commit_hash'][:8]}-{env_name}.json")
-        files.write_text(target, json.dumps(data, separators=(",", ":")))
-        if target != path:
-            path.unlink()
-        renamed.append(target)
-    return renamed
+def python_argument(text: str) -> tuple[str, Path | None]:
+    """An argparse type: ``NAME=PATH``, the interpreter's name and its executable; an empty
+    PATH says setup-python installed nothing for NAME."""
+    name, sep, path = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=PATH (e.g. 3.12=/usr/bin/python3)")
+    return interpreter_argument(name), (arguments.path(path) if path.strip() else None)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.ci", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: asv's (0, or 2 when a benchmark failed: the results measured "
-               "are kept), 1 when the interpreter cannot run, 2 for bad arguments.")
-    parser.add_argument("--name", required=True, type=interpreter_argument,
-                        help="the interpreter's name, e.g. 3.13t")
-    parser.add_argument("--python", required=True, type=arguments.path, help="its executable")
+        epilog="Exit status: 0 when every interpreter measured, 2 when a benchmark failed or an "
+               "interpreter could not be measured (what was measured is kept), 1 when nothing "
+               "could be measured; 2 for bad arguments.")
+    parser.add_argument("--python", required=True, action="append", type=python_argument,
+                        metavar="NAME=PATH", help="an interpreter and its executable (repeat)")
     parser.add_argument("--machine", required=True, type=machine_argument,
                         help="stable machine name for results/")
     parser.add_argument("--out", type=arguments.path, default=Path("ci-results"),
                         help="the job's own results folder (default: ci-results)")
+    parser.add_argument("--minutes", type=bounded(float, 1.0, 300.0), default=MINUTES,
+                        help="the extra blocks are planned to end within this many minutes of "
+                             f"measuring (default {MINUTES:g}); the phases and the first "
+                             "blocks always run")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--tryout", action="store_true",
                         help="nothing this run measures is published: say so in the summary")
     parser.add_argument("--windows-mode", action="store_true",
-                        help="use the interpreter as asv's existing environment, as on Windows "
+                        help="use each interpreter as asv's existing environment, as on Windows "
                              "(the default there)")
     return parser
 
 
-def measure_existing(driver: AsvDriver, args: argparse.Namespace, bench: list[str]) -> int:
-    """asv's ``existing`` environment (Windows): the interpreter itself, named after."""
-    status = prepare_existing(args.python)
-    if status != 0:
-        return status
-    settings = driver.settings  # asv resolves every configured branch here
+def runnable(pythons: Sequence[tuple[str, Path | None]]
+             ) -> tuple[Interpreters, list[dict[str, Any]], dict[str, str]]:
+    """The interpreters that run, their build facts records, and why each other one cannot."""
+    found, records, missing = {}, [], {}
+    for name, path in pythons:
+        if path is None:
+            missing[name] = "actions/setup-python installed no interpreter for it"
+            continue
+        built = build_facts(path)
+        if isinstance(built, str):
+            missing[name] = f"{path} {built}"
+            continue
+        found[name] = path
+        records.append({"python": name, **facts.stamped(
+            {**built, "cpu": machines.cpu_model(), "source": "actions/setup-python"})})
+    return found, records, missing
+
+
+def _environments(config: Path, found: Interpreters, windows: bool) -> list[str]:
+    """asv's names of the interpreters' environments (existing ones: see the driver)."""
+    if windows:
+        return [existing_name(str(path)) for path in found.values()]
+    return list(environment_folders(config))
+
+
+def _interrupted(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _blocks(folder: Path, machine: str, environments: list[str], config: Path,
+            args: argparse.Namespace) -> BlockRun:
+    """The blocks; interrupted (cancelled, timed out), the blocks that finished."""
+    targets = select([], quick=args.quick)
+    print(estimate.up_front(targets, len(environments), 0 if args.windows_mode else len(
+        environments), quick=args.quick, present=False, cap_minutes=args.minutes, last=None,
+        machine=machine), flush=True)
+    previous = signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        return run_blocks(folder, machine, environments, targets, minutes=args.minutes,
+                          quick=args.quick, config=config)
+    except KeyboardInterrupt:
+        print("interrupted: combining the phases and blocks that finished.", file=sys.stderr,
+              flush=True)
+        return finished(folder)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def finished(folder: Path) -> BlockRun:
+    """What an interrupted run left under ``folder``: its block folders, in order, and its
+    phases' (``counts-1``, ``clients`` ...), each under its phase's name."""
+    folders = sorted(path for path in folder.iterdir() if path.is_dir()) \
+        if folder.is_dir() else []
+    blocks = [path for path in folders if path.name.startswith("block-")]
+    return BlockRun(folders=blocks, phases=[(path.name.split("-")[0], path) for path in folders
+                                            if path not in blocks])
+
+
+@contextlib.contextmanager
+def _repository(windows: bool) -> Iterator[Path | None]:
+    """The history asv reads for existing environments (see the module docstring)."""
+    if not windows:
+        yield None
+        return
+    settings = AsvDriver(CONFIG).settings
     with drawn_history(configured_repo(CONFIG, settings),
                        settings.get("branches", [])) as history:
-        driver.repo = history
-        status = driver.run(machine=args.machine, range_spec=None,
-                            set_commit_hash=head_commit(),
-                            environments=[f"existing:{args.python}"], bench=bench,
-                            quick=args.quick).returncode
-    name_existing_results(args.out / args.machine, args.name)
-    return status
+        yield history
 
 
-def measure_virtualenv(driver: AsvDriver, args: argparse.Namespace, bench: list[str]) -> int:
-    """A virtualenv asv builds from the interpreter, found under its name on PATH."""
-    link_executable(DEFAULT_DEST, parse_name(args.name), args.python)
-    use_provisioned()
-    return driver.run(machine=args.machine, environments=[f"virtualenv:{args.name}"],
-                      bench=bench, quick=args.quick).returncode
+def measure(args: argparse.Namespace, machine: str, found: Interpreters,
+            missing: dict[str, str]) -> BlockRun:
+    """Every interpreter of ``found`` in blocks; those that cannot be set up are moved to
+    ``missing``."""
+    if args.windows_mode:
+        for name, reason in existing.prepare(found).items():
+            missing[name] = reason
+            del found[name]
+    else:
+        for name, path in found.items():
+            link_executable(DEFAULT_DEST, parse_name(name), path)
+        use_provisioned()
+    if not found:
+        return BlockRun()
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    # Only these interpreters: the configuration's own pythons are this machine's names.
+    overrides = ({"pythons": [], EXISTING: [str(path) for path in found.values()]}
+                 if args.windows_mode else {"pythons": list(found)})
+    with _repository(args.windows_mode) as repo, AsvDriver(
+            CONFIG, results_dir=args.out, repo=repo, settings_overrides=overrides) as runner:
+        config = runner.config_file()
+        run = _blocks(BLOCKS / stamp, machine, _environments(config, found, args.windows_mode),
+                      config, args)
+    if args.windows_mode:
+        existing.name_results(run, machine, found)
+    return run
+
+
+def notes(run: BlockRun, missing: dict[str, str], asked: int, minutes: float) -> list[str]:
+    """What the job's summary says of the run before its figures."""
+    measured = asked - len(missing)
+    lines = [f"{measured} of {asked} interpreters measured on this one runner: "
+             f"{len(run.phases)} phases and {len(run.folders)} interleaved blocks in "
+             f"{run.spent():.1f} minutes (the extra blocks planned within {minutes:g})."]
+    if len(run.minutes) < len(run.folders) or len(run.phase_minutes) < len(
+            {name for name, _ in run.phases}):
+        lines.append("The job was interrupted: the phases and blocks that finished are "
+                     "combined below.")
+    lines += [f"- not measured: {name}: {reason}" for name, reason in sorted(missing.items())]
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    facts_found = build_facts(args.python)
-    if isinstance(facts_found, str):
-        print(f"error: {args.python} {facts_found}", file=sys.stderr)
-        return 1
-    record = {"python": args.name, **facts.stamped({**facts_found, "cpu": machines.cpu_model(),
-                                                    "source": "actions/setup-python"})}
-    windows = args.windows_mode or sys.platform.startswith("win")
+    args.windows_mode = args.windows_mode or sys.platform.startswith("win")
+    found, records, missing = runnable(args.python)
     os.environ["TASKBENCH_MACHINE"] = args.machine
+    run = BlockRun()
     try:
         fingerprint = host.fingerprint()
         details = machines.details(fingerprint)
         with AsvDriver(CONFIG, results_dir=args.out) as driver:
             if driver.machine(details).returncode != 0:
                 return 2
-            runfacts.record_run(args.out / args.machine, head_commit(), fingerprint, [record])
-            bench = quick_patterns() if args.quick else []
-            measure = measure_existing if windows else measure_virtualenv
-            status = measure(driver, args, bench)
-    except (ConfigError, ValueError) as error:
+        runfacts.record_run(args.out / args.machine, head_commit(), fingerprint, records)
+        run = measure(args, args.machine, found, missing)
+        if run.folders:
+            runners.stamp(record(run, args.machine, args.out), missing)
+    except (ConfigError, HistoryError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    title = f"{args.name} on {args.machine}" + (", quick" if args.quick else "")
-    step_summary(summary(args.out, title, tryout=args.tryout) + "\n")
-    return status
+        missing.update({name: str(error) for name in found if name not in missing})
+    for name, reason in sorted(missing.items()):
+        warn(f"{name} was not measured on {args.machine}: {reason}")
+    title = f"{args.machine}" + (", quick" if args.quick else "")
+    step_summary(summary(args.out, title, tryout=args.tryout,
+                         notes=notes(run, missing, len(args.python), args.minutes)) + "\n")
+    if not run.folders or len(missing) == len(args.python):
+        return 1
+    return 2 if missing or any(run.statuses) else 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The benchmark workflow's merge job: land every CI job's results on the default branch.
 
-Three decisions are made here, in Python, rather than in the workflow's YAML:
+Four decisions are made here, in Python, rather than in the workflow's YAML:
 
 * **Whether to push at all.** Results land only on the default branch. A workflow
   expression cannot tell reliably (a scheduled run's event carries no ``repository``), so
@@ -10,6 +10,14 @@ Three decisions are made here, in Python, rather than in the workflow's YAML:
 * **What to commit.** :func:`taskbench.jobs.merge.merge` of the downloaded artifacts into
   ``results/``: every file checked, a corrupt or truncated one named and left out while the
   rest lands, and no result replaced by an older one.
+* **Where the results land.** Pushed to the default branch; or, with ``--via pull-request``
+  (the repository variable ``TASKBENCH_RESULTS_VIA``), pushed to a branch of their own with a
+  pull request opened from it (:mod:`taskbench.jobs.pullrequest`), for a default branch the
+  bot may not push to. When a protected branch or a ruleset refuses the push
+  (``[remote rejected]``, GitHub's GH006 or GH013), retrying cannot help: it says in one line
+  what to do (let the bot bypass the protection, or switch to pull requests), and, like any
+  run whose results did not land, names the artifact the workflow keeps them in
+  (``--keep-as``), in the log and in the job's summary.
 * **How to survive a race.** The benchmark jobs run for up to two hours and ``main`` may
   move meanwhile; the push is then rejected. Instead of failing (which lost every result of
   the run), it fetches the branch again, resets the checkout to it, merges again (the merge
@@ -20,12 +28,15 @@ Three decisions are made here, in Python, rather than in the workflow's YAML:
 Usage::
 
     python -m taskbench.jobs.publish INCOMING [INCOMING ...] [--results results]
-        [--remote origin] [--attempts 5] [--wait 5]
+        [--remote origin] [--attempts 5] [--wait 5] [--via push|pull-request]
+        [--keep-as ARTIFACT]
 
-When it pushed a commit, it writes ``commit=<sha>`` to ``$GITHUB_OUTPUT``: the workflow
-rebuilds the site from that commit. Incoming folders that hold no file at all (every job
-failed before uploading: the workflow makes the folder, since download-artifact makes none
-when nothing matched) are "nothing to merge": exit 0, no commit.
+When it pushed a commit to the default branch, it writes ``commit=<sha>`` to
+``$GITHUB_OUTPUT``: the workflow rebuilds the site from that commit; a pull request's address
+is written as ``pull-request=``, and ``kept=ARTIFACT`` when nothing landed. Incoming folders
+that hold no file at all (every job failed before uploading: the workflow makes the folder,
+since download-artifact makes none when nothing matched) are "nothing to merge": exit 0, no
+commit.
 """
 
 from __future__ import annotations
@@ -42,10 +53,22 @@ from taskbench import arguments
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.jobs.merge import Report, merge
-from taskbench.jobs.preamble import annotate
+from taskbench.jobs.preamble import annotate, step_summary
+from taskbench.jobs.pullrequest import PullRequestError, open_pull_request
 
 IDENTITY = ["-c", "user.name=github-actions[bot]",
             "-c", "user.email=41898282+github-actions[bot]@users.noreply.github.com"]
+# How the results land: pushed to the default branch, or (for a branch the bot may not push
+# to) in a pull request. The workflow hands the repository variable over as an option.
+PUSH, PULL_REQUEST = "push", "pull-request"
+VARIABLE = "TASKBENCH_RESULTS_VIA"
+RESULTS_BRANCH = "taskbench-results"
+# What GitHub says when a branch's protection or a ruleset refuses a push.
+PROTECTED = ("GH006", "GH013", "protected branch")
+WHAT_TO_DO = ("{branch} is protected and refused the bot's push: let github-actions[bot] "
+              "bypass its protection (Settings → Rules or Branches), or set the repository "
+              f"variable {VARIABLE}={PULL_REQUEST} so that this job opens a pull request with "
+              "the results instead")
 
 
 class PublishError(Exception):
@@ -104,8 +127,58 @@ def summary(report: Report) -> str:
             f"{len(report.refused)} refused")
 
 
+def _output(key: str, value: str) -> None:
+    output = os.environ.get("GITHUB_OUTPUT")
+    if output:
+        with open(output, "a", encoding="utf-8", newline="\n") as stream:
+            stream.write(f"{key}={value}\n")
+
+
+def refused_for_good(pushed: subprocess.CompletedProcess[str]) -> bool:
+    """Whether the remote itself refused the push (a protected branch, a ruleset, a hook:
+    ``[remote rejected]``), which no retry changes, rather than the branch having moved
+    (``[rejected]``, fetch first)."""
+    text = pushed.stdout + pushed.stderr
+    return "[remote rejected]" in text or any(mark in text for mark in PROTECTED)
+
+
+def kept(branch: str, why: str, keep_as: str) -> int:
+    """Nothing landed on ``branch``: say why and what to do in one line, and where the
+    results are kept (the job's summary too); exit status 1."""
+    where = (f"the results are kept in this run's artifact {keep_as} (download it, then in a "
+             f"checkout of {branch}: `python -m taskbench.jobs.merge {keep_as} results`, and "
+             "commit)" if keep_as else "the results are still in this run's artifacts")
+    print(f"error: {why}; {where}.", file=sys.stderr)
+    annotate(f"{why}; {where}.")
+    step_summary(f"### Nothing was pushed to {branch}\n\n{why}.\n\nThe results: {where}.\n")
+    _output("kept", keep_as)
+    return 1
+
+
+def by_pull_request(commit: str, branch: str, report: Report, run: str, remote: str,
+                    keep_as: str) -> int:
+    """The merged commit pushed to a branch of its own, and a pull request opened from it."""
+    head = f"{RESULTS_BRANCH}/run-{run}"
+    pushed = git("push", "--porcelain", "--force", remote, f"HEAD:refs/heads/{head}",
+                 check=False)
+    if pushed.returncode != 0:
+        return kept(branch, f"the branch {head} could not be pushed: "
+                    f"{(pushed.stderr or pushed.stdout).strip()}", keep_as)
+    try:
+        address = open_pull_request(head, branch, f"Results: benchmark workflow run {run}",
+                                    f"{summary(report)} (see the run's merge job).")
+    except PullRequestError as error:
+        return kept(branch, f"the results are on the branch {head}, but no pull request "
+                    f"could be opened: {error}", keep_as)
+    print(f"Pushed {commit[:12]} to {head} and opened a pull request into {branch}: {address}")
+    step_summary(f"### Results in a pull request\n\n{summary(report)}: {address} (from "
+                 f"{head}).\n")
+    _output("pull-request", address)
+    return 0
+
+
 def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int,
-            wait: float) -> int:
+            wait: float, via: str = PUSH, keep_as: str = "") -> int:
     branch = default_branch(remote)
     ref = this_ref()
     if ref != f"refs/heads/{branch}":
@@ -130,34 +203,35 @@ def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int
                 print(f"Nothing new for {branch}: every incoming result is already there "
                       "(or was refused, see above).")
                 return 0
+            if via == PULL_REQUEST:
+                return by_pull_request(commit, branch, report, run, remote, keep_as)
             pushed = git("push", "--porcelain", remote, f"HEAD:refs/heads/{branch}",
                          check=False)
             if pushed.returncode == 0:
                 print(f"Pushed {commit[:12]} to {branch} ({summary(report)}) on attempt "
                       f"{number} of {attempts}.")
-                output = os.environ.get("GITHUB_OUTPUT")
-                if output:
-                    with open(output, "a", encoding="utf-8") as stream:
-                        stream.write(f"commit={commit}\n")
+                _output("commit", commit)
                 return 0
+            if refused_for_good(pushed):
+                print((pushed.stderr + pushed.stdout).strip(), file=sys.stderr)
+                return kept(branch, WHAT_TO_DO.format(branch=branch), keep_as)
             print(f"attempt {number} of {attempts}: the push was rejected ({branch} moved "
                   f"meanwhile?): {(pushed.stderr or pushed.stdout).strip()}", file=sys.stderr)
         if number < attempts:
             print(f"Fetching {branch} again and merging onto it in {wait * number:g} s.",
                   file=sys.stderr)
             time.sleep(wait * number)
-    print(f"error: the results could not be pushed to {branch} after {attempts} attempts; "
-          "they are still in this run's artifacts: re-run this job.", file=sys.stderr)
-    return 1
+    return kept(branch, f"the results could not be pushed to {branch} after {attempts} "
+                "attempts (re-running this job tries again)", keep_as)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m taskbench.jobs.publish", description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 when the results were pushed, or there was nothing to merge "
-               "or nothing new, or "
-               "this is not the default branch; 1 when every push was rejected; 2 when it "
-               "could not start.")
+        epilog="Exit status: 0 when the results were pushed (or a pull request with them "
+               "opened), or there was nothing to merge or nothing new, or this is not the "
+               "default branch; 1 when nothing landed (every push rejected, the branch "
+               "protected, or no pull request could be opened); 2 when it could not start.")
     parser.add_argument("incoming", nargs="+", type=arguments.path,
                         help="folders of downloaded artifacts")
     parser.add_argument("--results", type=arguments.path, default=None,
@@ -166,7 +240,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--attempts", type=bounded(int, 1, 10), default=5, metavar="1..10")
     parser.add_argument("--wait", type=bounded(float, 0.0, 300.0), default=5.0,
                         help="seconds before the second attempt (then twice that, ...)")
+    parser.add_argument("--via", choices=[PUSH, PULL_REQUEST],
+                        default=os.environ.get(VARIABLE, "").strip() or PUSH,
+                        help=f"push to the default branch, or open a pull request (default: "
+                             f"${VARIABLE}, else {PUSH})")
+    parser.add_argument("--keep-as", default="", metavar="ARTIFACT",
+                        help="the artifact the workflow keeps the incoming results in when "
+                             "nothing lands; named in the job's summary")
     args = parser.parse_args(argv)
+    if args.via not in (PUSH, PULL_REQUEST):  # argparse checks no default against choices
+        parser.error(f"${VARIABLE}={args.via!r}: give {PUSH} or {PULL_REQUEST}")
     if not args.remote.strip() or args.remote.startswith("-"):
         parser.error(f"--remote {args.remote!r} is not a remote's name")
     missing = [str(path) for path in args.incoming if not path.is_dir()]
@@ -179,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return publish(args.incoming, args.results or results_dir(), args.remote, args.attempts,
-                       args.wait)
+                       args.wait, args.via, args.keep_as)
     except (PublishError, ConfigError, OSError, ValueError) as error:
         print(f"error: nothing was pushed: {error}", file=sys.stderr)
         return 2

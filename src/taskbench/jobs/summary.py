@@ -2,18 +2,21 @@
 
 A try-out (a ``quick`` run, or a commit off the default branch) pushes nothing, so its
 figures are read here, from the job's own results folder with asv's modules
-(:mod:`taskbench.asvadapter.results`), and shown on the run's page; the folder itself is the
-job's artifact. A full run's jobs show theirs the same way before the merge lands them.
+(:mod:`taskbench.asvadapter.results`), and shown on the run's page, one column per
+interpreter; the folder itself is the job's artifact. A full run's jobs show theirs the same
+way before the merge lands them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from taskbench.asvadapter.results import Figure, load
 from taskbench.catalogue import BY_NAME
+from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import markdown
-from taskbench.reports.cells import Cell, Table, figure_cell, label
+from taskbench.reports.cells import Cell, Table, figure_cell, label, na
 from taskbench.reports.classic import steps_table
 from taskbench.reports.views import read_index
 
@@ -43,18 +46,25 @@ def _value(figure: Figure) -> Cell:
 
 
 def figures_table(results_dir: Path) -> tuple[Table, list[str]]:
-    """Every figure measured under ``results_dir`` (one row each), and why others are not
-    shown: parameters with no figure (not selected, or failed) and unreadable files."""
+    """Every figure measured under ``results_dir``: one row per benchmark and parameters, one
+    column per interpreter (a runner measures all of its interpreters), and why others are
+    not shown: parameters with no figure anywhere (not selected, or failed) and unreadable
+    files."""
     loaded = load(results_dir)
-    figures = sorted(loaded.figures, key=lambda f: (f.machine, f.environment, f.benchmark,
-                                                    repr(f.params)))
-    rows = [[label(figure.environment), label(figure.benchmark), label(_parameters(figure)),
-             _value(figure)] for figure in figures if figure.value is not None]
-    missing = len(figures) - len(rows)
+    figures = [f for f in loaded.figures if f.value is not None]
+    environments = sorted({f.environment for f in figures}, key=interpreter_order)
+    by_row: dict[tuple[str, str], dict[str, Figure]] = {}
+    for figure in sorted(figures, key=lambda f: (f.benchmark, repr(f.params))):
+        by_row.setdefault((figure.benchmark, _parameters(figure)), {})[figure.environment] = (
+            figure)
+    rows = [[label(benchmark), label(parameters)]
+            + [_value(found[env]) if env in found else na() for env in environments]
+            for (benchmark, parameters), found in by_row.items()]
+    missing = len({(f.benchmark, repr(f.params)) for f in loaded.figures}) - len(rows)
     notes = [f"{missing} other parameter combinations have no figure: not selected, or failed "
-             "(asv's log above says which)."] if missing else []
-    table = Table("figures", "Measured", ["interpreter", "benchmark", "parameters", "figure"],
-                  rows, notes, text_columns=3)
+             "(asv's log above says which)."] if missing > 0 else []
+    table = Table("figures", "Measured", ["benchmark", "parameters", *environments], rows,
+                  notes, text_columns=2)
     return table, loaded.problems
 
 
@@ -70,11 +80,11 @@ def verdicts(results_dir: Path) -> list[str]:
     return tables
 
 
-def summary(results_dir: Path, title: str, *, tryout: bool) -> str:
-    """The Markdown of the job's summary: what this run is, its version steps' verdicts where
-    it measured several interpreters, then its figures."""
+def summary(results_dir: Path, title: str, *, tryout: bool, notes: Sequence[str] = ()) -> str:
+    """The Markdown of the job's summary: what this run is, ``notes`` on it, its version
+    steps' verdicts where it measured several interpreters, then its figures."""
     table, problems = figures_table(results_dir)
-    parts = [f"### {title}", TRYOUT if tryout else ""]
+    parts = [f"### {title}", TRYOUT if tryout else "", *notes]
     parts += verdicts(results_dir)
     parts.append(markdown.table(table) if table.rows else "No figure was measured.")
     parts += [f"- could not be read: {problem}" for problem in problems]

@@ -101,8 +101,13 @@ def _fact(value: object) -> str:
 
 def rounds_note(index: Index, machine: str) -> str:
     """What the views say of a machine whose results come from asv's ``existing``
-    environments (the Windows runner): asv ran their rounds back to back."""
-    if not any(name.startswith("existing-") for name in index.env_names(machine)):
+    environments (the Windows runner) measured outside blocks: asv ran their rounds back to
+    back. Measured in blocks (every CI job since issue 31), each block is one process per
+    figure, interleaved across interpreters, as anywhere."""
+    run = index.run(machine)
+    ordered = {env for block in (run or {}).get("blocks", []) for env in block.get("order", [])}
+    if not any(name.startswith("existing-") and name not in ordered
+               for name in index.env_names(machine)):
         return ""
     return ("Rounds on this machine were not interleaved: each benchmark's rounds ran back "
             "to back. The interpreter here is asv's `existing` environment (on Windows, "
