@@ -8,6 +8,8 @@ import math
 import random
 import re
 
+import pytest
+
 from taskbench.catalogue import (
     AIOHTTP_SHARE,
     BLOCKS,
@@ -58,12 +60,37 @@ def test_orders_are_drawn_from_the_seed_and_balanced_across_positions() -> None:
     assert all(sorted(order) == sorted(names) for order in found)
     assert blockplan.orders(names, 5, seed=11) == found
     assert blockplan.orders(names, 5, seed=12) != found
-    # Each interpreter's five places spread over the order: one in each fifth of it.
-    for name in names:
-        places = sorted(order.index(name) for order in found)
-        assert len({place * 5 // 14 for place in places}) >= 4
+    # Each interpreter's places spread over the order: in both halves of it, and on
+    # average within one place of its middle (a fixed order puts the first at 0, the last
+    # at 13).
+    for blocks in (3, 5):
+        for name in names:
+            places = [order.index(name) for order in blockplan.orders(names, blocks, 11)]
+            assert {place * 2 // 14 for place in places} == {0, 1}
+            assert abs(sum(places) / blocks - 6.5) <= 1.0
     assert blockplan.draw_seed() != blockplan.draw_seed() or blockplan.draw_seed() != \
         blockplan.draw_seed()
+
+
+@pytest.mark.parametrize("size", [2, 5, 13, 14])
+def test_the_williams_rows_put_every_interpreter_at_every_place_with_other_neighbours(
+        size: int) -> None:
+    sequence = blockplan.williams_sequence(size)
+    rows = [[(item + shift) % size for item in sequence] for shift in range(size)]
+    for place in range(size):
+        assert sorted(row[place] for row in rows) == list(range(size))
+    if size % 2 == 0:  # Williams: every ordered pair side by side exactly once
+        pairs = [(row[i], row[i + 1]) for row in rows for i in range(size - 1)]
+        assert len(pairs) == len(set(pairs)) == size * (size - 1)
+
+
+def test_the_first_blocks_seldom_repeat_a_neighbour_pair() -> None:
+    names = [f"env{n}" for n in range(14)]
+    found = blockplan.orders(names, 3, seed=4)
+    adjacent = [{frozenset(pair) for pair in zip(order, order[1:])} for order in found]
+    shared = (adjacent[0] & adjacent[1]) | (adjacent[1] & adjacent[2]) | (
+        adjacent[0] & adjacent[2])
+    assert len(shared) <= 3  # a rotation of one order would share 12 of 13 in each pair
 
 
 def _measured(levels: dict[str, float], blocks: int, noise: float, seed: int
@@ -161,3 +188,28 @@ def test_the_plan_judges_the_steps_the_views_show_whatever_order_the_model_keeps
     assert said and said <= {"3.8 → 3.9", "3.9 → 3.10"} and "3.9 → 3.10" in said
     assert steps(["3.10", "3.8", "3.9", "pypy3.11", "pypy3.9"]) == steps(
         ["3.8", "3.9", "3.10", "pypy3.9", "pypy3.11"])
+
+
+def test_a_figure_is_never_alone_on_one_interpreter_in_an_extra_block() -> None:
+    granted = [Need("a", "x", 1, REMEASURE, "a x in block 2", ("b", "c")),
+               Need("c", "x", 3, PRECISION, "c x wide", ("b", "a")),
+               Need("d", "y", 2, DECIDE, "d → e", ("e",)),
+               Need("e", "y", 2, DECIDE, "d → e", ("d",))]
+    found = layout(granted)
+    assert found[0] == {"a": ["x"], "c": ["x"], "d": ["y"], "e": ["y"]}
+    assert found[1] == {"b": ["x"], "c": ["x"], "d": ["y"], "e": ["y"]}  # c's partner, b
+    assert found[2] == {"b": ["x"], "c": ["x"]}
+    # Values set aside add up, the largest of other needs counts.
+    assert len(layout([Need("a", "x", 1, REMEASURE, "1", ("b",)),
+                       Need("a", "x", 1, REMEASURE, "2", ("b",)),
+                       Need("a", "x", 1, DECIDE, "a → b", ("b",)),
+                       Need("b", "x", 1, DECIDE, "a → b", ("a",))])) == 2
+
+
+def test_an_extra_blocks_order_is_drawn_from_the_runs_seed_and_its_number() -> None:
+    names = [f"env{n}" for n in range(8)]
+    found = blockplan.extra_order(names, 5, 4)
+    assert sorted(found) == names
+    assert blockplan.extra_order(list(reversed(names)), 5, 4) == found
+    assert len({tuple(blockplan.extra_order(names, seed, 4)) for seed in range(6)}) > 1
+    assert len({tuple(blockplan.extra_order(names, 5, block)) for block in range(6)}) > 1

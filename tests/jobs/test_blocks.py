@@ -134,7 +134,7 @@ def test_a_quiet_run_needs_no_extra_block(fake_asv: type[FakeAsv], tmp_path: Pat
     assert "The extra blocks: 0" in capsys.readouterr().out
 
 
-def test_a_burst_in_one_block_is_measured_again_there_only(fake_asv: type[FakeAsv],
+def test_a_burst_in_one_block_is_measured_again_there_only_with_a_partner(fake_asv: type[FakeAsv],
                                                            tmp_path: Path) -> None:
     draw = random.Random(3)
     levels = {env: 1e-5 * (1 + i / 10) for i, env in enumerate(FOUR)}
@@ -148,7 +148,11 @@ def test_a_burst_in_one_block_is_measured_again_there_only(fake_asv: type[FakeAs
                      seed=2)
     assert run.stages.count("extra") == 1
     (extra,) = [c for c in _blocks_of(fake_asv.calls)][-1:]
-    assert extra["environments"] == [FOUR[2]] and "(1000\\)" in extra["bench"][0]
+    # With a step partner: a value alone in a block adds nothing to a model with a term
+    # per block.
+    (partner,) = set(extra["environments"]) - {FOUR[2]}
+    assert len(extra["environments"]) == 2 and partner in (FOUR[1], FOUR[3])
+    assert "(1000\\)" in extra["bench"][0]
     assert run.plan is not None and re.search(r"block 3: \+(49|50|51)%", run.plan.granted[0].why)
 
 
@@ -165,6 +169,22 @@ def test_an_undecided_step_gets_its_blocks_on_its_two_interpreters(
     assert extra and all(sorted(c["environments"]) == sorted(FOUR[2:]) for c in extra)
     assert run.stages == ["first"] * TASK_COST.blocks.least + ["extra"] * len(extra)
     assert TASK_COST.blocks.least + len(extra) <= TASK_COST.blocks.most
+
+
+def test_extra_blocks_slower_than_planned_stop_before_the_cap(
+        fake_asv: type[FakeAsv], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    planned = blockplan.Plan(blocks=[{FOUR[2]: [TASK_COST.call_name((1_000,))],
+                                      FOUR[3]: [TASK_COST.call_name((1_000,))]}] * 5)
+    monkeypatch.setattr(blockplan, "plan", lambda *args: planned)
+    monkeypatch.setattr(blocks.estimate, "pace", lambda *args: 1.0)  # as planned, it says
+    clock = iter(range(0, 100_000, 60 * 4))  # yet every block takes four minutes
+    monkeypatch.setattr(blocks.time, "monotonic", lambda: float(next(clock)))
+    run = run_blocks(tmp_path, "box", FOUR, select([r"TaskCost.*\(1000\)$"]), minutes=21,
+                     seed=3)
+    assert run.spent() <= 21
+    assert 0 < run.stages.count("extra") < 5
+    assert "are left out: the blocks ran slower than planned" in capsys.readouterr().out
 
 
 def test_the_cap_leaves_out_what_does_not_fit_and_says_so(
@@ -222,25 +242,27 @@ SIX = [f"virtualenv-py3.{minor}" for minor in range(8, 14)]
 SIX_LEVELS = dict(zip(SIX, (14.8e-6, 16.0e-6, 13.1e-6, 8.6e-6, 8.6e-6, 7.55e-6)))
 
 
-def _noisy(burst: set[tuple[str, int]]) -> Callable[[str, str, int], float]:
-    """2% of noise per process, a drift per block, the same in every run for the same
-    interpreter and asv call; 40% slower for the (interpreter, call number) in ``burst``."""
+def _noisy(burst: set[tuple[str, int]], salt: int) -> Callable[[str, str, int], float]:
+    """2% of noise per process, a drift per block, the same in every run of one ``salt``
+    for the same interpreter and asv call; 40% slower for the (interpreter, call number) in
+    ``burst``."""
     def value(env: str, call: str, number: int) -> float:
-        draw = random.Random(f"{env} {number}")
-        drift = random.Random(f"block {number}").gauss(0, 0.03)
+        draw = random.Random(f"{salt} {env} {number}")
+        drift = random.Random(f"{salt} block {number}").gauss(0, 0.03)
         hit = 1.4 if (env, number) in burst else 1.0
         return SIX_LEVELS[env] * hit * math.exp(drift + draw.gauss(0, 0.02))
     return value
 
 
-def _verdicts(tmp_path: Path, name: str, burst: set[tuple[str, int]]) -> dict[str, str]:
+def _verdicts(tmp_path: Path, name: str, burst: set[tuple[str, int]], salt: int
+              ) -> dict[str, str]:
     from taskbench.reports.classic import steps_table
     from taskbench.reports.views import read_index
 
     FakeAsv.calls = []
-    FakeAsv.value = staticmethod(_noisy(burst))
+    FakeAsv.value = staticmethod(_noisy(burst, salt))
     run = run_blocks(tmp_path / name / "blocks", "box", SIX,
-                     select([r"TaskCost.*\(100000\)$"]), minutes=600, seed=7)
+                     select([r"TaskCost.*\(100000\)$"]), minutes=600, seed=salt)
     record(run, "box", tmp_path / name / "results")
     index, problems = read_index(tmp_path / name / "results")
     assert not problems
@@ -251,11 +273,21 @@ def _verdicts(tmp_path: Path, name: str, burst: set[tuple[str, int]]) -> dict[st
 
 def test_a_burst_of_interference_leaves_the_verdicts_as_a_quiet_run_gives_them(
         fake_asv: type[FakeAsv], tmp_path: Path) -> None:
-    quiet = _verdicts(tmp_path, "quiet", set())
-    # Three processes 40% slow in the third block, as one burst of the host does.
-    hit = _verdicts(tmp_path, "burst", {(SIX[1], 2), (SIX[3], 2), (SIX[4], 2)})
-    assert quiet == hit
-    assert sum(not words.startswith("undecided") for words in quiet.values()) >= 4
+    # Two processes 40% slow in two blocks, as bursts of the host do; five
+    # runs of other noise and orders. A verdict may fall either side of the margin in one
+    # of them (each decides about 80% of the time), never the opposite way.
+    differ = 0
+    for salt in range(5):
+        quiet = _verdicts(tmp_path, f"quiet-{salt}", set(), salt)
+        hit = _verdicts(tmp_path, f"burst-{salt}", {(SIX[1], 2), (SIX[3], 1)},
+                        salt)
+        assert quiet.keys() == hit.keys()
+        for step in quiet:
+            decided = {quiet[step], hit[step]} - {"undecided"}
+            assert len(decided) <= 1, (salt, step, quiet[step], hit[step])
+            differ += quiet[step] != hit[step]
+        assert sum(words != "undecided" for words in hit.values()) >= 4
+    assert differ <= 2
 
 
 def test_a_figure_that_fails_in_one_block_is_named_and_the_rest_kept(

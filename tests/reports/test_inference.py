@@ -97,6 +97,32 @@ def test_the_blocks_that_would_decide_do_so_about_80_percent_of_the_time(effect:
     assert fewer < rate - 0.1
 
 
+def _decides_among(effect: float, spread: float, blocks: int, series: int,
+                   draw: random.Random) -> bool:
+    """As _decides, with the pair among ``series`` interpreters in one model: the others'
+    values give the model's spread its degrees of freedom."""
+    drift = [draw.gauss(0, 0.2) for _ in range(blocks)]
+    levels = [0.0, -effect] + [draw.gauss(0, 0.3) for _ in range(series - 2)]
+    values = [Value(f"s{index}", b, math.exp(drift[b] + level
+                                              + draw.gauss(0, spread / math.sqrt(2))))
+              for index, level in enumerate(levels) for b in range(blocks)]
+    model = fit(values)
+    return judge(model.contrast("s0", "s1"), "s0", "s1", 14, blocks=blocks,
+                 paired=True).decided
+
+
+def test_a_model_of_many_interpreters_needs_fewer_blocks_and_still_decides_80_percent() -> None:
+    spread, effect, series = 0.03, 0.03, 10
+    alone = blocks_to_decide(Contrast(effect, spread / math.sqrt(3), 2), 3, 14)
+    among = blocks_to_decide(Contrast(effect, spread / math.sqrt(3), (series - 1) * 2), 3, 14)
+    assert alone is not None and among is not None and among < alone
+    draw = random.Random(3)
+    trials = 200
+    rate = sum(_decides_among(effect, spread, among, series, draw)
+               for _ in range(trials)) / trials
+    assert 0.72 <= rate <= 0.95
+
+
 def test_a_comparison_out_of_reach_says_so() -> None:
     # 2.9% faster with a huge spread: neither decision within MOST_BLOCKS.
     assert blocks_to_decide(Contrast(math.log(1.029), 0.5, 4), 5, 14) is None

@@ -113,6 +113,19 @@ def test_calibration_finds_a_run_effect_and_says_what_agreement_it_leaves() -> N
     assert moved["expected_with_effect"] < 0.5 < still["expected_with_effect"]
 
 
+def test_calibration_holds_each_figure_to_its_own_t_and_counts_like_with_like() -> None:
+    # Every figure 3 standard errors apart with 2 degrees of freedom: inside its t interval
+    # (t = 4.30), outside a normal one (1.96).
+    first = [{"figure": precision_model.HEADLINE_FIGURE, "interpreter": name, "value": level,
+              "log_error": 0.01, "freedom": 2.0} for name, level in LEVELS.items()]
+    second = [dict(figure, value=figure["value"] * math.exp(0.03 * (-1) ** number))
+              for number, figure in enumerate(first)]
+    found = precision_model.calibration({"figures": first}, {"figures": second})
+    assert found["agree"] == found["total"] == len(LEVELS)
+    assert found["headline_agree"] == found["headline_total"] == len(LEVELS)
+    assert found["p_agreement"] > 0.05
+
+
 def test_a_model_record_that_contradicts_itself_is_refused(tmp_path: Path) -> None:
     record = {"kind": "model", "machine": "box", "commits": ["a" * 40, "b" * 40],
               "runs": [{"commit": c * 40, "label": "quiet", "steps": [],

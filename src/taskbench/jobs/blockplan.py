@@ -10,14 +10,16 @@ A run (:mod:`taskbench.jobs.blocks` carries it out) has two parts:
    Nothing of theirs runs inside a timed block, so every block is the same condition.
 2. **Blocks**, every timed figure on every interpreter once per block, interleaved. The
    first blocks give each figure its least (:class:`~taskbench.entries.Blocks`), in orders
-   drawn at random for this run (the seed is in the block log) and balanced: block b runs a
-   random base order rotated by b/B of its length, so each interpreter takes each part of
-   the order about equally often. From what they measured, the run's model
+   drawn at random for this run (the seed is in the block log) and balanced: block b runs
+   row b·n/B of a Williams design over a random arrangement of the n interpreters, so each
+   interpreter takes each part of the order about equally often and has other neighbours
+   in each block. From what they measured, the run's model
    (:mod:`taskbench.reports.runmodel`) plans the **extra blocks**, once, before any of them
    runs (so that the decisions are taken once, at the end, on a plan fixed in advance):
 
    * every value set aside as interference is measured again (that interpreter and figure,
-     one more block);
+     one more block, with the interpreter it is compared with: a value alone in a block
+     adds nothing to a model with a term for each block);
    * every version step still undecided at the figures it is judged at
      (:data:`taskbench.reports.classic.STEPS_AT`) gets, on both its interpreters, the blocks
      that would decide it 80% of the time (:func:`taskbench.reports.inference.blocks_to_decide`),
@@ -28,8 +30,7 @@ A run (:mod:`taskbench.jobs.blocks` carries it out) has two parts:
    These are granted in that order of priority while the run's time cap allows; an extra
    block measures only the interpreters and figures that need it.
 
-What is written here is the plan's own rule; the statistics are the model's.
-"""
+The plan's own rule is written here; the statistics are the model's."""
 
 from __future__ import annotations
 
@@ -78,16 +79,26 @@ def in_first_block(target: Target, block: int, quick: bool = False) -> bool:
     return target.entry.measured_in == BLOCKS and block < target.entry.blocks.least
 
 
+def williams_sequence(size: int) -> list[int]:
+    """0, 1, n-1, 2, n-2, ...: the first row of a Williams design. Its rows (each shifted
+    by r, mod n) put every item at every place once, and the steps between neighbours
+    differ along the row, so two rows seldom share a neighbour pair."""
+    return [0 if place == 0 else (place + 1) // 2 if place % 2 else size - place // 2
+            for place in range(size)]
+
+
 def orders(environments: Sequence[str], blocks: int, seed: int) -> list[list[str]]:
-    """The order of the first ``blocks`` blocks: a random base order (from ``seed``)
-    rotated by b/``blocks`` of its length in block b."""
+    """The order of the first ``blocks`` blocks: rows of a Williams design over a random
+    arrangement of the interpreters (from ``seed``), rows b·n/``blocks`` apart, so that
+    each interpreter takes each part of the order about equally often and meets other
+    neighbours from block to block (a slow stretch of the host then falls on other pairs
+    each time)."""
     base = list(environments)
     random.Random(seed).shuffle(base)
-    found = []
-    for block in range(blocks):
-        turn = round(block * len(base) / blocks) if blocks else 0
-        found.append(base[turn:] + base[:turn])
-    return found
+    size = len(base)
+    sequence = williams_sequence(size)
+    return [[base[(item + round(block * size / blocks)) % size] for item in sequence]
+            for block in range(blocks)]
 
 
 def extra_order(environments: Sequence[str], seed: int, block: int) -> list[str]:
@@ -106,6 +117,9 @@ class Need:
     more: int
     reason: str  # REMEASURE, DECIDE or PRECISION
     why: str
+    # Interpreters it is compared with (asv names), nearest first: a value alone in a block
+    # adds nothing to a model with a term for each block, so a block never holds it alone.
+    partners: tuple[str, ...] = ()
 
 
 @dataclass
@@ -123,8 +137,7 @@ def model_of(measured: Measured, call: str, names: Mapping[str, str],
              positions: Mapping[tuple[str, int], float] | None = None) -> RunModel | None:
     """The run's model of one figure from what the blocks measured so far (``names``: asv's
     environment name -> the interpreter as views show it); None with fewer than two."""
-    values = [Value(names.get(env, env), block, seconds,
-                    (positions or {}).get((env, block)))
+    values = [Value(names.get(env, env), block, seconds, (positions or {}).get((env, block)))
               for env, by_block in measured.get(call, {}).items()
               for block, seconds in by_block.items()]
     series = {value.series for value in values}
@@ -136,15 +149,31 @@ def model_of(measured: Measured, call: str, names: Mapping[str, str],
         return None  # too few values yet; the reports will name a value that is not a time
 
 
-def _remeasure(measured: Measured, names: Mapping[str, str]) -> list[Need]:
+def _partners(series: str, model: RunModel, envs: Mapping[str, str],
+              steps: Callable[[Sequence[str]], Sequence[tuple[str, str, str]]]
+              ) -> tuple[str, ...]:
+    """The interpreters ``series`` is compared with in its version steps, then the rest of
+    the model's, as asv names."""
+    near = [b if a == series else a for a, b, _ in steps(list(model.series))
+            if series in (a, b)]
+    others = near + [name for name in model.series if name != series and name not in near]
+    return tuple(envs.get(name, name) for name in others)
+
+
+def _remeasure(measured: Measured, names: Mapping[str, str],
+               steps: Callable[[Sequence[str]], Sequence[tuple[str, str, str]]]
+               ) -> list[Need]:
     found = []
     envs = {display: env for env, display in names.items()}
     for call in sorted(measured):
         model = model_of(measured, call, names)
-        for aside in model.set_aside if model else ():
+        if model is None:
+            continue
+        for aside in model.set_aside:
             found.append(Need(envs.get(aside.series, aside.series), call, 1, REMEASURE,
                               f"{aside.series} {call} in block {aside.block + 1}: "
-                              f"{100 * aside.excess:+.0f}% (p = {aside.p:.1g})"))
+                              f"{100 * aside.excess:+.0f}% (p = {aside.p:.1g})",
+                              _partners(aside.series, model, envs, steps)))
     return found
 
 
@@ -176,7 +205,8 @@ def _decide(measured: Measured, names: Mapping[str, str], judged: Sequence[Targe
     return found
 
 
-def _precision(measured: Measured, names: Mapping[str, str], targets: Sequence[Target]
+def _precision(measured: Measured, names: Mapping[str, str], targets: Sequence[Target],
+               steps: Callable[[Sequence[str]], Sequence[tuple[str, str, str]]]
                ) -> list[Need]:
     found = []
     envs = {display: env for env, display in names.items()}
@@ -197,7 +227,8 @@ def _precision(measured: Measured, names: Mapping[str, str], targets: Sequence[T
             if wanted > have:
                 found.append(Need(envs.get(series, series), target.call, wanted - have,
                                   PRECISION, f"{series} {target.call}: ±{width:.1f}% "
-                                  f"(target ±{goal:g}%)"))
+                                  f"(target ±{goal:g}%)",
+                                  _partners(series, model, envs, steps)))
     return found
 
 
@@ -208,21 +239,24 @@ def needs(measured: Measured, names: Mapping[str, str], targets: Sequence[Target
     """Every need the first blocks leave (see the module docstring), in priority order."""
     timed = [t for t in targets if t.entry.measured_in == BLOCKS and t.entry.kind == SAMPLED]
     calls = {t.call for t in timed}
-    return (_remeasure({c: v for c, v in measured.items() if c in calls}, names)
+    return (_remeasure({c: v for c, v in measured.items() if c in calls}, names, steps)
             + _decide(measured, names, [t for t in judged if t.call in calls], steps,
                       unreachable)
-            + _precision(measured, names, timed))
+            + _precision(measured, names, timed, steps))
 
 
 def layout(granted: Sequence[Need]) -> list[dict[str, list[str]]]:
     """Extra blocks from needs: block k holds every (interpreter, figure) that needs k or
     more values. Needs of one interpreter and figure for different reasons do not add up
     (each was sized from the values kept, so a value set aside is already counted as
-    missing): the largest counts; only values set aside add up, one block each."""
+    missing): the largest counts; only values set aside add up, one block each. A figure
+    that would be alone in a block on one interpreter takes its nearest partner along."""
     more: dict[tuple[str, str], int] = {}
     remeasured: dict[tuple[str, str], int] = {}
+    partners: dict[tuple[str, str], tuple[str, ...]] = {}
     for need in granted:
         key = (need.env_name, need.call)
+        partners[key] = partners.get(key) or need.partners
         if need.reason == REMEASURE:
             remeasured[key] = remeasured.get(key, 0) + need.more
         else:
@@ -231,11 +265,18 @@ def layout(granted: Sequence[Need]) -> list[dict[str, list[str]]]:
              for key in set(more) | set(remeasured)}
     blocks = []
     for k in range(1, max(total.values(), default=0) + 1):
-        block: dict[str, list[str]] = {}
+        by_call: dict[str, list[str]] = {}
         for (env, call), wanted in sorted(total.items()):
             if wanted >= k:
+                by_call.setdefault(call, []).append(env)
+        for call, envs in by_call.items():
+            if len(envs) == 1 and partners.get((envs[0], call)):
+                envs.append(partners[(envs[0], call)][0])
+        block: dict[str, list[str]] = {}
+        for call, envs in sorted(by_call.items()):
+            for env in envs:
                 block.setdefault(env, []).append(call)
-        blocks.append(block)
+        blocks.append({env: block[env] for env in sorted(block)})
     return blocks
 
 

@@ -253,6 +253,15 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
         for env in order:
             groups.setdefault(tuple(block[env]), []).append(env)
         guess = estimate.price([block], seconds_of)
+        expected = estimate.price([block], seconds_of,
+                                  estimate.pace(run.minutes, run.guesses)) / 60
+        if run.stages[-1] == "extra":  # the last extra block is the nearest guess of the next
+            expected = max(expected, run.minutes[-1])
+        if run.spent() + expected > minutes:
+            print(f"\nExtra blocks {number} to {len(run.plan.blocks)} are left out: the "
+                  f"blocks ran slower than planned, and the next would end past the "
+                  f"{minutes:g}-minute cap ({run.spent():.1f} minutes so far).", flush=True)
+            break
         print(f"\n=== Extra block {number} of {len(run.plan.blocks)}: {len(order)} "
               f"interpreters ({run.spent():.1f} minutes so far) ===", flush=True)
         values = _block(folder, machine, [(envs, list(calls)) for calls, envs in

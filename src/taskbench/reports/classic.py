@@ -27,6 +27,7 @@ from taskbench.reports import inference
 from taskbench.reports.cells import MARKS, Cell, Table, figure_cell, label, na
 from taskbench.reports.outliers import ALPHA
 from taskbench.reports.reference import POST_LABEL, POST_TASKS_PER_SECOND
+from taskbench.reports.runmodel import LEVEL_WORDS
 from taskbench.reports.stats import Estimate
 from taskbench.reports.views import Index
 from taskbench.workloads.timing import steady_in_words
@@ -73,8 +74,8 @@ def classic_table(index: Index, machine: str, versions: Mapping[str, str] | None
         for entry, count in TABLE_ROWS if index.environments(machine, [entry])]
     return Table(
         "classic", f"Thousand tasks per second of CPU time on `{machine}`, create_task + wait, "
-                   "asyncio's loop: the geometric mean of separate processes with its 95% "
-                   f"interval; {steady_in_words()}; first cycle: a fresh process's",
+                   f"asyncio's loop: {LEVEL_WORDS}; {steady_in_words()}; first cycle: a "
+                   "fresh process's",
         ["count", *(heading(env, versions) for env in environments)], rows)
 
 

@@ -188,8 +188,9 @@ def format_rows(rows: Sequence[Row], a: str, b: str, exact_factor: float) -> str
         why = ("the replica measures its table in one process" if any(
             row.entry.kind == REPLICA_KIND for row in rows if row.verdict is None)
             else "")
-        lines.append("~: one process on one side (an older run" + (f"; {why}" if why else "")
-                     + "): not judged.")
+        lines.append("~: not judged: no interval on one side, as fewer than two processes "
+                     "there give none (an older run" + (f"; {why}" if why else "")
+                     + "), or a figure that is not a time.")
     return "\n".join(lines)
 
 

@@ -93,20 +93,23 @@ def family_confidence(family: int, confidence: float = CONFIDENCE) -> float:
 
 
 def decision_power(effect: float, spread: float, blocks: Any, family: int,
-                   confidence: float = CONFIDENCE) -> Any:
+                   confidence: float = CONFIDENCE, freedom_per_block: float = 1.0) -> Any:
     """The chance that ``blocks`` blocks decide a comparison whose true log gain is
     ``effect``, with ``spread`` the spread of one block's difference. It stays undecided
     while its estimate d lies where the interval d ± t·se holds 1 yet reaches past the
     margin m: m - t·se ≤ |d| ≤ t·se. That chance is taken with d normal around ``effect``
-    and t the paired test's critical value at the family's level with n - 1 degrees of
-    freedom (scipy); a simulation of the model (the tests) decides 76–82% of the time at
-    the blocks this gives for 80%. ``blocks`` may be an array."""
+    and t the critical value at the family's level with ``freedom_per_block`` × (n - 1)
+    degrees of freedom (scipy): 1 for a pair alone, about one less than the series for a
+    run's model, whose blocks all share one spread. A simulation of the model (the tests)
+    decides 76–85% of the time at the blocks this gives for 80%. ``blocks`` may be an
+    array."""
     import numpy as np
     from scipy import stats
 
     blocks = np.asarray(blocks, dtype=float)
     error = spread / np.sqrt(blocks)
-    critical = stats.t.ppf(1 - (1 - family_confidence(family, confidence)) / 2, blocks - 1)
+    critical = stats.t.ppf(1 - (1 - family_confidence(family, confidence)) / 2,
+                           freedom_per_block * (blocks - 1))
     high = critical * error
     low = np.minimum(np.maximum(margin() - high, 0.0), high)
     between = (stats.norm.cdf((high - effect) / error) - stats.norm.cdf((low - effect) / error)
@@ -118,16 +121,18 @@ def decision_power(effect: float, spread: float, blocks: Any, family: int,
 def blocks_to_decide(contrast: Contrast, blocks: int, family: int,
                      confidence: float = CONFIDENCE, power: float = POWER) -> int | None:
     """The fewest blocks that would decide a comparison with probability ``power``, at the
-    effect and spread seen (``blocks`` of them so far); None when none up to
-    :data:`MOST_BLOCKS` would, or there is no spread to go on."""
+    effect and spread seen (``blocks`` of them so far, and the degrees of freedom the
+    contrast has from them, which grow with the blocks in proportion); None when none up
+    to :data:`MOST_BLOCKS` would, or there is no spread to go on."""
     import numpy as np
 
     spread = contrast.error * math.sqrt(max(blocks, 1))  # of one block's difference
     if spread <= 0 or not math.isfinite(spread):
         return None
+    per_block = contrast.freedom / (blocks - 1) if blocks > 1 else 1.0
     candidates = np.arange(2, MOST_BLOCKS + 1)
     enough = np.nonzero(decision_power(abs(contrast.log_gain), spread, candidates, family,
-                                       confidence) >= power)[0]
+                                       confidence, max(per_block, 1.0)) >= power)[0]
     return int(candidates[enough[0]]) if len(enough) else None
 
 

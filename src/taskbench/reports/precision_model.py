@@ -114,6 +114,12 @@ def agreement(first: Record, second: Record, figure: str = HEADLINE_FIGURE
     return opposite, one_only
 
 
+def _within(gap: float, error: float, freedom: float) -> bool:
+    from scipy import stats
+
+    return abs(gap) <= float(stats.t.ppf(0.975, freedom)) * error
+
+
 def calibration(first: Record, second: Record) -> dict[str, Any]:
     """The calibration of the absolute figures between two runs (see the module docstring)."""
     from scipy import stats
@@ -128,22 +134,26 @@ def calibration(first: Record, second: Record) -> dict[str, Any]:
         error = math.hypot(mine["log_error"], other["log_error"])
         freedom = min(mine["freedom"], other["freedom"])
         total += 1
-        agree += abs(gap) <= stats.t.ppf(0.975, freedom) * error
+        agree += _within(gap, error, freedom)
         if mine["figure"] == HEADLINE_FIGURE and _is_cpython(mine["interpreter"]):
-            headline.append((gap, error))
+            headline.append((gap, error, freedom))
     found: dict[str, Any] = {"agree": agree, "total": total}
     if total:
         found["p_agreement"] = float(stats.binomtest(agree, total, 0.95).pvalue)
     if len(headline) >= 3:
-        gaps = [gap for gap, _ in headline]
+        gaps = [gap for gap, _, _ in headline]
         test = stats.ttest_1samp(gaps, 0.0)
         interval = test.confidence_interval(0.95)
         shift = sum(gaps) / len(gaps)
         found.update(run_effect=math.expm1(shift), run_effect_low=math.expm1(interval.low),
                      run_effect_high=math.expm1(interval.high), p_run_effect=float(test.pvalue))
+        # Observed and expected over the same figures, each with its own t.
+        found["headline_agree"] = sum(_within(*figure) for figure in headline)
+        found["headline_total"] = len(headline)
         found["expected_with_effect"] = sum(
-            stats.norm.cdf(1.96 - shift / error) - stats.norm.cdf(-1.96 - shift / error)
-            for _, error in headline) / len(headline)
+            stats.norm.cdf(stats.t.ppf(0.975, freedom) - shift / error)
+            - stats.norm.cdf(-stats.t.ppf(0.975, freedom) - shift / error)
+            for _, error, freedom in headline) / len(headline)
     return found
 
 
@@ -189,14 +199,15 @@ def _calibration_line(record: Record) -> str:
     text = (f"Calibration of the first two quiet runs: {found['agree']} of {found['total']} "
             f"figures ({100 * found['agree'] / found['total']:.0f}%) agree within their "
             f"combined 95% intervals, against 95% expected if nothing moved between the runs "
-            f"(binomial test p = {found['p_agreement']:.2g}).")
+            f"(binomial test p = {found['p_agreement']:.2g}, a rough guide: the figures of "
+            "one run share its blocks, so they are not independent).")
     if "run_effect" in found:
         text += (f" The run effect at {TASK_COST.class_name} 100,000 over the CPythons: "
                  f"{100 * found['run_effect']:+.1f}% ({100 * found['run_effect_low']:+.1f}% to "
                  f"{100 * found['run_effect_high']:+.1f}%, p = {found['p_run_effect']:.2g}); "
-                 f"with it, {100 * found['expected_with_effect']:.0f}% of those figures would "
-                 "be expected to agree. Verdicts compare interpreters within one run, where it "
-                 "cancels.")
+                 f"{found['headline_agree']} of those {found['headline_total']} figures agree, "
+                 f"{100 * found['expected_with_effect']:.0f}% expected with that effect. "
+                 "Verdicts compare interpreters within one run, where it cancels.")
     return text
 
 

@@ -43,6 +43,9 @@ POSITION_KEPT_BELOW = 0.05
 # A spread below this (in log units) is no spread: values that repeat exactly.
 NO_SPREAD = 1e-12
 DEFAULT_GROUP = "all"
+# What a figure from the model is, for a table's title.
+LEVEL_WORDS = ("each interpreter's level in the run's model (its processes in blocks, the "
+               "blocks' drift taken out, values set aside left out) with its 95% interval")
 
 
 class ModelError(ValueError):
