@@ -82,7 +82,8 @@ def test_frameworks_and_rloop_are_held_against_create_task_and_wait(index: Index
     cells = _cells(frameworks_table(found, "box"))
     assert cells["create_task + wait, µs"].startswith(":10.02 (")
     assert cells["trio, µs"].startswith(":15.02 (")
-    assert cells["trio, × create_task + wait"] == "real:1.50× slower (1.50–1.50×)"
+    # One model of the family: Trio's exact 1.5× takes the spread the others' noise gives.
+    assert cells["trio, × create_task + wait"].startswith("real:1.50× slower (1.4")
     assert cells["anyio-asyncio, × create_task + wait"].startswith("noise:undecided (")
     assert cells["anyio-trio, µs"] == cells["anyio-trio, × create_task + wait"] == "na:n/a"
     spawn = _cells(speedup_table(found, "box"))

@@ -43,6 +43,7 @@ from taskbench.catalogue import (
     Params,
 )
 from taskbench.reports import inference
+from taskbench.reports.runmodel import RunModel
 from taskbench.reports.stats import Estimate, complement, difference, estimate
 from taskbench.reports.views import Index
 from taskbench.workloads.frameworks import IN_GROUP
@@ -157,11 +158,32 @@ def _speedups(index: Index, machine: str, environment: str, result: Anatomy) -> 
     others = [key for key in result.spawn if key != BASELINE]
     for group in ([key for key in others if key[0] != IN_GROUP],
                   [key for key in others if key[0] == IN_GROUP]):
-        for key in group:
-            verdict = within_interpreter(index, machine, environment, baseline_of(key),
-                                         SOURCES[key], family=len(group))
+        pooled = _pooled(index, machine, environment, group)
+        for number, key in enumerate(group):
+            series = f"B{number}"
+            verdict: inference.Verdict | None
+            if pooled is not None and {"A", series} <= set(pooled.series):
+                verdict = inference.judge(pooled.contrast("A", series), "A", "B", len(group),
+                                          blocks=min(pooled.used["A"], pooled.used[series]),
+                                          paired=True)
+            else:
+                verdict = within_interpreter(index, machine, environment, baseline_of(key),
+                                             SOURCES[key], family=len(group))
             if verdict is not None:
                 result.speedups[key] = Speedup(verdict.speedup, verdict)
+
+
+def _pooled(index: Index, machine: str, environment: str, group: list[tuple[str, str]]
+            ) -> RunModel | None:
+    """One model of a family's figures and their baseline on one interpreter (A, then B0,
+    B1, ... in the group's order): their spread pooled, so each comparison has the degrees
+    of freedom of the whole family rather than of its own pair."""
+    if not group:
+        return None
+    baseline, params = baseline_of(group[0])
+    members = [("A", environment, baseline, params)] + [
+        (f"B{number}", environment, *SOURCES[key]) for number, key in enumerate(group)]
+    return index.model_over(machine, members)
 
 
 def anatomy(index: Index, machine: str, environment: str) -> Anatomy:
