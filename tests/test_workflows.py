@@ -405,7 +405,7 @@ def test_a_quick_run_is_a_tryout_never_merged_nor_published() -> None:  # defect
         assert Expressions(contexts).condition(jobs["merge"]["if"]) is merged
     skipped = {"merge": {"result": "skipped", "outputs": {}}}
     assert not Expressions({"needs": skipped}).condition(jobs["pages"]["if"])
-    plan = step("benchmarks.yml", "plan", "taskbench.jobs.plan")
+    plan = step("benchmarks.yml", "plan", "taskbench.jobs.ciplan")
     assert plan["env"] == {"REF": "${{ inputs.ref }}", "QUICK": "${{ inputs.quick }}"}
     assert jobs["bench"]["needs"] == "plan" and set(jobs["merge"]["needs"]) == {"plan", "bench"}
     checkout = step("benchmarks.yml", "bench", "actions/checkout@")["with"]
@@ -464,7 +464,7 @@ def test_tests_run_once_per_pull_request_and_never_cancel_main() -> None:  # def
 
 
 def test_the_plan_step_hands_any_ref_to_the_plan_as_one_value(tmp_path: Path) -> None:
-    run = step("benchmarks.yml", "plan", "taskbench.jobs.plan")["run"]
+    run = step("benchmarks.yml", "plan", "taskbench.jobs.ciplan")["run"]
     (tmp_path / "python").write_text('#!/bin/sh\nprintf "%s|" "$@"\n')
     (tmp_path / "python").chmod(0o755)
     for ref, quick, expected in (("-e", "true", "--ref=-e|--quick|"), ("", "", "--ref=|"),
@@ -472,7 +472,7 @@ def test_the_plan_step_hands_any_ref_to_the_plan_as_one_value(tmp_path: Path) ->
         env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "REF": ref, "QUICK": quick}
         out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", run],
                              env=env, capture_output=True, text=True).stdout
-        assert out == f"-m|taskbench.jobs.plan|{expected}", out
+        assert out == f"-m|taskbench.jobs.ciplan|{expected}", out
 
 
 # Issue 31: no run is dropped, a protected main is handled --------------------------------

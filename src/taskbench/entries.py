@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Tuple, TypeVar
+from typing import Any, Callable, Iterator, Sequence, Tuple, TypeVar
 
 from taskbench.workloads.timing import FIRST, ONE_RUN_FROM, WARM
 
@@ -47,6 +47,12 @@ class Blocks:
     least: int = 3
     most: int = 3
     percent: float | None = None
+
+
+def call_name(benchmark: str, reprs: Sequence[str]) -> str:
+    """asv's name for one parameter combination, from the ``repr`` strings of its values (as
+    asv stores them): the one way it is built, so that a figure and its block log pair."""
+    return f"{benchmark}({', '.join(reprs)})"
 
 
 @dataclass(frozen=True, eq=False)  # each entry is one object, found by identity
@@ -126,7 +132,7 @@ class Benchmark:
 
     def call_name(self, combo: Params) -> str:
         """asv's name for one parameter combination: ``module.Class.method(1000)``."""
-        return f"{self.name}({', '.join(repr(value) for value in combo)})"
+        return call_name(self.name, [repr(value) for value in combo])
 
     def quick_pattern(self) -> str | None:
         """An ``asv run --bench`` regex selecting the quick combinations, or None."""

@@ -18,15 +18,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from taskbench.asvadapter.results import finite, load_file
+from taskbench.entries import call_name
 
 # (environment name, asv's name for one parameter combination) -> the blocks its samples
 # come from, in the order they are stored.
 Contributions = dict[tuple[str, str], list[int]]
-
-
-def call_name(benchmark: str, combo: Sequence[str]) -> str:
-    """asv's name of one parameter combination, from the ``repr`` strings it stores."""
-    return f"{benchmark}({', '.join(combo)})"
 
 
 def _benchmarks(folder: Path) -> dict[str, Any]:

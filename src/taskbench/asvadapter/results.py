@@ -19,7 +19,7 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Tuple
+from typing import Any, Iterable, Iterator, Mapping, Tuple
 
 from taskbench.catalogue import BY_NAME
 from taskbench.validity import number
@@ -241,3 +241,12 @@ def latest(figures: Iterable[Figure]) -> list[Figure]:
             newest[key] = stamp
     return [f for f in figures
             if newest[(f.machine, f.env_name, f.benchmark)] == (f.date, f.run_started, f.commit)]
+
+
+def graph_file(html_dir: Path, params: Mapping[str, Any], benchmark: str) -> Path:
+    """The file ``asv publish`` writes one graph of ``benchmark`` to, for the graph
+    parameters ``params`` (machine, python, environment variables...), as asv names it."""
+    from asv.graph import Graph
+
+    name: str = Graph.get_file_path(dict(params), benchmark)
+    return html_dir / (name + ".json")

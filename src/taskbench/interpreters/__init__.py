@@ -4,7 +4,6 @@ Runs in the tools venv. ``python -m taskbench.interpreters`` (``make pythons``) 
 interpreter ``asv.conf.json`` names into ``.pythons/bin`` and prints what it found:
 
 =================  =========================================================================
-``config``         ``asv.conf.json``, read the way asv reads it (JSON5)
 ``names``          the naming scheme (``3.X``, ``3.X-debian``, ``3.Xt``, ``pypy3.X``) and
                    the order interpreters are shown in
 ``debian``         Debian's archive through a private apt, and patching what it unpacks

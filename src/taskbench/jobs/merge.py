@@ -20,7 +20,7 @@ files belong, and anything that would land outside ``results/``, are refused, on
 A machine new to ``results/`` comes in only with some of its results, its ``machine.json``
 landing first.
 
-A merge is one transaction (:mod:`taskbench.jobs.journal`): locked for its whole run (a
+A merge is one transaction (:mod:`taskbench.journal`): locked for its whole run (a
 second merge names the first and exits 2), staged beside ``results/``, never inside it, and
 rolled back, when killed midway, by whichever of the next merge, ``make site`` or ``make
 readme`` runs first: ``results/`` is as it was, or fully merged.

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from taskbench import files
+from taskbench.asvadapter.results import graph_file
 from taskbench.site.vendor import SiteError
 
 ASV_INDEX = "index.html"  # where asv publish writes its app
@@ -90,8 +91,6 @@ def natural(value: Any) -> tuple[Any, ...]:
 def fit_index(html_dir: Path) -> dict[str, Any]:
     """Give every selector of ``index.json`` its natural order, and every series asv may
     ask for a file; return the index."""
-    from asv.graph import Graph
-
     path = html_dir / "index.json"
     index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     for key, values in index["params"].items():
@@ -100,7 +99,7 @@ def fit_index(html_dir: Path) -> dict[str, Any]:
     files.write_text(path, json.dumps(index, separators=(",", ":")))
     for params in index["graph_param_list"]:
         for benchmark in index["benchmarks"]:
-            graph = html_dir / (Graph.get_file_path(params, benchmark) + ".json")
+            graph = graph_file(html_dir, params, benchmark)
             if not graph.exists():
                 files.write_text(graph, "[]")
     return index

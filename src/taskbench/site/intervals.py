@@ -3,9 +3,9 @@
 asv 0.6 computes and stores each figure's confidence interval of the median, and its graph
 files keep only the value. After ``asv publish``, this appends the interval's bounds to every
 point of every graph file, read from the same results through asv's own modules and mapped
-to graphs the way asv maps them (``Graph.get_file_path`` over the graph parameters asv wrote
-to ``index.json``). ``intervals.js`` then hands them to flot's error-bar plugin, which draws
-them. asv offers no hook for this, hence the few lines here; the statistics are asv's.
+to graphs the way asv maps them (``asvadapter.results.graph_file`` over the graph parameters
+asv wrote to ``index.json``). ``intervals.js`` then hands them to flot's error-bar plugin,
+which draws them. asv offers no hook for this, hence the few lines here; the statistics are asv's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Tuple
 
 from taskbench import files
-from taskbench.asvadapter.results import load, parameter
+from taskbench.asvadapter.results import graph_file, load, parameter
 
 SCRIPT = Path(__file__).with_name("intervals.js")
 SCRIPT_NAME = "taskbench-intervals.js"
@@ -45,8 +45,6 @@ def _bounds(intervals: dict[Key, tuple[float, float] | None], run: tuple[Any, ..
 
 def add_intervals(html_dir: Path, results_dir: Path) -> int:
     """Append the intervals to asv's graph files in ``html_dir``; return how many changed."""
-    from asv.graph import Graph
-
     index = json.loads((html_dir / "index.json").read_text(encoding="utf-8"))
     commit_of = {int(revision): commit for revision, commit in
                  index["revision_to_hash"].items()}
@@ -56,7 +54,7 @@ def add_intervals(html_dir: Path, results_dir: Path) -> int:
         env = tuple(sorted((key[len("env-"):], str(value)) for key, value in params.items()
                            if key.startswith("env-") and value not in (None, "")))
         for benchmark, info in index["benchmarks"].items():
-            path = html_dir / (Graph.get_file_path(params, benchmark) + ".json")
+            path = graph_file(html_dir, params, benchmark)
             if not path.is_file():
                 continue
             points = json.loads(path.read_text(encoding="utf-8"))

@@ -10,6 +10,8 @@ the tools venv only.
 =================  ============================================================================
 ``cycle``          the classic create-and-wait cycle and its do-nothing task
 ``timing``         samples of units per second of CPU time, as asv's ``track_`` results
+``clock``          the CPU clock every timed figure reads, and how finely it measures
+``steady``         when a process's cycles are steady: the warm-up rule of every warm figure
 ``replica``        the original experiment: one process, the whole table, counts ascending
 ``spawn``          the other ways to start N tasks (gather, TaskGroup, the eager APIs)
 ``loops``          asyncio's event loop, uvloop or rloop
@@ -26,6 +28,8 @@ the tools venv only.
 ``instructions``   instructions per task, counted by valgrind's cachegrind
 ``buildinfo``      how the running interpreter was built (printed as JSON)
 ``asvenv``         run by asv after installing taskbench: the pinned clients
+``asvinstall``     asv's install step: one wheel per source, built once, installed everywhere
+``countenv``       what a valgrind count runs in, the same on every host
 =================  ============================================================================
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from standins import checkout
-from taskbench.jobs import plan
+from taskbench.jobs import ciplan as plan
 
 
 def git(repo: Path, *args: str) -> str:

@@ -15,7 +15,7 @@ only: it runs before any tool is installed.
 
 Usage::
 
-    python -m taskbench.jobs.plan [--ref REF] [--quick]
+    python -m taskbench.jobs.ciplan [--ref REF] [--quick]
 
 It prints the plan and writes ``commit=<sha>`` and ``publish=true|false`` to
 ``$GITHUB_OUTPUT``.
@@ -74,7 +74,7 @@ def plan(ref: str, quick: bool) -> tuple[str, bool, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m taskbench.jobs.plan", description=__doc__.split("\n\n")[0],
+        prog="python -m taskbench.jobs.ciplan", description=__doc__.split("\n\n")[0],
         epilog="Exit status: 0 with a plan, 1 when the ref names nothing to measure.")
     parser.add_argument("--ref", default="", help="commit id, branch or tag (default: HEAD)")
     parser.add_argument("--quick", action="store_true")
