@@ -23,6 +23,6 @@ Records beside asv's results, and what more than one part reads: ``taskbench.blo
 (which block each sample came from), ``taskbench.runfacts`` (where each run ran),
 ``taskbench.validity`` (what every record must hold), ``taskbench.journal`` (a merge as one
 transaction) with ``taskbench.lock``, ``taskbench.host`` (the machine's facts),
-``taskbench.arguments`` (the command lines' types) and ``taskbench.output`` (a closed
-standard output).
+``taskbench.arguments`` (the command lines' types), ``taskbench.output`` (a closed
+standard output) and ``taskbench.git`` (the one way git is run, on both sides).
 """

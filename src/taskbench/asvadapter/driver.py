@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 
 from taskbench.asvadapter.config import CONFIG, config_path, load_config
 from taskbench.catalogue import ROUNDS
+from taskbench.git import GitError, git
 from taskbench.workloads.asvinstall import BUILDER
 
 SEEDING = {"VIRTUALENV_PIP": "embed", "VIRTUALENV_NO_PERIODIC_UPDATE": "1"}
@@ -50,14 +51,10 @@ def existing_name(python: str) -> str:
 def head_commit() -> str:
     """The commit asv measures (``HEAD``), or ValueError outside a git checkout."""
     try:
-        found = subprocess.run(["git", "rev-parse", "--verify", "HEAD"], capture_output=True,
-                               text=True, check=False)
-    except OSError as error:
-        raise ValueError(f"git cannot run here ({error}); asv measures commits") from None
-    if found.returncode != 0:
-        raise ValueError(f"not inside a git checkout with a commit ({found.stderr.strip()}); "
-                         "asv measures commits: run this from a clone of the repository")
-    return found.stdout.strip()
+        return git("rev-parse", "--verify", "HEAD")
+    except GitError as error:
+        raise ValueError(f"not inside a git checkout with a commit ({error}); asv measures "
+                         "commits: run this from a clone of the repository") from None
 
 
 @dataclass

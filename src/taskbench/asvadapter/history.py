@@ -29,7 +29,6 @@ end each line with ``"\r\n"``, which git does not strip.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from taskbench.asvadapter.config import config_path
+from taskbench.git import git, try_git
 
 HOW_TO_CLONE = ("asv publish reads the history of the commits the results name: clone with "
                 "full history (actions/checkout: fetch-depth: 0)")
@@ -51,30 +51,17 @@ def configured_repo(config: Path, settings: dict[str, Any]) -> Path:
     return config.parent / config_path(settings, "repo")
 
 
-def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """``git -C repo ARGS``; HistoryError naming the command when it fails and ``check``."""
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                              check=False)
-    except OSError as error:
-        raise HistoryError(f"git cannot run ({error}); asv publish needs it") from None
-    if check and done.returncode != 0:
-        raise HistoryError(f"`git {' '.join(args)}` failed in {repo}: "
-                        f"{(done.stderr or done.stdout).strip()}")
-    return done
-
-
 def deepen(repo: Path) -> bool:
     """Fetch the whole history into a shallow checkout; whether there was anything to do."""
-    if git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() != "true":
+    if git("rev-parse", "--is-shallow-repository", repo=repo) != "true":
         return False
-    remotes = git(repo, "remote").stdout.split()
+    remotes = git("remote", repo=repo).split()
     if not remotes:
         raise HistoryError(f"{repo} is a shallow clone with no remote to fetch its history "
                         f"from; {HOW_TO_CLONE}")
     remote = "origin" if "origin" in remotes else remotes[0]
     print(f"This checkout is shallow: fetching its history from {remote} ...", flush=True)
-    fetched = git(repo, "fetch", "--quiet", "--unshallow", remote, check=False)
+    fetched = try_git("fetch", "--quiet", "--unshallow", remote, repo=repo)
     if fetched.returncode != 0:
         raise HistoryError(f"{repo} is a shallow clone and `git fetch --unshallow {remote}` "
                         f"failed ({fetched.stderr.strip()}); {HOW_TO_CLONE}")
@@ -83,8 +70,8 @@ def deepen(repo: Path) -> bool:
 
 def branch_commit(repo: Path, branch: str) -> str:
     """The commit of the local branch ``branch``, or else of a remote-tracking one."""
-    listed = git(repo, "for-each-ref", "--format=%(refname) %(objectname)",
-                 f"refs/heads/{branch}", f"refs/remotes/*/{branch}").stdout.split("\n")
+    listed = git("for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{branch}",
+                 f"refs/remotes/*/{branch}", repo=repo).split("\n")
     found = dict(line.split(" ", 1) for line in listed if line.strip())
     local = found.get(f"refs/heads/{branch}")
     remote = found.get(f"refs/remotes/origin/{branch}") or next(iter(found.values()), None)
@@ -99,10 +86,10 @@ def history_refs(repo: Path, branches: Sequence[str]) -> list[tuple[str, str]]:
     """(ref, object) for the scratch repository: the configured branches, then the tags."""
     if not branches or not all(isinstance(name, str) and name for name in branches):
         raise HistoryError("asv.conf.json's branches must name at least one branch")
-    head = git(repo, "rev-parse", "--verify", "HEAD^{commit}").stdout.strip()
+    head = git("rev-parse", "--verify", "HEAD^{commit}", repo=repo)
     refs = [(f"refs/heads/{branches[0]}", head)]
     refs += [(f"refs/heads/{name}", branch_commit(repo, name)) for name in branches[1:]]
-    tags = git(repo, "for-each-ref", "--format=%(refname) %(objectname)", "refs/tags").stdout
+    tags = git("for-each-ref", "--format=%(refname) %(objectname)", "refs/tags", repo=repo)
     for line in tags.splitlines():
         ref, _, target = line.partition(" ")
         refs.append((ref, target))
@@ -111,8 +98,8 @@ def history_refs(repo: Path, branches: Sequence[str]) -> list[tuple[str, str]]:
 
 def first_parent_commits(repo: Path, branches: Sequence[str]) -> set[str]:
     """Every commit asv draws results for: the first-parent history of each branch."""
-    return {line for branch in branches for line in git(
-        repo, "rev-list", "--first-parent", branch).stdout.split()}
+    return {line for branch in branches
+            for line in git("rev-list", "--first-parent", branch, repo=repo).split()}
 
 
 @contextmanager
@@ -120,20 +107,18 @@ def drawn_history(repo: Path, branches: Sequence[str]) -> Iterator[Path]:
     """A scratch repository with ``repo``'s history as asv publish needs it (see above)."""
     deepen(repo)
     refs = history_refs(repo, branches)
-    objects = Path(git(repo, "rev-parse", "--path-format=absolute",
-                       "--git-common-dir").stdout.strip()) / "objects"
+    objects = Path(git("rev-parse", "--path-format=absolute", "--git-common-dir",
+                       repo=repo)) / "objects"
     with tempfile.TemporaryDirectory(prefix="taskbench-history-") as temporary:
         scratch = Path(temporary) / "history.git"
-        git(Path(temporary), "init", "--quiet", "--bare", str(scratch))
+        git("init", "--quiet", "--bare", str(scratch), repo=temporary)
         # Bytes, not text: on Windows a text-mode write or pipe ends each line with "\r\n",
         # and git keeps the "\r" ("objects\r does not exist", "expected SP but got").
         (scratch / "objects" / "info" / "alternates").write_bytes(
             f"{objects}\n".encode())
         updates = "".join(f"update {ref} {target}\n" for ref, target in refs)
-        done = subprocess.run(["git", "-C", str(scratch), "update-ref", "--stdin"],
-                              input=updates.encode(), capture_output=True, check=False)
+        done = try_git("update-ref", "--stdin", repo=scratch, stdin=updates)
         if done.returncode != 0:
-            raise HistoryError("the history for asv publish could not be made: "
-                               + done.stderr.decode("utf-8", errors="replace"))
-        git(scratch, "symbolic-ref", "HEAD", f"refs/heads/{branches[0]}")
+            raise HistoryError(f"the history for asv publish could not be made: {done.stderr}")
+        git("symbolic-ref", "HEAD", f"refs/heads/{branches[0]}", repo=scratch)
         yield scratch

@@ -25,17 +25,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from typing import Sequence
+
+from taskbench.git import GitError, try_git
 
 
 class PlanError(Exception):
     """The ref cannot be measured; the message says why."""
-
-
-def git(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
 
 
 def resolve(ref: str) -> str:
@@ -47,17 +44,17 @@ def resolve(ref: str) -> str:
     candidates = ([f"refs/remotes/origin/{ref}", f"refs/heads/{ref}", f"refs/tags/{ref}", ref]
                   if ref else ["HEAD"])
     for candidate in candidates:
-        found = git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
+        found = try_git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}")
         if found.returncode == 0:
             return found.stdout.strip()
-    if git("rev-parse", "--git-dir").returncode != 0:
+    if try_git("rev-parse", "--git-dir").returncode != 0:
         raise PlanError("this is not a git checkout")
     raise PlanError(f"inputs.ref {ref!r} is no commit id, branch or tag of this repository "
                     "(a commit must be on a branch or a tag to be fetched)")
 
 
 def on_first_parent_history(commit: str, tip: str = "HEAD") -> bool:
-    listed = git("rev-list", "--first-parent", tip)
+    listed = try_git("rev-list", "--first-parent", tip)
     return listed.returncode == 0 and commit in listed.stdout.split()
 
 
@@ -81,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         commit, publish, why = plan(args.ref, args.quick)
-    except PlanError as error:
+    except (PlanError, GitError) as error:
         prefix = "::error::" if os.environ.get("GITHUB_ACTIONS") == "true" else "error: "
         print(f"{prefix}{error}; nothing was measured.", file=sys.stderr)
         return 1

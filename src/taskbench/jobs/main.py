@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from taskbench.asvadapter.config import results_dir as configured_results
 from taskbench.asvadapter.driver import AsvDriver, head_commit
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import REPLICA_PHASE, Target, check_patterns, select
+from taskbench.git import GitError, git
 from taskbench.interpreters import facts
 from taskbench.interpreters.provision import DEFAULT_DEST, default_cache, format_table, provision
 from taskbench.interpreters.sources import Outcome
@@ -87,10 +87,11 @@ def _announce(title: str) -> None:
 
 
 def _uncommitted_changes() -> bool:
-    status = subprocess.run(["git", "status", "--porcelain", "--", "benchmarks", "src",
-                             "asv.conf.json", "pyproject.toml"],
-                            capture_output=True, text=True, check=False)
-    return bool(status.stdout.strip())
+    try:
+        return bool(git("status", "--porcelain", "--", "benchmarks", "src", "asv.conf.json",
+                        "pyproject.toml"))
+    except GitError:
+        return False  # outside a checkout: head_commit's warning says so
 
 
 def gather_interpreters(names: Sequence[str], offline: bool) -> list[Outcome]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -36,6 +35,7 @@ from taskbench import arguments
 from taskbench.asvadapter.config import CONFIG, ConfigError
 from taskbench.asvadapter.driver import AsvDriver
 from taskbench.catalogue import EXACT, quick_patterns
+from taskbench.git import GitError, git
 from taskbench.interpreters.names import parse_name
 from taskbench.interpreters.provision import DEFAULT_DEST
 from taskbench.interpreters.sources import link_executable
@@ -58,12 +58,11 @@ def resolve_commit(value: str, what: str) -> str:
     value = value.strip().lower()
     if not COMMIT_ID.fullmatch(value):
         raise ValueError(f"{what} {value!r} is not a commit id (7 to 40 hexadecimal digits)")
-    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{value}^{{commit}}"],
-                           capture_output=True, text=True, check=False)
-    if found.returncode != 0:
+    try:
+        return git("rev-parse", "--verify", "--quiet", f"{value}^{{commit}}")
+    except GitError:
         raise ValueError(f"{what} {value} is not a commit in this checkout (was it fetched "
-                         "with fetch-depth: 0?)")
-    return found.stdout.strip()
+                         "with fetch-depth: 0?)") from None
 
 
 def exact_verdict(results: Path, name: str, base: str, head: str, machine: str

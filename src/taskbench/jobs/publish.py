@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,6 +51,7 @@ from typing import Sequence
 from taskbench import arguments
 from taskbench.arguments import bounded
 from taskbench.asvadapter.config import ConfigError, results_dir
+from taskbench.git import Done, git, try_git
 from taskbench.jobs.merge import Report, merge
 from taskbench.jobs.preamble import annotate, step_summary
 from taskbench.jobs.pullrequest import PullRequestError, open_pull_request
@@ -75,16 +75,9 @@ class PublishError(Exception):
     """Publishing cannot start; the message says why."""
 
 
-def git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
-    if check and result.returncode != 0:
-        raise PublishError(f"`git {' '.join(args)}` failed: {result.stderr.strip()}")
-    return result
-
-
 def default_branch(remote: str) -> str:
     """The remote's default branch, from its HEAD symref (``ref: refs/heads/main\\tHEAD``)."""
-    listing = git("ls-remote", "--symref", remote, "HEAD").stdout
+    listing = git("ls-remote", "--symref", remote, "HEAD")
     for line in listing.splitlines():
         target, _, name = line.partition("\t")
         if target.startswith("ref: refs/heads/") and name == "HEAD":
@@ -98,7 +91,7 @@ def this_ref() -> str:
     ref = os.environ.get("GITHUB_REF", "").strip()
     if ref:
         return ref
-    return git("symbolic-ref", "-q", "HEAD", check=False).stdout.strip() or "(detached HEAD)"
+    return try_git("symbolic-ref", "-q", "HEAD").stdout.strip() or "(detached HEAD)"
 
 
 def show(report: Report) -> None:
@@ -116,10 +109,10 @@ def attempt(incomings: Sequence[Path], results: Path, remote: str, branch: str,
     git("reset", "--quiet", "--hard", "FETCH_HEAD")
     report = merge(incomings, results)
     git("add", "--all", "--", str(results))
-    if git("diff", "--cached", "--quiet", check=False).returncode == 0:
+    if try_git("diff", "--cached", "--quiet").returncode == 0:
         return None, report
     git(*IDENTITY, "commit", "--quiet", "-m", message)
-    return git("rev-parse", "HEAD").stdout.strip(), report
+    return git("rev-parse", "HEAD"), report
 
 
 def summary(report: Report) -> str:
@@ -134,7 +127,7 @@ def _output(key: str, value: str) -> None:
             stream.write(f"{key}={value}\n")
 
 
-def refused_for_good(pushed: subprocess.CompletedProcess[str]) -> bool:
+def refused_for_good(pushed: Done) -> bool:
     """Whether the remote itself refused the push (a protected branch, a ruleset, a hook:
     ``[remote rejected]``), which no retry changes, rather than the branch having moved
     (``[rejected]``, fetch first)."""
@@ -159,8 +152,7 @@ def by_pull_request(commit: str, branch: str, report: Report, run: str, remote: 
                     keep_as: str) -> int:
     """The merged commit pushed to a branch of its own, and a pull request opened from it."""
     head = f"{RESULTS_BRANCH}/run-{run}"
-    pushed = git("push", "--porcelain", "--force", remote, f"HEAD:refs/heads/{head}",
-                 check=False)
+    pushed = try_git("push", "--porcelain", "--force", remote, f"HEAD:refs/heads/{head}")
     if pushed.returncode != 0:
         return kept(branch, f"the branch {head} could not be pushed: "
                     f"{(pushed.stderr or pushed.stdout).strip()}", keep_as)
@@ -205,8 +197,7 @@ def publish(incomings: Sequence[Path], results: Path, remote: str, attempts: int
                 return 0
             if via == PULL_REQUEST:
                 return by_pull_request(commit, branch, report, run, remote, keep_as)
-            pushed = git("push", "--porcelain", remote, f"HEAD:refs/heads/{branch}",
-                         check=False)
+            pushed = try_git("push", "--porcelain", remote, f"HEAD:refs/heads/{branch}")
             if pushed.returncode == 0:
                 print(f"Pushed {commit[:12]} to {branch} ({summary(report)}) on attempt "
                       f"{number} of {attempts}.")

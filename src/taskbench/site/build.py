@@ -42,6 +42,7 @@ from taskbench.asvadapter.history import (
     drawn_history,
     first_parent_commits,
 )
+from taskbench.git import GitError
 from taskbench.journal import recover
 from taskbench.reports.runmodel import ModelError
 from taskbench.site import asvpages, intervals, readymade
@@ -85,7 +86,7 @@ def _publish(config: Path, results_dir: Path, scratch: Path, staging: Path, link
                 drawn = first_parent_commits(history, settings.get("branches", []))
                 published.undrawn = sorted(published.commits - drawn)
                 return published, commit_subjects(history, hashes)
-    except (ConfigError, HistoryError) as error:
+    except (ConfigError, HistoryError, GitError) as error:
         raise SiteError(str(error)) from None
 
 

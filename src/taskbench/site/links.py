@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from taskbench import files
+from taskbench.git import GitError, git
 
 COMMITS_PAGE = "commits.html"
 REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -45,11 +45,9 @@ class Links:
 def origin_url(repo: Path) -> str | None:
     """The ``origin`` remote's address in ``repo``, or None when there is none."""
     try:
-        found = subprocess.run(["git", "-C", str(repo), "remote", "get-url", "origin"],
-                               capture_output=True, text=True, check=False)
-    except OSError:
+        return git("remote", "get-url", "origin", repo=repo)
+    except GitError:
         return None
-    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def project_links(environ: Mapping[str, str], repo: Path) -> Links:
@@ -95,12 +93,11 @@ def commit_subjects(repo: Path, hashes: list[str]) -> dict[str, str]:
     if not hashes:
         return {}
     try:
-        shown = subprocess.run(["git", "-C", str(repo), "log", "--no-walk=unsorted",
-                                "--ignore-missing", "--format=%H%x1f%s", *hashes],
-                               capture_output=True, text=True, errors="replace", check=False)
-    except OSError:
+        shown = git("log", "--no-walk=unsorted", "--ignore-missing", "--format=%H%x1f%s",
+                    *hashes, repo=repo)
+    except GitError:
         return {}
-    pairs = (line.split("\x1f", 1) for line in shown.stdout.splitlines() if "\x1f" in line)
+    pairs = (line.split("\x1f", 1) for line in shown.splitlines() if "\x1f" in line)
     return {full: subject for full, subject in pairs}
 
 
