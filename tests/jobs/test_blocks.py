@@ -15,7 +15,7 @@ import pytest
 from conftest import write_benchmarks_json, write_results
 from taskbench import blocklog
 from taskbench.catalogue import CATALOGUE, REPLICA, ROUNDS, TASK_COST, select
-from taskbench.jobs import blockplan, blocks
+from taskbench.jobs import blockplan, blocks, runrecord
 from taskbench.jobs.blocks import pattern, run_blocks
 from taskbench.jobs.runrecord import record
 
@@ -348,7 +348,7 @@ def test_asv_measuring_nothing_in_block_1_stops_the_run_there(
 
 
 def test_blocks_without_asv_catalogue_are_refused_in_words(tmp_path: Path) -> None:
-    run = blocks.BlockRun(folders=[tmp_path / "block-01"])
+    run = runrecord.BlockRun(folders=[tmp_path / "block-01"])
     (tmp_path / "block-01" / "box").mkdir(parents=True)
     with pytest.raises(ValueError, match="no benchmarks.json"):
         record(run, "box", tmp_path / "combined")

@@ -16,7 +16,7 @@ from taskbench import blocklog, host, runfacts
 from taskbench.asvadapter.results import load
 from taskbench.catalogue import TASK_COST
 from taskbench.jobs import ci, existing, runners, runrecord
-from taskbench.jobs.blocks import BlockRun
+from taskbench.jobs.runrecord import BlockRun
 from taskbench.jobs.summary import TRYOUT
 
 MACHINE = "gha-ubuntu-24.04-x64"

@@ -10,9 +10,8 @@ import pytest
 from conftest import write_benchmarks_json, write_results
 from taskbench.catalogue import TASK_COST
 from taskbench.jobs import runners
-from taskbench.jobs.blocks import BlockRun
 from taskbench.jobs.merge import merge
-from taskbench.jobs.runrecord import record
+from taskbench.jobs.runrecord import BlockRun, record
 
 LINUX = "gha-ubuntu-24.04-x64"
 

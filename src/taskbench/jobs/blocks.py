@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from taskbench import host
 from taskbench.asvadapter.config import CONFIG, ConfigError, environment_folders
@@ -32,6 +31,7 @@ from taskbench.asvadapter.results import load
 from taskbench.catalogue import BLOCKS, BY_NAME, COUNTS, REPLICA_PHASE, ROUNDS, SAMPLED, Target
 from taskbench.jobs import blockplan, estimate, runrecord
 from taskbench.jobs.burst import Burst, stop
+from taskbench.jobs.runrecord import BlockRun
 from taskbench.reports.classic import STEPS_AT, steps
 
 Measured = blockplan.Measured
@@ -55,33 +55,6 @@ def read_block(folder: Path, block: int, measured: Measured, names: dict[str, st
         names[figure.env_name] = figure.environment
         found += 1
     return found
-
-
-@dataclass
-class BlockRun:
-    """What a run in blocks measured: its phase and block folders, each block's order and
-    minutes, the plan of its extra blocks, and every value by figure, interpreter and block.
-    """
-
-    seed: int = 0
-    phases: list[tuple[str, Path]] = field(default_factory=list)
-    phase_minutes: dict[str, float] = field(default_factory=dict)
-    folders: list[Path] = field(default_factory=list)
-    orders: list[list[str]] = field(default_factory=list)
-    minutes: list[float] = field(default_factory=list)
-    guesses: list[float] = field(default_factory=list)  # the catalogue's, seconds
-    stages: list[str] = field(default_factory=list)  # "first" or "extra", per block
-    statuses: list[int] = field(default_factory=list)
-    measured: Measured = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    plan: blockplan.Plan | None = None
-    expected: list[set[tuple[str, str]]] = field(default_factory=list)  # per block
-    references: list[float | None] = field(default_factory=list)  # per block, seconds
-    burst: Burst | None = None  # interference on purpose, for a precision record
-    hogs: list[Any] = field(default_factory=list)
-
-    def spent(self) -> float:
-        return sum(self.phase_minutes.values()) + sum(self.minutes)
 
 
 class NothingMeasured(Exception):

@@ -59,7 +59,7 @@ from taskbench.interpreters.provision import DEFAULT_DEST, build_facts
 from taskbench.interpreters.sources import link_executable
 from taskbench.jobs import estimate, existing, runners
 from taskbench.jobs import machine as machines
-from taskbench.jobs.blocks import BlockRun, run_blocks
+from taskbench.jobs.blocks import run_blocks
 from taskbench.jobs.preamble import (
     interpreter_argument,
     machine_argument,
@@ -67,7 +67,7 @@ from taskbench.jobs.preamble import (
     use_provisioned,
     warn,
 )
-from taskbench.jobs.runrecord import record
+from taskbench.jobs.runrecord import BlockRun, record
 from taskbench.jobs.summary import summary
 
 # The measuring time a runner's extra blocks are planned within (the phases and the first

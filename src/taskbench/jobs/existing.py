@@ -21,7 +21,7 @@ from pathlib import Path
 
 from taskbench import files
 from taskbench.asvadapter.driver import existing_name
-from taskbench.jobs.blocks import BlockRun
+from taskbench.jobs.runrecord import BlockRun
 from taskbench.workloads import asvinstall
 
 # What asv would install into an environment it builds, for the existing ones.

@@ -1,26 +1,55 @@
 """What a run in blocks leaves behind: its phases and blocks combined into one results file
 per environment, and its block log.
 
-:func:`record` combines the folders of a :class:`~taskbench.jobs.blocks.BlockRun` with asv's
-own appending (:func:`taskbench.asvadapter.combine.combine`) and writes the block log
-(:mod:`taskbench.blocklog`): which block each sample came from, and once per run its seed,
-its phases' and blocks' minutes and orders, the plan of its extra blocks and any burst made
-on purpose. :func:`missed` names what an interpreter did not measure in a block where it was
+:class:`BlockRun` is what :mod:`taskbench.jobs.blocks` measured. :func:`record` combines
+its folders with asv's own appending (:func:`taskbench.asvadapter.combine.combine`) and
+writes the block log (:mod:`taskbench.blocklog`): which block each sample came from, and
+once per run its seed, its phases' and blocks' minutes and orders, the plan of its extra
+blocks and any burst made on purpose. :func:`missed` names what an interpreter did not measure in a block where it was
 due.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from taskbench import blocklog
 from taskbench.asvadapter.combine import combine
 from taskbench.asvadapter.results import load_file, result_paths, run_stamp
 from taskbench.jobs import blockplan
+from taskbench.jobs.burst import Burst
 
-if TYPE_CHECKING:
-    from taskbench.jobs.blocks import BlockRun
+Measured = blockplan.Measured
+
+
+@dataclass
+class BlockRun:
+    """What a run in blocks measured: its phase and block folders, each block's order and
+    minutes, the plan of its extra blocks, and every value by figure, interpreter and block.
+    """
+
+    seed: int = 0
+    phases: list[tuple[str, Path]] = field(default_factory=list)
+    phase_minutes: dict[str, float] = field(default_factory=dict)
+    folders: list[Path] = field(default_factory=list)
+    orders: list[list[str]] = field(default_factory=list)
+    minutes: list[float] = field(default_factory=list)
+    guesses: list[float] = field(default_factory=list)  # the catalogue's, seconds
+    stages: list[str] = field(default_factory=list)  # "first" or "extra", per block
+    statuses: list[int] = field(default_factory=list)
+    measured: Measured = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    plan: blockplan.Plan | None = None
+    expected: list[set[tuple[str, str]]] = field(default_factory=list)  # per block
+    references: list[float | None] = field(default_factory=list)  # per block, seconds
+    burst: Burst | None = None  # interference on purpose, for a precision record
+    hogs: list[Any] = field(default_factory=list)
+
+    def spent(self) -> float:
+        return sum(self.phase_minutes.values()) + sum(self.minutes)
+
 
 
 def missed(run: BlockRun) -> list[str]:
