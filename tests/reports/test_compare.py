@@ -174,3 +174,16 @@ def test_a_value_that_is_not_a_time_exits_two_naming_it(world: Path) -> None:
     assert result.returncode == 2, result.stdout
     assert "3.13 in block 2: 0.0 is not a time" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_figure_of_one_run_stays_paired_when_a_later_run_holds_other_figures(
+        world: Path, results_writer: Callable[..., Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Each side's newest figures then span two commits; the figures of the blocked run are
+    # still both in its model and are judged there, not from their own processes.
+    for python in ("3.12", "3.13"):
+        results_writer({MEMORY: {(1_000,): 700.0}}, python=python, commit="b" * 40, date=2)
+    _, out, _ = _compare(capsys, world, "3.13", "3.12")
+    assert _line(out, f"{MEMORY.name}(1000)")  # the later run's figure is compared too
+    line = next(line for line in out.splitlines() if f"{TASK_COST.name}(100000):" in line)
+    assert ", unpaired" not in line

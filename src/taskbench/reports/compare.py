@@ -145,20 +145,26 @@ def _judged(folder: Path, machine: str, rows: list[Row], sides: list[list[Figure
     """The sampled rows with their verdicts, one family: from the run's model where both
     sides are figures of one run (:meth:`Index.model`), else unpaired."""
     sampled = [row for row in rows if row.entry.kind == SAMPLED and row.entry.better == "lower"]
-    commits = {f.commit for side in sides for f in side}
-    index = read_index(folder, next(iter(commits)))[0] if len(commits) == 1 else \
-        Index([f for side in sides for f in side])
     names = [sides[0][0].environment, sides[1][0].environment]
+    # One index per commit: a side's newest figures span several commits (each benchmark's
+    # newest run), and a figure can be paired wherever both of its sides share one.
+    indexes: dict[str, Index] = {}
     found = {}
     for row in sampled:
-        model = index.model(machine, row.entry, *row.params)
+        figures = [next((f for f in side if f.benchmark == row.entry.name
+                         and f.params == row.params), None) for side in sides]
+        commits = {f.commit for f in figures if f is not None}
+        model = None
+        if len(commits) == 1 and None not in figures:
+            commit = next(iter(commits))
+            if commit not in indexes:
+                indexes[commit] = read_index(folder, commit)[0]
+            model = indexes[commit].model(machine, row.entry, *row.params)
         if model is not None and all(name in model.series for name in names):
             found[id(row)] = inference.judge(
                 model.contrast(*names), names[0], names[1], len(sampled),
                 blocks=min(model.used[name] for name in names), paired=True)
             continue
-        figures = [next((f for f in side if f.benchmark == row.entry.name
-                         and f.params == row.params), None) for side in sides]
         if all(f is not None and f.samples and len(f.samples) >= 2 for f in figures):
             found[id(row)] = inference.judge(
                 inference.unpaired_contrast(figures[0].samples, figures[1].samples),  # type: ignore
