@@ -58,7 +58,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
                          ids=lambda value: repr(value)[:40])
 def test_garbage_gets_words_not_a_traceback(module: str, arguments: list[str],
                                             sandbox: Path) -> None:
-    environment = {"TASKBENCH_MACHINE": "garbage-test", "XDG_CACHE_HOME": str(sandbox / "c")}
+    environment = {"TASKBENCH_MACHINE": "garbage-test", "XDG_CACHE_HOME": str(sandbox / "c"),
+                   "HOME": str(sandbox / "home")}  # asv writes ~/.asv-machine.json
     module, *fixed = module.split()
     result = run_python("-m", module, *fixed, *arguments, cwd=sandbox, env=environment,
                         timeout=300)

@@ -84,6 +84,15 @@ def test_the_williams_rows_put_every_interpreter_at_every_place_with_other_neigh
         assert len(pairs) == len(set(pairs)) == size * (size - 1)
 
 
+@pytest.mark.parametrize(("size", "blocks"), [(2, 4), (3, 6), (4, 8), (14, 3)])
+def test_more_blocks_than_interpreters_still_put_each_first_equally_often(size: int,
+                                                                         blocks: int) -> None:
+    names = [f"env{n}" for n in range(size)]
+    firsts = [order[0] for order in blockplan.orders(names, blocks, seed=1)]
+    counts = [firsts.count(name) for name in names]
+    assert max(counts) - min(counts) <= 1
+
+
 def test_the_first_blocks_seldom_repeat_a_neighbour_pair() -> None:
     names = [f"env{n}" for n in range(14)]
     found = blockplan.orders(names, 3, seed=4)

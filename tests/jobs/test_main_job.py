@@ -105,7 +105,7 @@ def faked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Faked:
 
     monkeypatch.setattr(mainjob, "AsvDriver", Driver)
     folders = {"virtualenv-py3.12": tmp_path / "env" / "a"}
-    monkeypatch.setattr(mainjob, "environment_folders", lambda config: folders)
+    monkeypatch.setattr(mainjob, "environment_folders", lambda config, pythons=None: folders)
     monkeypatch.setattr(mainjob.estimate, "environment_count", lambda config: 2)
     monkeypatch.setattr(mainjob, "run_blocks", run_blocks)
     monkeypatch.setattr(mainjob, "record", lambda *args: None)

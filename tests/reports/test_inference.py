@@ -157,7 +157,7 @@ def test_the_words() -> None:
     assert words(_verdict(SAME, 1.0, 1 / 1.012, 1.02)) == \
         "same within ±3% (1.01× slower to 1.02× faster)"
     assert words(_verdict(UNDECIDED, 1.01, 1 / 1.02, 1.04, 12)) == \
-        "undecided (1.02× slower to 1.04× faster; about 12 blocks would decide)"
+        "undecided (1.02× slower to 1.04× faster; about 12 blocks in all would decide)"
     assert words(_verdict(UNDECIDED, 1.01, 0.9, 1.1)).endswith("out of reach of more blocks)")
     assert words(_verdict(FASTER, 1.2, 1.1, 1.3), against="3.10") == \
         "1.20× faster than 3.10 (1.10–1.30×)"

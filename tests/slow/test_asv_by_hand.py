@@ -36,7 +36,9 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip(f"no .pythons/bin/python{NAME} here: run `make pythons`")
     work = tmp_path_factory.mktemp("by-hand")
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(work / "repo")], check=True)
-    subprocess.run(["git", "-C", str(work / "repo"), "branch", "--force", "main", "HEAD"],
+    # main at the checked-out commit, whether or not main is the clone's current branch
+    # (`branch --force` refuses the current one).
+    subprocess.run(["git", "-C", str(work / "repo"), "checkout", "--quiet", "-B", "main", "HEAD"],
                    check=True, capture_output=True)
     (work / "repo" / ".pythons").symlink_to(PYTHONS.parent)
     return work / "repo"

@@ -8,7 +8,7 @@ takes ``--config`` or ``--results`` defaults to what this module says.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 CONFIG = Path("asv.conf.json")
 # asv's own defaults for the folders the configuration may leave out.
@@ -64,11 +64,12 @@ def results_dir(config: Path = CONFIG) -> Path:
     return folder("results_dir", config)
 
 
-def environment_folders(config: Path = CONFIG) -> dict[str, Path]:
+def environment_folders(config: Path = CONFIG, pythons: Collection[str] | None = None
+                        ) -> dict[str, Path]:
     """The environments asv would run for the configuration at ``config`` (its matrix, with
-    asv's own names), leaving out those whose interpreter asv does not find on PATH, each with
-    the folder asv builds it in (environments that differ only in run-time variables share
-    one)."""
+    asv's own names), each with the folder asv builds it in (environments that differ only in
+    run-time variables share one); only those of ``pythons`` (the ``pythons`` entries found
+    here) where given."""
     from asv import environment, util
     from asv.config import Config
 
@@ -76,7 +77,8 @@ def environment_folders(config: Path = CONFIG) -> dict[str, Path]:
         loaded = Config.load(str(config))
         base = folder("env_dir", config)
         return {env.name: base / env.dir_name
-                for env in environment.get_environments(loaded, None, verbose=False)}
+                for env in environment.get_environments(loaded, None, verbose=False)
+                if pythons is None or env.python in pythons}
     except util.UserError as error:
         raise ConfigError(f"{config}: {error}") from None
 

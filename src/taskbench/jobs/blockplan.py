@@ -97,7 +97,7 @@ def orders(environments: Sequence[str], blocks: int, seed: int) -> list[list[str
     random.Random(seed).shuffle(base)
     size = len(base)
     sequence = williams_sequence(size)
-    return [[base[(item + round(block * size / blocks)) % size] for item in sequence]
+    return [[base[(item + block * size // blocks) % size] for item in sequence]
             for block in range(blocks)]
 
 

@@ -228,8 +228,9 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
         guess = estimate.price([block], seconds_of)
         expected = estimate.price([block], seconds_of,
                                   estimate.pace(run.minutes, run.guesses)) / 60
-        if run.stages[-1] == "extra":  # the last extra block is the nearest guess of the next
-            expected = max(expected, run.minutes[-1])
+        if run.stages[-1] == "extra" and run.guesses[-1] > 0:
+            # The last extra block's own pace is the nearest guess of the next one's.
+            expected = max(expected, guess / 60 * run.minutes[-1] * 60 / run.guesses[-1])
         if run.spent() + expected > minutes:
             print(f"\nExtra blocks {number} to {len(run.plan.blocks)} are left out: the "
                   f"blocks ran slower than planned, and the next would end past the "

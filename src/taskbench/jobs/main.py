@@ -124,7 +124,9 @@ def measure(run: Run, details: dict[str, str], outcomes: Sequence[Outcome],
         print(f"warning: the build facts or the run's host were not recorded ({error}); "
               "measuring anyway.", file=sys.stderr)
     _announce("Benchmarks" + ("" if run.full else f" (a try-out: results go to {run.folder})"))
-    folders = environment_folders(CONFIG)
+    # Only the interpreters found: asv would print one line for each missing one, and the
+    # blocks, the estimate and the progress would count them.
+    folders = environment_folders(CONFIG, {o.name for o in outcomes if o.facts})
     print(estimate.expect(targets, run.full, quick, minutes, details["machine"],
                           configured_results() if run.full else None, folders), flush=True)
     blocks_folder = run.folder.parent / "blocks"

@@ -5,8 +5,8 @@ per environment, and its block log.
 its folders with asv's own appending (:func:`taskbench.asvadapter.combine.combine`) and
 writes the block log (:mod:`taskbench.blocklog`): which block each sample came from, and
 once per run its seed, its phases' and blocks' minutes and orders, the plan of its extra
-blocks and any burst made on purpose. :func:`missed` names what an interpreter did not measure in a block where it was
-due.
+blocks and any burst made on purpose. :func:`missed` names what an interpreter did not
+measure in a block where it was due.
 """
 
 from __future__ import annotations

@@ -93,23 +93,22 @@ def family_confidence(family: int, confidence: float = CONFIDENCE) -> float:
 
 
 def decision_power(effect: float, spread: float, blocks: Any, family: int,
-                   confidence: float = CONFIDENCE, freedom_per_block: float = 1.0) -> Any:
+                   confidence: float = CONFIDENCE, freedom: Any = None) -> Any:
     """The chance that ``blocks`` blocks decide a comparison whose true log gain is
     ``effect``, with ``spread`` the spread of one block's difference. It stays undecided
     while its estimate d lies where the interval d ± t·se holds 1 yet reaches past the
     margin m: m - t·se ≤ |d| ≤ t·se. That chance is taken with d normal around ``effect``
-    and t the critical value at the family's level with ``freedom_per_block`` × (n - 1)
-    degrees of freedom (scipy): 1 for a pair alone, about one less than the series for a
-    run's model, whose blocks all share one spread. A simulation of the model (the tests)
-    decides 76–85% of the time at the blocks this gives for 80%. ``blocks`` may be an
-    array."""
+    and t the critical value at the family's level with ``freedom`` degrees of freedom at
+    each number of blocks (scipy; n - 1, a pair alone, unless given). A simulation of the
+    model (the tests) decides 76–85% of the time at the blocks this gives for 80%.
+    ``blocks`` (and ``freedom``) may be arrays."""
     import numpy as np
     from scipy import stats
 
     blocks = np.asarray(blocks, dtype=float)
     error = spread / np.sqrt(blocks)
-    critical = stats.t.ppf(1 - (1 - family_confidence(family, confidence)) / 2,
-                           freedom_per_block * (blocks - 1))
+    freedom = blocks - 1 if freedom is None else np.asarray(freedom, dtype=float)
+    critical = stats.t.ppf(1 - (1 - family_confidence(family, confidence)) / 2, freedom)
     high = critical * error
     low = np.minimum(np.maximum(margin() - high, 0.0), high)
     between = (stats.norm.cdf((high - effect) / error) - stats.norm.cdf((low - effect) / error)
@@ -121,18 +120,20 @@ def decision_power(effect: float, spread: float, blocks: Any, family: int,
 def blocks_to_decide(contrast: Contrast, blocks: int, family: int,
                      confidence: float = CONFIDENCE, power: float = POWER) -> int | None:
     """The fewest blocks that would decide a comparison with probability ``power``, at the
-    effect and spread seen (``blocks`` of them so far, and the degrees of freedom the
-    contrast has from them, which grow with the blocks in proportion); None when none up
-    to :data:`MOST_BLOCKS` would, or there is no spread to go on."""
+    effect and spread seen (``blocks`` of them so far); None when none up to
+    :data:`MOST_BLOCKS` would, or there is no spread to go on. Its degrees of freedom are the
+    contrast's now; an extra block holds only the blocks' pair, and adds about one."""
     import numpy as np
 
     spread = contrast.error * math.sqrt(max(blocks, 1))  # of one block's difference
     if spread <= 0 or not math.isfinite(spread):
         return None
-    per_block = contrast.freedom / (blocks - 1) if blocks > 1 else 1.0
     candidates = np.arange(2, MOST_BLOCKS + 1)
+    per_block = contrast.freedom / (blocks - 1) if blocks > 1 else 1.0
+    freedom = np.where(candidates <= blocks, np.maximum(per_block, 1.0) * (candidates - 1),
+                       contrast.freedom + (candidates - blocks))
     enough = np.nonzero(decision_power(abs(contrast.log_gain), spread, candidates, family,
-                                       confidence, max(per_block, 1.0)) >= power)[0]
+                                       confidence, np.maximum(freedom, 1.0)) >= power)[0]
     return int(candidates[enough[0]]) if len(enough) else None
 
 
@@ -208,7 +209,7 @@ def _digits(*values: float, margin_side: bool = False) -> int:
 def words(verdict: Verdict, *, against: str = "", with_blocks: bool = True) -> str:
     """A verdict as every view prints it: ``1.22× faster (1.17–1.27×)``, ``1.08× slower
     (1.05–1.11×)``, ``same within ±3% (1.01× slower to 1.02× faster)``, ``undecided (1.02×
-    slower to 1.04× faster; about 12 blocks would decide)``; with ``against`` naming A:
+    slower to 1.04× faster; about 12 blocks in all would decide)``; with ``against`` naming A:
     ``1.22× faster than 3.10 (…)``, ``same as 3.10 within ±3% (…)``, ``undecided against 3.10
     (…)``. The range is the simultaneous interval the verdict was read from."""
     low, high = _bounds(verdict)
@@ -224,7 +225,7 @@ def words(verdict: Verdict, *, against: str = "", with_blocks: bool = True) -> s
                 f"({span})")
     more = ""
     if with_blocks:
-        more = (f"; about {verdict.blocks_to_decide} blocks would decide"
+        more = (f"; about {verdict.blocks_to_decide} blocks in all would decide"
                 if verdict.blocks_to_decide else "; out of reach of more blocks")
     return f"undecided{f' against {against}' if against else ''} ({span}{more})"
 

@@ -7,26 +7,28 @@ every report, and measured again in an extra block.
 
 **The rule**, applied to one figure at a time: fit the model to the values kept so far,
 weighting each value by its noise group's robust spread (so that the burst being looked for
-cannot widen the yardstick it is measured by); take every value's externally studentized
-residual (statsmodels: its residual over the spread of a fit made without it, a t statistic
-with the fit's degrees of freedom less one); the slowest value is set aside when its one-sided
-p-value, Bonferroni-corrected over the figure's values, is below :data:`ALPHA`; then again,
-one value at a time, up to a quarter of the values. One-sided, because interference only
-ever slows a process.
+cannot widen the yardstick it is measured by); take every value's residual over its own
+group's spread in a fit made without it (externally studentized within its group, a t
+statistic with the group's degrees of freedom less one: a group of a few values, whose
+robust spread is often too small, is its own yardstick rather than the large group's); the
+slowest value is set aside when its one-sided p-value, Bonferroni-corrected over the
+figure's values, is below :data:`ALPHA`; then again, one value at a time, up to a quarter
+of the values. One-sided, because interference only ever slows a process.
 
-So a figure with no interference at all loses a value one time in a hundred, whatever its
-design (the earlier rule, a fixed 4 robust spreads, lost one in 50 to 460 values of a 14 ×
-3 design on pure normal noise: its yardstick came from too few values), while a burst of 19%
-on a 2.5% spread is 7 spreads out and is set aside with room to spare.
+So a figure with no interference at all loses a value about one time in a hundred (12
+CPythons with one or two PyPys, 3 or 6 blocks, in the tests; the earlier rule, a fixed 4
+robust spreads, lost one in 50 to 460 values of a 14 × 3 design on pure normal noise: its
+yardstick came from too few values), while a burst of 19% on a 2.5% spread is 7 spreads
+out and is set aside with room to spare.
 
-statsmodels fits and studentizes; the rule (the weights, the side, the correction and the
-order) is written here because no library states one for this design.
+statsmodels fits and gives the leverages; the rule (the weights, the side, the studentizing
+within a group, the correction and the order) is written here because no library states one
+for this design.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -76,6 +78,33 @@ def _weights(logs: Any, design: Any, labels: Sequence[str]) -> Any:
     return np.array([1 / max(spreads[g], floor * 1e-3) ** 2 for g in labels])
 
 
+def _studentized(residual: Any, leverage: Any, labels: Sequence[str]) -> tuple[Any, Any]:
+    """Each value's residual over its own group's spread in a fit without it (externally
+    studentized within its group), and that spread's degrees of freedom: the group's share
+    of the fit's (the sum of 1 - leverage over its values) less the value itself. Each group
+    is its own yardstick, so a group whose weight came out too large from few residuals is
+    not held to the other groups' scale; NaN where a value alone decides a term, or its
+    group has under one degree of freedom left."""
+    import numpy as np
+
+    studentized = np.full(len(residual), np.nan)
+    freedom = np.full(len(residual), np.nan)
+    kept = 1 - leverage
+    for group in set(labels):
+        mine = np.array([label == group for label in labels])
+        spent = float(np.sum(kept[mine]))
+        squares = float(np.sum(residual[mine] ** 2))
+        for index in np.nonzero(mine)[0]:
+            if kept[index] < 1e-9 or spent - kept[index] < 1:
+                continue
+            left = spent - kept[index]
+            scale = (squares - residual[index] ** 2 / kept[index]) / left
+            if scale > 0:
+                studentized[index] = residual[index] / math.sqrt(scale * kept[index])
+                freedom[index] = left
+    return studentized, freedom
+
+
 def _slowest(logs: Any, design: Any, labels: Sequence[str]
              ) -> tuple[int, float, float, float] | None:
     """The value most out of line on the slow side: (its index, its log distance from the
@@ -90,21 +119,18 @@ def _slowest(logs: Any, design: Any, labels: Sequence[str]
         return None
     root = np.sqrt(_weights(logs, design, labels))
     whitened = sm.OLS(logs * root, design * root[:, None]).fit()
-    influence = whitened.get_influence()
-    with warnings.catch_warnings():  # a value that alone decides a term has no residual
-        warnings.simplefilter("ignore")
-        studentized = np.where(influence.hat_matrix_diag > 1 - 1e-9, np.nan,
-                               influence.resid_studentized_external)
+    leverage = whitened.get_influence().hat_matrix_diag
+    residual = np.asarray(whitened.resid)
+    studentized, freedom = _studentized(residual, leverage, labels)
     if np.all(np.isnan(studentized)):
         return None
     index = int(np.nanargmax(studentized))
     value = float(studentized[index])
     if not math.isfinite(value) or value <= 0:
         return None
-    p = min(1.0, float(stats.t.sf(value, whitened.df_resid - 1)) * len(logs))
+    p = min(1.0, float(stats.t.sf(value, freedom[index])) * len(logs))
     # Its distance from the fit made without it (its PRESS residual), in log time.
-    distance = float(whitened.resid[index] / (1 - influence.hat_matrix_diag[index])
-                     / root[index])
+    distance = float(residual[index] / (1 - leverage[index]) / root[index])
     return (index, distance, value, p) if p < ALPHA else None
 
 
