@@ -1,23 +1,18 @@
 """The names interpreters go by, in ``asv.conf.json``, on PATH and in every view.
 
-=================  ===========================================================
-``3.X``            pyenv's CPython 3.X (built from source: -O3, no PGO, no LTO)
-``3.X-debian``     Debian's CPython 3.X (PGO and LTO)
-``3.Xt``           a free-threaded CPython 3.X, where the machine has one
-``pypy3.X``        PyPy implementing Python 3.X, from Debian's ``pypy3``
-=================  ===========================================================
-
-asv's virtualenv plugin looks for ``python<name>`` on PATH (``pypy<version>`` for PyPy).
+Each build family (:mod:`taskbench.interpreters.families`) has its pattern around the
+version: ``3.X`` (pyenv's CPython), ``3.X-debian`` (Debian's), ``3.Xt`` (free-threaded),
+``pypy3.X`` (PyPy). asv's virtualenv plugin looks for the family's command on PATH
+(``python<name>``, ``pypy<version>`` for PyPy).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_NAME = re.compile(r"^(?:(?P<pypy>pypy)(?P<pypy_version>\d+\.\d+)|"
-                   r"(?P<version>\d+\.\d+)(?P<variant>t|-debian)?)$")
-SCHEME = "3.X (pyenv), 3.X-debian (Debian's build), 3.Xt (free-threaded) or pypy3.X"
+from taskbench.interpreters.families import BY_KEY, FAMILIES, IMPLEMENTATIONS, Family
+
+SCHEME = " or ".join(f"{family.name_for('3.X')} ({family.key})" for family in FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -26,27 +21,29 @@ class Wanted:
 
     name: str
     version: str
-    family: str  # "pyenv", "debian", "free-threaded" or "pypy"
+    family: str  # a key of families.FAMILIES
 
     @property
     def executable_name(self) -> str:
         return executable_name(self.name)
 
+    @property
+    def record(self) -> Family:
+        return BY_KEY[self.family]
+
 
 def parse_name(name: str) -> Wanted:
     """Parse a ``pythons`` entry, or raise ValueError saying which names are understood."""
-    match = _NAME.fullmatch(name)
-    if not match:
-        raise ValueError(f"{name!r} is not an interpreter name taskbench knows; use {SCHEME}")
-    if match.group("pypy"):
-        return Wanted(name, match.group("pypy_version"), "pypy")
-    family = {None: "pyenv", "t": "free-threaded", "-debian": "debian"}[match.group("variant")]
-    return Wanted(name, match.group("version"), family)
+    for family in FAMILIES:
+        version = family.match(name)
+        if version is not None:
+            return Wanted(name, version, family.key)
+    raise ValueError(f"{name!r} is not an interpreter name taskbench knows; use {SCHEME}")
 
 
 def executable_name(name: str) -> str:
     """The command asv's virtualenv plugin runs for a ``pythons`` entry."""
-    return name if name.startswith("pypy") else f"python{name}"
+    return parse_name(name).record.command.format(name=name)
 
 
 def parse_environment(environment: str) -> tuple[Wanted | None, str]:
@@ -59,25 +56,36 @@ def parse_environment(environment: str) -> tuple[Wanted | None, str]:
         return None, settings
 
 
-# Within one version: pyenv's build, then Debian's, then a free-threaded one.
-FAMILY_ORDER = {"pyenv": 0, "debian": 1, "free-threaded": 2, "pypy": 0}
+def family_of(environment: str) -> Family | None:
+    """The build family of an environment as views show it; None outside the scheme."""
+    wanted, _ = parse_environment(environment)
+    return wanted.record if wanted is not None else None
 
 
 def interpreter_order(environment: str) -> tuple[object, ...]:
-    """Sort key for interpreters as views show them: by version, pyenv's build before
-    Debian's, free-threaded after, matrix settings last, PyPy after CPython, and names
-    outside the scheme at the end."""
+    """Sort key for interpreters as views show them: CPython, PyPy, then any other
+    implementation; within one, by version, the builds of one version in their families'
+    order, matrix settings last; names outside the scheme at the end."""
     wanted, settings = parse_environment(environment)
     if wanted is None:
-        return (2, 0, 0, 0, environment, "")
+        return (len(IMPLEMENTATIONS) + 1, 0, 0, 0, environment, "")
     major, minor = (int(part) for part in wanted.version.split("."))
-    return (1 if wanted.family == "pypy" else 0, major, minor, FAMILY_ORDER[wanted.family],
-            "", settings)
+    record = wanted.record
+    implementation = IMPLEMENTATIONS.index(record.implementation) \
+        if record.implementation in IMPLEMENTATIONS else len(IMPLEMENTATIONS)
+    return (implementation, major, minor, record.build_rank, "", settings)
 
 
 def noise_group(environment: str) -> str:
-    """Which interpreters share one spread of noise in the run's model: CPython's builds,
-    or PyPy's (its JIT warms up differently in every process); names outside the scheme
-    are grouped with CPython."""
-    wanted, _ = parse_environment(environment)
-    return "pypy" if wanted is not None and wanted.family == "pypy" else "cpython"
+    """Which interpreters share one spread of noise in the run's model (their family's:
+    CPython's builds, or PyPy's, whose JIT warms up differently in every process); names
+    outside the scheme are grouped with CPython."""
+    family = family_of(environment)
+    return family.noise_group if family is not None else BY_KEY["pyenv"].noise_group
+
+
+def held_to_precision(environment: str) -> bool:
+    """Whether the precision targets hold an interpreter (its family says; names outside
+    the scheme are not held)."""
+    family = family_of(environment)
+    return family is not None and family.held_to_precision

@@ -31,6 +31,7 @@ from taskbench import arguments, host
 from taskbench.asvadapter.config import CONFIG, ConfigError, configured_pythons, load_config
 from taskbench.interpreters import debian, sources
 from taskbench.interpreters.facts import stamped
+from taskbench.interpreters.families import Family
 from taskbench.interpreters.names import Wanted, parse_name
 from taskbench.interpreters.sources import Outcome
 
@@ -62,18 +63,14 @@ def build_facts(executable: Path) -> dict[str, Any] | str:
     return facts
 
 
-def with_facts(outcome: Outcome, family: str) -> Outcome:
+def with_facts(outcome: Outcome, family: Family) -> Outcome:
     """``outcome`` with its interpreter's build facts, or with the reason it cannot run."""
     if outcome.executable is None:
         return outcome
     facts = build_facts(outcome.executable)
     if isinstance(facts, str):
         return replace(outcome, executable=None, problem=f"{outcome.executable} {facts}")
-    facts = stamped({**facts, "source": outcome.source})
-    if family == "debian":
-        # Debian's changelog: "Enable LTO/PGO builds" (amd64, arm64), and "Don't propagate
-        # lto flags to the _sysconfigdata module": sysconfig cannot show them.
-        facts["pgo"] = facts["lto"] = "yes (Debian's packaging)"
+    facts = stamped({**facts, "source": outcome.source, **dict(family.stated_facts)})
     return replace(outcome, facts=facts)
 
 
@@ -84,7 +81,7 @@ def checked_identity(outcome: Outcome, wanted: Wanted) -> Outcome:
         return outcome
     version = str(outcome.facts.get("version", ""))
     implementation = str(outcome.facts.get("implementation", ""))
-    expected = "PyPy" if wanted.family == "pypy" else "CPython"
+    expected = wanted.record.implementation
     if implementation == expected and (version + ".").startswith(wanted.version + "."):
         return outcome
     return replace(outcome, executable=None, facts=None, problem=(
@@ -120,13 +117,8 @@ def _forget(outcome: Outcome) -> Outcome:
 
 def _from_source(wanted: Wanted, dest: Path, cache: Path, root: Path | None,
                  offline: bool) -> Outcome:
-    if wanted.family == "pyenv":
-        return sources.from_pyenv(wanted, dest, root)
-    if wanted.family == "debian":
-        return sources.from_debian(wanted, dest, cache, offline)
-    if wanted.family == "pypy":
-        return sources.from_pypy(wanted, dest, cache, offline)
-    return sources.from_path(wanted, dest)
+    provide = getattr(sources, wanted.record.source)
+    return provide(wanted, dest, cache=cache, root=root, offline=offline)  # type: ignore
 
 
 def _provide(wanted: Wanted, dest: Path, cache: Path, root: Path | None,
@@ -136,7 +128,7 @@ def _provide(wanted: Wanted, dest: Path, cache: Path, root: Path | None,
     try:
         outcome = _from_source(wanted, dest, cache, root, offline)
         source = outcome.source
-        outcome = checked_identity(with_facts(outcome, wanted.family), wanted)
+        outcome = checked_identity(with_facts(outcome, wanted.record), wanted)
         if outcome.problem is not None:
             # An executable whose interpreter cannot start would only fail later, in asv.
             (dest / wanted.executable_name).unlink(missing_ok=True)

@@ -88,7 +88,8 @@ def pyenv_root() -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
-def from_pyenv(wanted: Wanted, dest: Path, root: Path | None) -> Outcome:
+def from_pyenv(wanted: Wanted, dest: Path, root: Path | None, **_: object) -> Outcome:
+    """pyenv's CPython: the newest release of the version pyenv has built."""
     if root is None:
         return Outcome(wanted.name, "pyenv", problem="pyenv is not installed")
     target = newest_pyenv_release(root, wanted.version)
@@ -108,7 +109,7 @@ def _is_debian_package(path: Path) -> bool:
     return owner.returncode == 0
 
 
-def from_path(wanted: Wanted, dest: Path) -> Outcome:
+def from_path(wanted: Wanted, dest: Path, **_: object) -> Outcome:
     """A free-threaded build: whatever provides ``python3.Xt`` on PATH (outside ``dest``)."""
     search = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep)
                              if entry and Path(entry).resolve() != dest.resolve())
@@ -120,7 +121,8 @@ def from_path(wanted: Wanted, dest: Path) -> Outcome:
         "free-threaded build; CI runners install one with actions/setup-python"))
 
 
-def from_debian(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Outcome:
+def from_debian(wanted: Wanted, dest: Path, cache: Path, offline: bool, **_: object
+                ) -> Outcome:
     """Debian's CPython: the system's own package, else sid's, unpacked and patched."""
     system = Path(f"/usr/bin/python{wanted.version}")
     if system.exists() and _is_debian_package(system):
@@ -156,7 +158,8 @@ def _from_sid(wanted: Wanted, dest: Path, cache: Path, offline: bool, packages: 
     return Outcome(wanted.name, source, link_executable(dest, wanted, executable), cache=entry)
 
 
-def from_pypy(wanted: Wanted, dest: Path, cache: Path, offline: bool) -> Outcome:
+def from_pypy(wanted: Wanted, dest: Path, cache: Path, offline: bool, **_: object
+              ) -> Outcome:
     """Debian's PyPy implementing ``wanted.version``: installed, else the system suite's
     package unpacked, else sid's, unpacked with its glibc and patched."""
     executable_path = Path("usr") / "bin" / f"pypy{wanted.version}"

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 from taskbench.catalogue import BLOCKS, CLIENTS, COUNTS, REPLICA_PHASE, SAMPLED, Target
-from taskbench.interpreters.names import noise_group
+from taskbench.interpreters.names import held_to_precision, noise_group
 from taskbench.reports import inference
 from taskbench.reports.runmodel import ModelError, RunModel, Value, fit
 
@@ -221,7 +221,7 @@ def _precision(measured: Measured, names: Mapping[str, str], targets: Sequence[T
         for series in model.series:
             width = model.half_width_percent(series)
             have = model.used[series]
-            if noise_group(series) != "cpython" or width <= goal:
+            if not held_to_precision(series) or width <= goal:
                 continue
             wanted = min(math.ceil(have * (width / goal) ** 2), target.entry.blocks.most)
             if wanted > have:

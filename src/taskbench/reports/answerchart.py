@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from taskbench import units
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST
+from taskbench.interpreters.families import BY_KEY
 from taskbench.interpreters.names import interpreter_order, parse_environment
 from taskbench.reports.answer import POST_AT, WARM_AT, setting_text
 from taskbench.reports.charts import (
@@ -31,7 +32,7 @@ from taskbench.reports.charts import (
     blank_figure,
     svg_document,
 )
-from taskbench.reports.chartstyle import FAMILY_LOOKS, look
+from taskbench.reports.chartstyle import look
 from taskbench.reports.stats import CONFIDENCE
 from taskbench.reports.views import Index
 
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as Drawing
 
-# The order of the build families down the chart; names outside the scheme come last.
-FAMILY_RANK = {"pyenv": 0, "debian": 1, "free-threaded": 2, "pypy": 3}
 OFFSET = 0.17  # how far each setting's point sits from its row's middle, in rows
 SETTINGS = ((WARM_AT, False, OFFSET), (POST_AT, True, -OFFSET))  # figure, hollow, offset
 
@@ -51,8 +50,10 @@ def family_of(env: str) -> str:
 
 
 def chart_order(env: str) -> tuple[object, ...]:
-    """By build family, then in version order within it."""
-    return (FAMILY_RANK.get(family_of(env), len(FAMILY_RANK)), interpreter_order(env))
+    """By build family (its chart rank; names outside the scheme last), then in version
+    order within it."""
+    family = BY_KEY.get(family_of(env))
+    return (family.chart_rank if family else len(BY_KEY), interpreter_order(env))
 
 
 def _points(axes: Axes, index: Index, machine: str, env: str, y: float,
@@ -81,7 +82,8 @@ def _families(axes: Axes, environments: list[str]) -> None:
             y = rows - 1 - row
             if row:
                 axes.axhline(y + 0.5, color="#bbbbbb", linewidth=0.8)
-            name = FAMILY_LOOKS.get(family_of(env), ("", "", "other interpreters"))[2]
+            family = BY_KEY.get(family_of(env))
+            name = family.look[2] if family else "other interpreters"
             axes.text(0.005, y + 0.45, name, transform=axes.get_yaxis_transform(),
                       ha="left", va="top", fontsize=NOTE_SIZE, color=KEY_COLOUR)
 

@@ -27,19 +27,6 @@ LineStyle = Union[str, Tuple[float, Tuple[float, ...]]]
 PALETTE: tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-# (line style, marker, what the key calls it) by build family, without and with settings.
-FAMILY_LOOKS: dict[str, tuple[LineStyle, str, str]] = {
-    "pyenv": ("-", "o", "pyenv's build"),
-    "debian": ((0, (5.0, 2.0)), "s", "Debian's build"),
-    "free-threaded": ((0, (8.0, 2.0, 1.0, 2.0, 1.0, 2.0)), "v", "free-threaded build"),
-    "pypy": ((0, (1.0, 1.5)), "^", "PyPy"),
-}
-WITH_SETTINGS_LOOKS: dict[str, tuple[LineStyle, str, str]] = {
-    "pyenv": ((0, (10.0, 3.0)), "P", "pyenv's build"),
-    "debian": ((0, (5.0, 2.0, 1.0, 2.0)), "D", "Debian's build"),
-    "free-threaded": ((0, (3.0, 1.0, 3.0, 1.0, 1.0, 1.0)), "X", "free-threaded build"),
-    "pypy": ((0, (1.0, 1.0, 4.0, 1.0)), "<", "PyPy"),
-}
 UNKNOWN_LOOK: tuple[LineStyle, str, str] = ((0, (2.0, 2.0)), "x", "other interpreters")
 
 
@@ -58,8 +45,9 @@ def look(environment: str) -> Look:
         linestyle, marker, build = UNKNOWN_LOOK
         return Look(PALETTE[zlib.crc32(environment.encode()) % len(PALETTE)], linestyle,
                     marker, build)
-    table = WITH_SETTINGS_LOOKS if settings else FAMILY_LOOKS
-    linestyle, marker, build = table[wanted.family]
+    # The family's own look (taskbench.interpreters.families), another with a setting on.
+    linestyle, marker, build = wanted.record.look_with_settings if settings else \
+        wanted.record.look
     minor = int(wanted.version.split(".")[1])
     return Look(PALETTE[minor % len(PALETTE)], linestyle, marker,
                 f"{build}, {settings}" if settings else build)

@@ -22,6 +22,7 @@ from taskbench.catalogue import (
     TASK_COST,
     Benchmark,
 )
+from taskbench.interpreters.families import BY_KEY
 from taskbench.interpreters.names import interpreter_order, parse_environment
 from taskbench.reports import inference
 from taskbench.reports.cells import MARKS, Cell, Table, figure_cell, label, na
@@ -113,8 +114,10 @@ def steps(environments: Sequence[str]) -> list[tuple[str, str, str]]:
         if settings:
             if wanted.name in environments:
                 pairs.append((wanted.name, env, "JIT" if "JIT" in settings else "setting"))
-        elif wanted.family == "debian" and wanted.version in environments:
-            pairs.append((wanted.version, env, "build"))
+        elif wanted.record.built_against is not None:
+            base = BY_KEY[wanted.record.built_against].name_for(wanted.version)
+            if base in environments:
+                pairs.append((base, env, "build"))
     return pairs
 
 

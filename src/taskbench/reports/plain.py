@@ -54,7 +54,7 @@ GROUPS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
 
 def _implementation(env: str) -> str:
     wanted, _ = parse_environment(env)
-    return "PyPy" if wanted is not None and wanted.family == "pypy" else "CPython"
+    return wanted.record.implementation if wanted is not None else "CPython"
 
 
 def _costs(index: Index, machine: str, entry: Benchmark, count: int) -> dict[str, Estimate]:

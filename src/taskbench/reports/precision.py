@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict
 
 from taskbench.catalogue import CLASSIC_COUNTS
-from taskbench.interpreters.names import interpreter_order
+from taskbench.interpreters.names import held_to_precision, interpreter_order
 from taskbench.reports import markdown, precision_model, precision_runs
 from taskbench.reports.cells import Cell, Table, label
 
@@ -121,15 +121,12 @@ def consistent(pair: Record) -> bool | None:
     return first and second
 
 
-def _is_pypy(pair: Record) -> bool:
-    return str(pair["interpreter"]).startswith("pypy")
-
-
 def summarise(pairs: list[Record]) -> dict[str, Any]:
     """Distances of second/first from 1 (percent) over the classic rows, and the targets."""
     headline = [pair for pair in pairs if pair["count"] in CLASSIC_COUNTS]
     deviations = [abs(pair["second"] / pair["first"] - 1) * 100 for pair in headline]
-    cpython = [abs(p["second"] / p["first"] - 1) * 100 for p in headline if not _is_pypy(p)]
+    cpython = [abs(p["second"] / p["first"] - 1) * 100 for p in headline
+               if held_to_precision(str(p["interpreter"]))]
     judged = [consistent(pair) for pair in headline]
     with_intervals = [flag for flag in judged if flag is not None]
     return {

@@ -26,6 +26,7 @@ import math
 from typing import Any, Dict
 
 from taskbench.catalogue import FIRST_CYCLE, LARGEST_COUNT, TASK_COST
+from taskbench.interpreters.names import held_to_precision
 from taskbench.reports import inference, markdown
 from taskbench.reports.cells import Cell, Table, label
 from taskbench.reports.classic import HEADLINE
@@ -66,10 +67,6 @@ def checked(record: Record) -> Record:
     return record
 
 
-def _is_cpython(interpreter: str) -> bool:
-    return not interpreter.startswith("pypy")
-
-
 def decided(run: Record, figure: str = HEADLINE_FIGURE) -> tuple[int, int]:
     """Steps decided at ``figure`` in one run, and how many there are."""
     steps = [step for step in run["steps"] if step["figure"] == figure]
@@ -79,7 +76,8 @@ def decided(run: Record, figure: str = HEADLINE_FIGURE) -> tuple[int, int]:
 def widest_cpython(run: Record, figure: str = HEADLINE_FIGURE) -> float | None:
     """The widest CPython 95% interval at ``figure``, in percent (the larger side)."""
     widths = [100 * max(f["high"] / f["value"] - 1, 1 - f["low"] / f["value"])
-              for f in run["figures"] if f["figure"] == figure and _is_cpython(f["interpreter"])]
+              for f in run["figures"]
+              if f["figure"] == figure and held_to_precision(f["interpreter"])]
     return max(widths) if widths else None
 
 
@@ -135,7 +133,7 @@ def calibration(first: Record, second: Record) -> dict[str, Any]:
         freedom = min(mine["freedom"], other["freedom"])
         total += 1
         agree += _within(gap, error, freedom)
-        if mine["figure"] == HEADLINE_FIGURE and _is_cpython(mine["interpreter"]):
+        if mine["figure"] == HEADLINE_FIGURE and held_to_precision(mine["interpreter"]):
             headline.append((gap, error, freedom))
     found: dict[str, Any] = {"agree": agree, "total": total}
     if total:

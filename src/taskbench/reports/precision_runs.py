@@ -22,7 +22,7 @@ import statistics
 from typing import Any, Dict
 
 from taskbench.catalogue import FIRST_CYCLE, TASK_COST
-from taskbench.interpreters.names import interpreter_order
+from taskbench.interpreters.names import held_to_precision, interpreter_order
 from taskbench.reports import markdown
 from taskbench.reports.cells import Cell, Table, label
 from taskbench.reports.classic import HEADLINE
@@ -41,14 +41,10 @@ def _half_width(figure: Record) -> float:
     return 100 * float(max(figure["high"] / value - 1, 1 - figure["low"] / value))
 
 
-def _is_cpython(interpreter: str) -> bool:
-    return not interpreter.startswith("pypy")
-
-
 def within_targets(run: Record) -> tuple[int, int]:
     """CPython figures with a target that meet it, and how many have one."""
     judged = [_half_width(f) <= TARGETS[f["figure"]] for f in run["figures"]
-              if f["figure"] in TARGETS and _is_cpython(f["interpreter"])]
+              if f["figure"] in TARGETS and held_to_precision(f["interpreter"])]
     return sum(judged), len(judged)
 
 
@@ -85,7 +81,7 @@ def count_prediction(run: Record) -> tuple[str, Prediction] | None:
     """What the record holds beside the headline timing, and how well it predicts the
     timing and the steps at the headline figure, over the CPythons."""
     found = {env: values for env, values in run.get("cost_model", {}).items()
-             if _is_cpython(env)}
+             if held_to_precision(env)}
     key = next((key for key in COUNTED if any(key in values for values in found.values())),
                None)
     if key is None:
