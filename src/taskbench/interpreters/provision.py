@@ -31,7 +31,7 @@ from taskbench import arguments, host
 from taskbench.asvadapter.config import CONFIG, ConfigError, configured_pythons, load_config
 from taskbench.interpreters import debian, sources
 from taskbench.interpreters.facts import stamped
-from taskbench.interpreters.families import Family
+from taskbench.interpreters.families import BY_KEY
 from taskbench.interpreters.names import Wanted, parse_name
 from taskbench.interpreters.sources import Outcome
 
@@ -63,14 +63,14 @@ def build_facts(executable: Path) -> dict[str, Any] | str:
     return facts
 
 
-def with_facts(outcome: Outcome, family: Family) -> Outcome:
+def with_facts(outcome: Outcome, family: str) -> Outcome:
     """``outcome`` with its interpreter's build facts, or with the reason it cannot run."""
     if outcome.executable is None:
         return outcome
     facts = build_facts(outcome.executable)
     if isinstance(facts, str):
         return replace(outcome, executable=None, problem=f"{outcome.executable} {facts}")
-    facts = stamped({**facts, "source": outcome.source, **dict(family.stated_facts)})
+    facts = stamped({**facts, "source": outcome.source, **dict(BY_KEY[family].stated_facts)})
     return replace(outcome, facts=facts)
 
 
@@ -128,7 +128,7 @@ def _provide(wanted: Wanted, dest: Path, cache: Path, root: Path | None,
     try:
         outcome = _from_source(wanted, dest, cache, root, offline)
         source = outcome.source
-        outcome = checked_identity(with_facts(outcome, wanted.record), wanted)
+        outcome = checked_identity(with_facts(outcome, wanted.family), wanted)
         if outcome.problem is not None:
             # An executable whose interpreter cannot start would only fail later, in asv.
             (dest / wanted.executable_name).unlink(missing_ok=True)
