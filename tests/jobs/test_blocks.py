@@ -184,7 +184,7 @@ def test_extra_blocks_slower_than_planned_stop_before_the_cap(
                      seed=3)
     assert run.spent() <= 21
     assert 0 < run.stages.count("extra") < 5
-    assert "are left out: the blocks ran slower than planned" in capsys.readouterr().out
+    assert "left out: the blocks ran slower than planned" in capsys.readouterr().out
 
 
 def test_the_cap_leaves_out_what_does_not_fit_and_says_so(

@@ -128,7 +128,8 @@ def test_with_one_setting_measured_the_sentences_say_which_and_what_awaits_a_run
            f"`{TASK_COST.version}`." in said
     assert steps_sentence(index, "box") == (
         "**Which version steps are real** (in the post's setting): faster, 3.12 → 3.13 "
-        "(1.20× faster).")
+        "(1.20× faster) (versions of one build family; the table below also holds each build "
+        "against pyenv's and the JIT against its absence).")
     assert reversals(index, "box") == []  # a reversal needs both settings
 
 

@@ -43,7 +43,8 @@ def test_every_block_is_regenerated_by_one_command(world: Path, tmp_path: Path) 
     assert "| count | 3.8 | 3.12 (3.12.7) | 3.13 |" in text
     assert "uvloop runs the classic cycle" in text
     assert "**What a task costs** on `box`" in text
-    assert "a full run's phases and blocks took 8.0 minutes" in text  # the world's 8 blocks of a minute
+    # the world's 8 blocks of a minute
+    assert "a full run's phases and blocks took 8.0 minutes" in text
     for picture in ("answer-box.svg", "counts-box.svg"):
         assert f"(docs/{picture})" in text
         assert (tmp_path / "docs" / picture).read_text().startswith("<?xml")

@@ -232,7 +232,9 @@ def _extra_blocks(folder: Path, machine: str, targets: Sequence[Target], run: Bl
             # The last extra block's own pace is the nearest guess of the next one's.
             expected = max(expected, guess / 60 * run.minutes[-1] * 60 / run.guesses[-1])
         if run.spent() + expected > minutes:
-            print(f"\nExtra blocks {number} to {len(run.plan.blocks)} are left out: the "
+            dropped = (f"Extra block {number} is" if number == len(run.plan.blocks) else
+                    f"Extra blocks {number} to {len(run.plan.blocks)} are")
+            print(f"\n{dropped} left out: the "
                   f"blocks ran slower than planned, and the next would end past the "
                   f"{minutes:g}-minute cap ({run.spent():.1f} minutes so far).", flush=True)
             break

@@ -243,8 +243,9 @@ def rule_text(family: int) -> str:
     return (f"B against A, paired block by block within one run; the range is a simultaneous "
             f"95% interval for the {family} comparisons of the column (Bonferroni), and the "
             f"verdict is read from it: faster or slower when it excludes 1×, the same when it "
-            f"lies within ±{MARGIN_PERCENT:g}%, undecided otherwise, with the blocks that "
-            f"would decide it {POWER:.0%} of the time")
+            f"lies within ±{MARGIN_PERCENT:g}%, undecided otherwise, with the blocks (a "
+            f"block: each interpreter measured once, in a process of its own) that would "
+            f"decide it {POWER:.0%} of the time")
 
 
 def direction_text() -> str:

@@ -152,7 +152,9 @@ def steps_sentence(index: Index, machine: str) -> str:
         parts.append(f"{name}, {_listed([_step_text(step, words) for step in members])}")
     where = "; ".join("in the post's setting" if STEPS_AT[place] == POST_AT
                       else kind_of(*STEPS_AT[place]) for place in judged)
-    return f"**Which version steps are real** ({where}): {'; '.join(parts)}."
+    return (f"**Which version steps are real** ({where}): {'; '.join(parts)} (versions of "
+            "one build family; the table below also holds each build against pyenv's and the "
+            "JIT against its absence).")
 
 
 def clients_sentence(index: Index, machine: str) -> str:
