@@ -236,3 +236,19 @@ def test_a_small_groups_intervals_hold_their_confidence() -> None:
         misses += abs(found.log_gain) > stats.t.ppf(0.975, found.freedom) * found.error
     # The run's 30 degrees of freedom on PyPy's own few missed it one time in eight or ten.
     assert misses / runs < 0.09
+
+
+def test_one_groups_studentized_residuals_are_statsmodels_external_ones() -> None:
+    import numpy as np
+    import statsmodels.api as sm
+
+    from taskbench.reports.outliers import _studentized
+
+    draw = np.random.default_rng(3)
+    design = np.column_stack([np.ones(12), np.repeat(np.eye(3), 4, axis=0)[:, 1:]])
+    fitted = sm.OLS(draw.normal(0, 1, 12), design).fit()
+    influence = fitted.get_influence()
+    found, freedom = _studentized(np.asarray(fitted.resid), influence.hat_matrix_diag,
+                                  ["one"] * 12)
+    assert np.allclose(found, influence.resid_studentized_external)
+    assert np.allclose(freedom, fitted.df_resid - 1)

@@ -34,6 +34,7 @@ from taskbench.arguments import bounded
 from taskbench.asvadapter.config import ConfigError, results_dir
 from taskbench.asvadapter.results import Figure, latest, load
 from taskbench.catalogue import BY_NAME, EXACT, REPLICA_KIND, SAMPLED, Benchmark
+from taskbench.interpreters.names import interpreter_order
 from taskbench.reports import inference
 from taskbench.reports.runmodel import ModelError
 from taskbench.reports.views import Index, read_index
@@ -108,7 +109,7 @@ def compare(results_dir: Path, a: str, b: str, machine: str | None = None
         chosen = _side(loaded.figures, name, machine)
         if not chosen:
             known = sorted({f.environment for f in loaded.figures
-                            if machine is None or f.machine == machine})
+                            if machine is None or f.machine == machine}, key=interpreter_order)
             raise CompareError(f"no results for {name!r}" + (f" on {machine}" if machine else "")
                                + f"; known: {', '.join(known) or 'none'}")
         sides.append(chosen)

@@ -81,7 +81,8 @@ def _weights(logs: Any, design: Any, labels: Sequence[str]) -> Any:
 def _studentized(residual: Any, leverage: Any, labels: Sequence[str]) -> tuple[Any, Any]:
     """Each value's residual over its own group's spread in a fit without it (externally
     studentized within its group), and that spread's degrees of freedom: the group's share
-    of the fit's (the sum of 1 - leverage over its values) less the value itself. Each group
+    of the fit's (the sum of 1 - leverage over its values) less one for the value left out
+    (with one group, statsmodels' externally studentized residuals exactly). Each group
     is its own yardstick, so a group whose weight came out too large from few residuals is
     not held to the other groups' scale; NaN where a value alone decides a term, or its
     group has under one degree of freedom left."""
@@ -95,9 +96,9 @@ def _studentized(residual: Any, leverage: Any, labels: Sequence[str]) -> tuple[A
         spent = float(np.sum(kept[mine]))
         squares = float(np.sum(residual[mine] ** 2))
         for index in np.nonzero(mine)[0]:
-            if kept[index] < 1e-9 or spent - kept[index] < 1:
+            if kept[index] < 1e-9 or spent - 1 < 1:
                 continue
-            left = spent - kept[index]
+            left = spent - 1  # the value left out costs the group one degree of freedom
             scale = (squares - residual[index] ** 2 / kept[index]) / left
             if scale > 0:
                 studentized[index] = residual[index] / math.sqrt(scale * kept[index])
