@@ -100,6 +100,22 @@ def test_quiet_runs_lose_a_value_about_one_figure_in_a_hundred(blocks: int) -> N
     assert hit <= 5
 
 
+def _two_groups(draw: random.Random, blocks: int, *, pypys: int = 2, cpython: float = 0.02,
+                pypy: float = 0.06) -> tuple[list[Value], dict[str, str]]:
+    """12 CPythons and ``pypys`` PyPys over ``blocks`` blocks sharing each block's drift,
+    each group with its own spread; the values and their noise groups."""
+    values = []
+    for block in range(blocks):
+        shift = draw.gauss(0, 0.05)
+        values += [Value(f"c{s}", block, 1e-5 * math.exp(shift + draw.gauss(0, cpython)))
+                   for s in range(12)]
+        values += [Value(f"p{s}", block, 1e-5 * math.exp(shift + draw.gauss(0, pypy)))
+                   for s in range(pypys)]
+    groups = {**{f"c{s}": "cpython" for s in range(12)},
+              **{f"p{s}": "pypy" for s in range(pypys)}}
+    return values, groups
+
+
 @pytest.mark.parametrize(("pypys", "blocks"), [(1, 3), (2, 3), (2, 6)])
 def test_a_small_noise_group_loses_no_more_values_than_a_large_one(pypys: int,
                                                                    blocks: int) -> None:
@@ -108,16 +124,7 @@ def test_a_small_noise_group_loses_no_more_values_than_a_large_one(pypys: int,
     # quiet figures when PyPy's values were held to CPython's scale).
     figures, lost = 150, 0
     for seed in range(figures):
-        draw = random.Random(seed)
-        values = []
-        for block in range(blocks):
-            shift = draw.gauss(0, 0.05)
-            values += [Value(f"c{s}", block, 1e-5 * math.exp(shift + draw.gauss(0, 0.02)))
-                       for s in range(12)]
-            values += [Value(f"p{s}", block, 1e-5 * math.exp(shift + draw.gauss(0, 0.06)))
-                       for s in range(pypys)]
-        groups = {**{f"c{s}": "cpython" for s in range(12)},
-                  **{f"p{s}": "pypy" for s in range(pypys)}}
+        values, groups = _two_groups(random.Random(seed), blocks, pypys=pypys)
         lost += bool(fit(values, groups).set_aside)
     assert lost <= 5
 
@@ -201,16 +208,7 @@ def test_values_that_leave_no_degrees_of_freedom_are_too_few_not_nan_intervals()
 
 
 def test_a_small_groups_comparisons_have_its_few_degrees_of_freedom() -> None:
-    draw = random.Random(11)
-    values = []
-    for b in range(5):
-        shift = draw.gauss(0, 0.05)
-        values += [Value(f"c{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.02)))
-                   for s in range(12)]
-        values += [Value(f"p{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.06)))
-                   for s in range(2)]
-    groups = {**{f"c{s}": "cpython" for s in range(12)}, "p0": "pypy", "p1": "pypy"}
-    model = fit(values, groups)
+    model = fit(*_two_groups(random.Random(11), 5))
     pypy, cpython = model.contrast("p0", "p1"), model.contrast("c0", "c1")
     # Two PyPys over five blocks: the blocks' terms come from CPython's many values, so PyPy
     # keeps about 10 - 2 of its own, not the run's 50-odd.
@@ -224,15 +222,7 @@ def test_a_small_groups_intervals_hold_their_confidence() -> None:
     draw = random.Random(12)
     misses, runs = 0, 300
     for _ in range(runs):
-        values = []
-        for b in range(3):
-            shift = draw.gauss(0, 0.05)
-            values += [Value(f"c{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.025)))
-                       for s in range(12)]
-            values += [Value(f"p{s}", b, 1e-5 * math.exp(shift + draw.gauss(0, 0.06)))
-                       for s in range(2)]
-        groups = {**{f"c{s}": "cpython" for s in range(12)}, "p0": "pypy", "p1": "pypy"}
-        found = fit(values, groups).contrast("p0", "p1")
+        found = fit(*_two_groups(draw, 3, cpython=0.025)).contrast("p0", "p1")
         misses += abs(found.log_gain) > stats.t.ppf(0.975, found.freedom) * found.error
     # The run's 30 degrees of freedom on PyPy's own few missed it one time in eight or ten.
     assert misses / runs < 0.09
